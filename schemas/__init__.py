@@ -1,0 +1,13 @@
+"""The one declaration of every table wirelake writes (see ``schemas.tables``)."""
+
+from schemas.tables import (
+    DUPLICATES,
+    PARSED,
+    REJECTS,
+    SCHEMA_VERSION,
+    STORIES,
+    Column,
+    Table,
+)
+
+__all__ = ["DUPLICATES", "PARSED", "REJECTS", "SCHEMA_VERSION", "STORIES", "Column", "Table"]

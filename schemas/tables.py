@@ -1,0 +1,165 @@
+"""Tables of the lake, declared once.
+
+Every writer casts and validates against these declarations; nothing infers a
+schema from data. Polars dtypes are the source of truth, the pyarrow schema is
+derived from them (with nullability) for readers and for the Parquet footer.
+
+Bump ``SCHEMA_VERSION`` whenever a column is added, removed or changes type.
+Only nullable columns may be added without a migration: older partitions then
+read with the new column as null (see tests/test_schema.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+
+UTC_TS = pl.Datetime("us", "UTC")
+CREDIT = pl.Struct({"name": pl.String, "role": pl.String})
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: pl.DataType
+    nullable: bool = True
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    partition_by: str | None = None
+    sort_by: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def polars_schema(self) -> pl.Schema:
+        return pl.Schema({c.name: c.dtype for c in self.columns})
+
+    @property
+    def file_columns(self) -> list[str]:
+        """Columns stored inside the Parquet files (the partition key lives in the path)."""
+        return [c.name for c in self.columns if c.name != self.partition_by]
+
+    def arrow_schema(self, *, with_partition: bool = False) -> pa.Schema:
+        cols = [c for c in self.columns if with_partition or c.name != self.partition_by]
+        empty = pl.DataFrame(schema={c.name: c.dtype for c in cols}).to_arrow()
+        fields = [
+            empty.schema.field(c.name).with_nullable(c.nullable) for c in cols
+        ]
+        return pa.schema(fields, metadata={b"wirelake.table": self.name.encode(),
+                                           b"wirelake.schema_version": str(SCHEMA_VERSION).encode()})
+
+    def conform(self, df: pl.DataFrame, *, with_partition: bool = True) -> pl.DataFrame:
+        """Select and cast ``df`` to this table's columns, in order.
+
+        Missing nullable columns are added as nulls; a missing or null value in a
+        non-nullable column raises ``ValueError`` (a bug upstream, never bad input).
+        """
+        cols = [c for c in self.columns if with_partition or c.name != self.partition_by]
+        exprs = []
+        for c in cols:
+            if c.name in df.columns:
+                exprs.append(pl.col(c.name).cast(c.dtype, strict=True))
+            elif c.nullable:
+                exprs.append(pl.lit(None, dtype=c.dtype).alias(c.name))
+            else:
+                raise ValueError(f"{self.name}: required column {c.name!r} is missing")
+        out = df.select(exprs)
+        for c in cols:
+            if not c.nullable and out[c.name].null_count():
+                raise ValueError(f"{self.name}: column {c.name!r} has nulls")
+        return out
+
+
+# What a parser hands over, one row per story, before normalization.
+PARSED = Table(
+    "parsed",
+    (
+        Column("source_format", pl.String, False, "parser that read the item (its NAME)"),
+        Column("raw_uri", pl.String, False, "file (and archive member) plus '#item index'"),
+        Column("provider", pl.String),
+        Column("original_provider", pl.String),
+        Column("guid", pl.String),
+        Column("version", pl.String),
+        Column("headline", pl.String),
+        Column("body", pl.String),
+        Column("authors", pl.List(pl.String)),
+        Column("credits", pl.List(CREDIT)),
+        Column("dateline_location", pl.String),
+        Column("dateline_agency", pl.String),
+        Column("published_at", UTC_TS),
+        Column("published_raw", pl.String),
+        Column("published_tz_source", pl.String),
+        Column("published_utc_offset_minutes", pl.Int16),
+        Column("version_created", UTC_TS),
+        Column("language", pl.String),
+        Column("url", pl.String),
+        Column("slug", pl.String),
+        Column("urgency", pl.Int8),
+        Column("pub_status", pl.String),
+        Column("embargo_until", UTC_TS),
+        Column("subjects", pl.List(pl.String)),
+        Column("keywords", pl.List(pl.String)),
+    ),
+)
+
+_STORY_ID = Column("story_id", pl.String, False, "stable id of the item: same item, same id, every run")
+_STORY_EXTRA = (
+    Column("word_count", pl.Int32, False, "words in the cleaned body"),
+    Column("content_hash", pl.String, False, "sha256 of the normalized headline and body"),
+    Column("ingested_at", UTC_TS, False),
+    Column("run_id", pl.String, False),
+    Column("date", pl.Date, True, "UTC date of first publication (hive partition key)"),
+)
+
+STORIES = Table(
+    "stories",
+    (_STORY_ID, *PARSED.columns, *_STORY_EXTRA),
+    partition_by="date",
+    sort_by=("provider", "published_at", "story_id"),
+)
+
+DUPLICATES = Table(
+    "duplicates",
+    (
+        Column("story_id", pl.String, False, "id of the item that was not kept"),
+        Column("guid", pl.String),
+        Column("raw_uri", pl.String, False),
+        Column("provider", pl.String),
+        Column("source_format", pl.String, False),
+        Column("headline", pl.String),
+        Column("kept_story_id", pl.String, False, "the story it was folded into"),
+        Column("kept_raw_uri", pl.String, False),
+        Column("reason", pl.String, False, "exact | version | near | kill"),
+        Column("similarity", pl.Float32, False, "1.0 for exact copies"),
+        Column("run_id", pl.String, False),
+        Column("date", pl.Date, True, "partition of the kept story"),
+    ),
+    partition_by="date",
+    sort_by=("kept_story_id", "raw_uri"),
+)
+
+REJECTS = Table(
+    "rejects",
+    (
+        Column("raw_uri", pl.String, False, "file (and archive member / item index) that failed"),
+        Column("source_format", pl.String, True, "parser, if one claimed the input"),
+        Column("reason", pl.String, False, "short machine-readable reason code"),
+        Column("detail", pl.String, True, "human-readable explanation"),
+        Column("raw_size", pl.Int64, False, "size in bytes of the rejected input"),
+        Column("raw", pl.Binary, True, "the rejected bytes (first 1 MiB)"),
+        Column("run_id", pl.String, False),
+        Column("ingested_at", UTC_TS, False),
+    ),
+    sort_by=("raw_uri",),
+)

@@ -1,0 +1,57 @@
+"""Registry of wire-format parsers and content-based format detection.
+
+``PARSERS`` is the explicit, ordered list of parser modules: detection asks each
+``sniff`` in this order and takes the first that says yes, so more specific
+formats come before more general ones. The file name is never trusted.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from transforms.formats import reuters_web_text
+from transforms.formats.base import (
+    Item,
+    ParsedStory,
+    ParseError,
+    RejectedItem,
+    SkippedItem,
+)
+from transforms.text import looks_binary
+
+PARSERS: tuple[ModuleType, ...] = (
+    reuters_web_text,
+)
+
+_BY_NAME = {p.NAME: p for p in PARSERS}
+
+
+def names() -> list[str]:
+    return sorted(_BY_NAME)
+
+
+def by_name(name: str) -> ModuleType:
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise ValueError(f"unknown format {name!r}; known: {', '.join(names())}") from None
+
+
+def detect(data: bytes, source: str = "") -> ModuleType:
+    """The parser whose ``sniff`` claims ``data``; raises :class:`ParseError` if none."""
+    if not data.strip():
+        raise ParseError("empty_input", "the input has no content", source=source)
+    for parser in PARSERS:
+        if parser.sniff(data):
+            return parser
+    if looks_binary(data):
+        raise ParseError("binary_content",
+                         "not text and not a known container or wire format", source=source)
+    raise ParseError("unrecognized_format",
+                     "no parser recognised the content: " + repr(data[:60]), source=source)
+
+
+__all__ = [
+    "PARSERS", "Item", "ParseError", "ParsedStory", "RejectedItem", "SkippedItem",
+    "by_name", "detect", "names",
+]

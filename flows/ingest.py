@@ -1,0 +1,180 @@
+"""The ingest flow: list raw objects -> extract -> normalize -> dedup -> publish.
+
+Tasks wrap I/O (listing, reading raw objects, publishing partitions, the run
+manifest) and carry retries; the pure transforms are called directly. The flow
+body reads as the pipeline it runs.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import unmapped
+
+from flows import lake as lakeio
+from flows.storage import S3Storage, SourceObject, StorageError, list_source, open_storage
+from schemas import DUPLICATES, SCHEMA_VERSION, STORIES
+from transforms.accounting import (
+    account,
+    parsed_frame,
+    rejects_frame,
+    stories_by_day_provider,
+)
+from transforms.dedup import dedup_exact
+from transforms.extract import FileResult, extract_file
+from transforms.normalize import normalize_stories
+
+
+class NoInputError(RuntimeError):
+    """The sources hold no raw object at all (a systemic failure)."""
+
+
+STORAGE_RETRIES = dict(retries=3, retry_delay_seconds=[1, 2, 4])
+
+
+@task(name="list-inputs", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def list_inputs(sources: list[str]) -> list[SourceObject]:
+    objects: list[SourceObject] = []
+    for source in sources:
+        objects.extend(list_source(source))
+    return objects
+
+
+@task(name="probe-lake", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def probe_lake(lake: str) -> None:
+    """Fail early, before any parsing, when the lake is unreachable."""
+    storage = open_storage(lake)
+    if isinstance(storage, S3Storage):
+        storage.ensure_bucket()
+    next(iter(storage.list("runs/")), None)
+
+
+@task(name="extract-files", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def extract_batch(batch: list[SourceObject], forced_format: str | None) -> list[FileResult]:
+    """Read a batch of raw objects and extract their items (one task per batch)."""
+    results = []
+    stores = {}
+    for obj in batch:
+        storage = stores.get(obj.storage_url) or stores.setdefault(obj.storage_url,
+                                                                   open_storage(obj.storage_url))
+        try:
+            data = storage.get(obj.key)
+        except FileNotFoundError:
+            result = FileResult(obj.uri, items_in=1)
+            result.rejects.append({"raw_uri": f"{obj.uri}#0", "source_format": None,
+                                   "reason": "source_vanished",
+                                   "detail": "listed but gone when read", "raw_size": 0,
+                                   "raw": b"", "_source_uri": obj.uri})
+            results.append(result)
+            continue
+        results.append(extract_file(data, obj.uri, forced_format))
+    return results
+
+
+@task(name="publish-partition", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def publish_partition(lake: str, table_name: str, value, rows: pl.DataFrame) -> str:
+    table = {"stories": STORIES, "duplicates": DUPLICATES}[table_name]
+    lakeio.merge_partition(open_storage(lake), table, value, rows)
+    return lakeio.partition_key(table, value)
+
+
+@task(name="publish-run", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def publish_run(lake: str, run_id: str, rejects: pl.DataFrame, manifest: dict) -> str:
+    """Rejects first, then the manifest: a manifest only ever names written objects."""
+    storage = open_storage(lake)
+    lakeio.write_rejects(storage, run_id, rejects)
+    return lakeio.write_manifest(storage, run_id, manifest)
+
+
+def _batches(objects: list[SourceObject], max_files: int, max_bytes: int) -> list[list[SourceObject]]:
+    batches, cur, size = [], [], 0
+    for obj in objects:
+        if cur and (len(cur) >= max_files or size + obj.size > max_bytes):
+            batches.append(cur)
+            cur, size = [], 0
+        cur.append(obj)
+        size += obj.size
+    if cur:
+        batches.append(cur)
+    return batches
+
+
+def _new_run_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+
+
+@flow(name="wirelake-ingest", log_prints=False)
+def ingest(sources: list[str], lake: str, format: str | None = None,
+           batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024) -> dict:
+    """Ingest raw dumps from ``sources`` (paths or s3:// prefixes) into ``lake``."""
+    log = get_run_logger()
+    started = datetime.now(UTC)
+    run_id = _new_run_id(started)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+
+    probe_lake(lake)
+    objects = list_inputs(sources)
+    if not objects:
+        raise NoInputError(f"no raw objects under {', '.join(sources)}")
+    lap("list")
+
+    futures = extract_batch.map(_batches(objects, batch_files, batch_bytes), unmapped(format))
+    results = [r for f in futures for r in f.result()]
+    lap("extract")
+
+    stories = normalize_stories(parsed_frame(results).lazy()).collect().with_columns(
+        pl.lit(started).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
+    rejects = rejects_frame(results, run_id, started)
+    lap("normalize")
+
+    kept, duplicates = dedup_exact(stories)
+    duplicates = duplicates.with_columns(pl.lit(run_id).alias("run_id"))
+    lap("dedup")
+
+    counts = account(results, kept, duplicates, rejects)
+    written = {
+        name: [publish_partition.submit(lake, name, value, rows)
+               for value, rows in lakeio.partitions(table, frame)]
+        for name, table, frame in (("stories", STORIES, kept), ("duplicates", DUPLICATES, duplicates))
+    }
+    outputs = {name: [f.result() for f in futs] for name, futs in written.items()}
+    outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
+    outputs["manifest"] = lakeio.manifest_key(run_id)
+    lap("write")
+
+    sizes = {o.uri: (o.size, o.version) for o in objects}
+    for row in counts["files"]:
+        row["size"], row["version"] = sizes.get(row["uri"], (None, None))
+    manifest = {
+        "run_id": run_id,
+        "schema_version": SCHEMA_VERSION,
+        "started_at": started.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "sources": list(sources),
+        "lake": lake,
+        "format": format,
+        **counts,
+        "stories_by_day_provider": stories_by_day_provider(kept),
+        "outputs": outputs,
+        "timings_s": timings,
+    }
+    publish_run(lake, run_id, rejects, manifest)
+    t = counts["totals"]
+    log.info("run %s: %d files, %d items: %d stories, %d duplicates, %d skipped, %d rejects",
+             run_id, t["files"], t["items_in"], t["stories"], t["duplicates"], t["skipped"], t["rejects"])
+    return manifest
+
+
+__all__ = ["NoInputError", "StorageError", "ingest"]

@@ -1,0 +1,130 @@
+"""The lake's layout and its writers, on top of the storage seam.
+
+Layout (see README "The lake")::
+
+    LAKE/stories/date=YYYY-MM-DD/part-0.parquet     one object per partition
+    LAKE/duplicates/date=YYYY-MM-DD/part-0.parquet  partition of the kept story
+    LAKE/rejects/<run_id>.parquet                   what a run could not read
+    LAKE/runs/<run_id>.json                         one manifest per run
+
+A partition is one deterministic object, rewritten whole by a single atomic
+PUT (or rename on disk): readers see the old content or the new, never a mix,
+and no stale file can survive a rewrite. Rewriting a partition merges the new
+rows into what it already holds (same key: the new row wins).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from flows.storage import Storage
+from schemas import DUPLICATES, REJECTS, STORIES, Table
+
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+PART_FILE = "part-0.parquet"
+ROW_GROUP_ROWS = 64_000
+
+# Rows that are the same record when a partition is merged.
+MERGE_KEYS = {"stories": ["story_id"], "duplicates": ["raw_uri", "story_id"]}
+
+
+def partition_key(table: Table, value) -> str:
+    text = NULL_PARTITION if value is None else value.isoformat()
+    return f"{table.name}/{table.partition_by}={text}/{PART_FILE}"
+
+
+def to_parquet_bytes(table: Table, df: pl.DataFrame) -> bytes:
+    """Serialize ``df`` with the declared schema: zstd, sorted, row groups for scanning."""
+    conformed = table.conform(df, with_partition=False)
+    if table.sort_by:
+        conformed = conformed.sort(list(table.sort_by), nulls_last=True, maintain_order=True)
+    arrow = conformed.to_arrow().cast(table.arrow_schema())
+    buf = io.BytesIO()
+    pq.write_table(arrow, buf, compression="zstd", row_group_size=ROW_GROUP_ROWS,
+                   write_statistics=True)
+    return buf.getvalue()
+
+
+def read_parquet_bytes(table: Table, data: bytes) -> pl.DataFrame:
+    """Read one of our Parquet objects and conform it to the current schema
+    (older files lack newer nullable columns: they come back as nulls)."""
+    df = pl.read_parquet(io.BytesIO(data))
+    return table.conform(df, with_partition=False)
+
+
+def partitions(table: Table, df: pl.DataFrame) -> list[tuple[object, pl.DataFrame]]:
+    """``df`` split by the table's partition column, in partition order."""
+    col = table.partition_by
+    groups = df.partition_by(col, as_dict=True, maintain_order=True)
+    return sorted(((key[0], part) for key, part in groups.items()),
+                  key=lambda kv: (kv[0] is None, kv[0] or 0))
+
+
+def merge_partition(storage: Storage, table: Table, value, new: pl.DataFrame) -> int:
+    """Merge ``new`` rows into one partition and publish it with one atomic write.
+
+    Returns the number of rows the partition holds afterwards.
+    """
+    key = partition_key(table, value)
+    new = table.conform(new, with_partition=False)
+    try:
+        old = read_parquet_bytes(table, storage.get(key))
+    except FileNotFoundError:
+        old = None
+    if old is not None and old.height:
+        keys = MERGE_KEYS[table.name]
+        old = old.join(new.select(keys), on=keys, how="anti", maintain_order="left")
+        merged = pl.concat([old, new], how="vertical")
+    else:
+        merged = new
+    storage.put(key, to_parquet_bytes(table, merged))
+    return merged.height
+
+
+def rejects_key(run_id: str) -> str:
+    return f"rejects/{run_id}.parquet"
+
+
+def manifest_key(run_id: str) -> str:
+    return f"runs/{run_id}.json"
+
+
+def write_rejects(storage: Storage, run_id: str, df: pl.DataFrame) -> str | None:
+    if df.height == 0:
+        return None
+    key = rejects_key(run_id)
+    storage.put(key, to_parquet_bytes(REJECTS, df))
+    return key
+
+
+def write_manifest(storage: Storage, run_id: str, manifest: dict) -> str:
+    key = manifest_key(run_id)
+    storage.put(key, json.dumps(manifest, indent=2, sort_keys=True, default=str).encode())
+    return key
+
+
+def read_manifest(storage: Storage, run_id: str) -> dict:
+    return json.loads(storage.get(manifest_key(run_id)))
+
+
+def scan_stories(lake_url: str, storage_options: dict | None = None) -> pl.LazyFrame:
+    """The stories table as analysts read it: hive partitions, pruning on ``date``."""
+    return pl.scan_parquet(
+        f"{lake_url.rstrip('/')}/stories/**/*.parquet", hive_partitioning=True,
+        hive_schema={"date": pl.Date}, storage_options=storage_options,
+    )
+
+
+def arrow_partitioning() -> pa.dataset.Partitioning:
+    import pyarrow.dataset as ds
+
+    return ds.partitioning(pa.schema([("date", pa.date32())]), flavor="hive")
+
+
+__all__ = ["DUPLICATES", "REJECTS", "STORIES", "merge_partition", "partitions", "scan_stories",
+           "write_manifest", "write_rejects"]

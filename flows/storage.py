@@ -1,0 +1,290 @@
+"""The one storage seam: a local directory or an S3-compatible bucket, by URL.
+
+``open_storage("/path/to/lake")`` and ``open_storage("s3://bucket/prefix")``
+return objects with the same small interface; everything else in wirelake
+reads and writes through it. S3 endpoint and credentials come from the
+standard variables (``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``,
+``AWS_SECRET_ACCESS_KEY``, ``AWS_REGION``), read when a storage is opened,
+never at import and never logged.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlparse
+
+T = TypeVar("T")
+
+
+class StorageError(RuntimeError):
+    """Storage is unreachable or refused an operation (a systemic failure)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    key: str
+    size: int
+    version: str  # ETag on S3, mtime in ns on disk: what changes when the bytes do
+
+
+class Storage(ABC):
+    """A tree of objects addressed by ``/``-separated keys under a base URL."""
+
+    url: str
+
+    def uri(self, key: str) -> str:
+        """The full address of ``key``, as stored in ``raw_uri`` and manifests."""
+        return f"{self.url.rstrip('/')}/{key}" if key else self.url
+
+    @abstractmethod
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        """Objects whose key starts with ``prefix``, in key order."""
+
+    @abstractmethod
+    def get(self, key: str) -> bytes: ...
+
+    @abstractmethod
+    def put(self, key: str, data: bytes) -> None:
+        """Write ``key`` atomically: readers see the old bytes or the new, never a part."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None: ...
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    def storage_options(self) -> dict[str, str] | None:
+        """Options for polars/pyarrow readers of this storage (None for local)."""
+        return None
+
+
+class LocalStorage(Storage):
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).expanduser().resolve()
+        self.url = str(self.root)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve() if key else self.root
+        if path != self.root and self.root not in path.parents:
+            raise StorageError(f"key {key!r} escapes {self.root}")
+        return path
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        if not self.root.exists():
+            return
+        found = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                if name.startswith("."):
+                    continue  # hidden files and our own temporaries
+                path = Path(dirpath, name)
+                key = path.relative_to(self.root).as_posix()
+                if key.startswith(prefix):
+                    st = path.stat()
+                    found.append(ObjectInfo(key, st.st_size, str(st.st_mtime_ns)))
+        yield from sorted(found, key=lambda o: o.key)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            raise StorageError(f"cannot read {self.uri(key)}: {exc.strerror}") from None
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)  # atomic on POSIX
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+
+def _with_retries(what: str, call: Callable[[], T], attempts: int = 5) -> T:
+    """Retry transient S3 failures with exponential backoff; others raise at once."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    transient_codes = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout",
+                       "500", "502", "503", "504"}
+    delay = 0.2
+    for attempt in range(1, attempts + 1):
+        try:
+            return call()
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code not in transient_codes or attempt == attempts:
+                raise
+        except BotoCoreError as exc:
+            if attempt == attempts:
+                raise StorageError(f"{what}: storage unreachable ({type(exc).__name__}: {exc})") from None
+        time.sleep(delay)
+        delay = min(delay * 2, 5.0)
+    raise AssertionError("unreachable")
+
+
+class S3Storage(Storage):
+    """An S3-compatible bucket (AWS, SeaweedFS, MinIO ...) under an optional prefix."""
+
+    def __init__(self, bucket: str, prefix: str = "") -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.url = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
+        self.endpoint = os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_S3")
+        self.region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+        config = Config(
+            retries={"max_attempts": 3, "mode": "standard"},
+            connect_timeout=5, read_timeout=60,
+            s3={"addressing_style": "path"} if self.endpoint else {},
+        )
+        self.client = boto3.client("s3", endpoint_url=self.endpoint, region_name=self.region,
+                                   config=config)
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        full = self._key(prefix)
+        strip = len(self.prefix) + 1 if self.prefix else 0
+        token = None
+        while True:
+            kwargs = {"Bucket": self.bucket, "Prefix": full}
+            if token:
+                kwargs["ContinuationToken"] = token
+            page = _with_retries(f"list {self.url}", lambda kw=kwargs: self.client.list_objects_v2(**kw))
+            for obj in page.get("Contents", []):
+                if obj["Key"].endswith("/"):
+                    continue  # "directory" markers
+                yield ObjectInfo(obj["Key"][strip:], obj["Size"], obj.get("ETag", "").strip('"'))
+            if not page.get("IsTruncated"):
+                return
+            token = page["NextContinuationToken"]
+
+    def get(self, key: str) -> bytes:
+        from botocore.exceptions import ClientError
+
+        try:
+            resp = _with_retries(f"get {self.uri(key)}",
+                                 lambda: self.client.get_object(Bucket=self.bucket, Key=self._key(key)))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise FileNotFoundError(self.uri(key)) from None
+            raise
+        return resp["Body"].read()
+
+    def put(self, key: str, data: bytes) -> None:
+        # One PUT replaces an object atomically on S3 and S3-compatible stores.
+        _with_retries(f"put {self.uri(key)}",
+                      lambda: self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data))
+
+    def delete(self, key: str) -> None:
+        _with_retries(f"delete {self.uri(key)}",
+                      lambda: self.client.delete_object(Bucket=self.bucket, Key=self._key(key)))
+
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            _with_retries(f"head {self.uri(key)}",
+                          lambda: self.client.head_object(Bucket=self.bucket, Key=self._key(key)))
+            return True
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return False
+            raise
+
+    def ensure_bucket(self) -> None:
+        """Create the bucket if it does not exist (AWS refuses a PUT to a missing bucket)."""
+        from botocore.exceptions import ClientError
+
+        try:
+            _with_retries(f"head bucket {self.bucket}",
+                          lambda: self.client.head_bucket(Bucket=self.bucket))
+        except ClientError:
+            _with_retries(f"create bucket {self.bucket}",
+                          lambda: self.client.create_bucket(Bucket=self.bucket))
+
+    def storage_options(self) -> dict[str, str]:
+        opts = {"aws_region": self.region}
+        if self.endpoint:
+            opts["aws_endpoint_url"] = self.endpoint
+            opts["aws_allow_http"] = "true" if self.endpoint.startswith("http://") else "false"
+        for var, opt in (("AWS_ACCESS_KEY_ID", "aws_access_key_id"),
+                         ("AWS_SECRET_ACCESS_KEY", "aws_secret_access_key"),
+                         ("AWS_SESSION_TOKEN", "aws_session_token")):
+            if os.environ.get(var):
+                opts[opt] = os.environ[var]
+        return opts
+
+
+def is_s3(url: str) -> bool:
+    return url.startswith("s3://")
+
+
+def open_storage(url: str) -> Storage:
+    """A storage for ``url``: ``s3://bucket[/prefix]`` or a local directory path."""
+    if is_s3(url):
+        parsed = urlparse(url)
+        if not parsed.netloc:
+            raise ValueError(f"no bucket in {url!r}")
+        return S3Storage(parsed.netloc, parsed.path)
+    if url.startswith("file://"):
+        url = urlparse(url).path
+    return LocalStorage(url)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceObject:
+    """One raw input object: the storage it lives in and its key there."""
+
+    storage_url: str
+    key: str
+    size: int
+    version: str
+
+    @property
+    def uri(self) -> str:
+        return f"{self.storage_url.rstrip('/')}/{self.key}" if self.key else self.storage_url
+
+
+def list_source(url: str) -> list[SourceObject]:
+    """Every raw object under a SOURCE argument: a file, a directory (recursive,
+    hidden names skipped) or ``s3://bucket/prefix``."""
+    if is_s3(url):
+        parsed = urlparse(url)
+        bucket_url = f"s3://{parsed.netloc}"
+        storage = open_storage(bucket_url)
+        prefix = parsed.path.lstrip("/")
+        objs = list(storage.list(prefix))
+        exact = [o for o in objs if o.key == prefix]
+        if not exact and prefix and not prefix.endswith("/"):
+            objs = [o for o in objs if o.key.startswith(prefix + "/")]
+        else:
+            objs = exact or objs
+        return [SourceObject(bucket_url, o.key, o.size, o.version) for o in objs]
+    path = Path(url.removeprefix("file://")).expanduser().resolve()
+    if path.is_file():
+        st = path.stat()
+        return [SourceObject(str(path.parent), path.name, st.st_size, str(st.st_mtime_ns))]
+    if path.is_dir():
+        storage = LocalStorage(path)
+        return [SourceObject(storage.url, o.key, o.size, o.version) for o in storage.list()]
+    raise FileNotFoundError(f"source {url} does not exist")

@@ -39,10 +39,12 @@ STORAGE_RETRIES = dict(retries=3, retry_delay_seconds=[1, 2, 4])
 
 @task(name="list-inputs", cache_policy=NO_CACHE, **STORAGE_RETRIES)
 def list_inputs(sources: list[str]) -> list[SourceObject]:
-    objects: list[SourceObject] = []
+    """Every raw object under the sources, each once (overlapping sources are fine)."""
+    objects: dict[str, SourceObject] = {}
     for source in sources:
-        objects.extend(list_source(source))
-    return objects
+        for obj in list_source(source):
+            objects.setdefault(obj.uri, obj)
+    return list(objects.values())
 
 
 @task(name="probe-lake", cache_policy=NO_CACHE, **STORAGE_RETRIES)

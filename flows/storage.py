@@ -279,7 +279,9 @@ def list_source(url: str) -> list[SourceObject]:
             objs = [o for o in objs if o.key.startswith(prefix + "/")]
         else:
             objs = exact or objs
-        return [SourceObject(bucket_url, o.key, o.size, o.version) for o in objs]
+        # Hidden names (".DS_Store", editors' temporaries) are skipped, as on disk.
+        return [SourceObject(bucket_url, o.key, o.size, o.version) for o in objs
+                if not any(part.startswith(".") for part in o.key.split("/"))]
     path = Path(url.removeprefix("file://")).expanduser().resolve()
     if path.is_file():
         st = path.stat()

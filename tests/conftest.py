@@ -1,0 +1,56 @@
+"""Shared fixtures: a Prefect test harness, a SeaweedFS server, lakes to write to."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+from tests.seaweed import SeaweedServer, start_seaweed, stop_seaweed  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One Prefect API (SQLite, in-process) for the whole session; no heartbeats."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+@pytest.fixture(scope="session")
+def seaweed() -> Iterator[SeaweedServer]:
+    """A SeaweedFS server on 127.0.0.1 for the session, with its S3 env variables set."""
+    server = start_seaweed()
+    saved = {k: os.environ.get(k) for k in server.env()}
+    os.environ.update(server.env())
+    try:
+        yield server
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        stop_seaweed(server)
+
+
+@pytest.fixture
+def s3_lake(seaweed: SeaweedServer) -> str:
+    """A fresh, empty lake prefix on the SeaweedFS server."""
+    return f"s3://wirelake-test/lake-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(params=["local", "s3"])
+def any_lake(request, tmp_path) -> str:
+    """The same test on a local directory and on SeaweedFS."""
+    if request.param == "local":
+        return str(tmp_path / "lake")
+    return request.getfixturevalue("s3_lake")

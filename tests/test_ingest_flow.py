@@ -1,0 +1,138 @@
+"""The ingest flow, run in Prefect, end to end into a lake on disk and on SeaweedFS."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pyarrow.dataset as ds
+import pytest
+
+from flows.ingest import NoInputError, ingest
+from flows.storage import S3Storage, open_storage
+from tests import lakes
+from tests.corpora import corpus_path
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+SEED = "seed/000_9162bee93abea508.txt"
+HEADLINE = "North Korea halts U.N. charm offensive over human rights record"
+DEBRIS = ["0 : 0", "narrow-browser-and-phone", "landscape-tablet-and-below", "medium-wide-browser"]
+
+
+@pytest.fixture
+def seed_dir(tmp_path) -> Path:
+    d = tmp_path / "raw"
+    d.mkdir()
+    shutil.copy(corpus_path(SEED), d / "story.txt")
+    return d
+
+
+def _assert_seed_story(row: dict) -> None:
+    assert row["headline"] == HEADLINE
+    assert row["provider"] == "reuters"
+    assert row["source_format"] == "reuters_web_text"
+    assert row["dateline_location"] == "UNITED NATIONS"
+    assert row["dateline_agency"] == "Reuters"
+    assert row["authors"] == ["Michelle Nichols"]
+    assert {"name": "Grant McCool", "role": "editing"} in row["credits"]
+    assert {"name": "Michelle Nichols", "role": "reporting"} in row["credits"]
+    assert row["published_tz_source"] == "assumed"
+    assert str(row["published_at"]) == "2014-11-10 23:22:00+00:00"
+    body = row["body"]
+    assert body.startswith("A rare diplomatic charm offensive by North Korea")
+    assert body.endswith("the North Korean statement said.")
+    assert "Reporting by" not in body and "Editing by" not in body
+    for line in DEBRIS:
+        assert line not in body
+    assert row["word_count"] == len(body.split())
+
+
+def test_seed_end_to_end(any_lake):
+    manifest = ingest(sources=[str(corpus_path(SEED).parent)], lake=any_lake)
+    df = lakes.stories(any_lake)
+    assert df.height == 1
+    row = df.row(0, named=True)
+    _assert_seed_story(row)
+    assert str(row["date"]) == "2014-11-10"
+    assert row["raw_uri"] == f"{corpus_path(SEED)}#0"
+    assert row["run_id"] == manifest["run_id"]
+    keys = [o.key for o in open_storage(any_lake).list("stories/")]
+    assert keys == ["stories/date=2014-11-10/part-0.parquet"]
+    # pyarrow's dataset API reads it too, and prunes on the partition
+    table = lakes.arrow_stories(any_lake).to_table(filter=ds.field("date") == "2014-11-10")
+    assert table.column("headline").to_pylist() == [HEADLINE]
+    assert lakes.arrow_stories(any_lake).to_table(filter=ds.field("date") == "2014-11-11").num_rows == 0
+
+
+def test_byte_identical_copy_is_one_story_and_one_duplicate(any_lake, seed_dir):
+    shutil.copy(seed_dir / "story.txt", seed_dir / "copy-of-story.txt")
+    manifest = ingest(sources=[str(seed_dir)], lake=any_lake)
+    assert lakes.stories(any_lake).height == 1
+    dups = lakes.read_table(any_lake, "duplicates")
+    assert dups.height == 1
+    dup = dups.row(0, named=True)
+    kept = lakes.stories(any_lake).row(0, named=True)
+    assert dup["kept_story_id"] == kept["story_id"] and dup["reason"] == "exact"
+    assert dup["similarity"] == 1.0
+    assert {dup["raw_uri"], kept["raw_uri"]} == {f"{seed_dir}/story.txt#0",
+                                                  f"{seed_dir}/copy-of-story.txt#0"}
+    assert manifest["totals"] == {"files": 2, "items_in": 2, "stories": 1, "duplicates": 1,
+                                  "skipped": 0, "rejects": 0}
+
+
+def test_bad_files_are_rejected_and_the_run_goes_on(any_lake, seed_dir):
+    seed = (seed_dir / "story.txt").read_bytes()
+    (seed_dir / "empty.txt").write_bytes(b"")
+    (seed_dir / "binary.bin").write_bytes(bytes(range(256)) * 16)
+    (seed_dir / "truncated.txt.gz").write_bytes(gzip.compress(seed)[:700])
+    (seed_dir / "truncated.txt").write_bytes(seed[:80])  # cut inside the headline: no body
+    manifest = ingest(sources=[str(seed_dir)], lake=any_lake)
+    assert lakes.stories(any_lake).height == 1
+    rejects = lakes.read_table(any_lake, "rejects").sort("raw_uri")
+    got = dict(zip([u.rsplit("/", 1)[-1] for u in rejects["raw_uri"]], rejects["reason"], strict=True))
+    assert got == {"binary.bin#0": "binary_content", "empty.txt#0": "empty_input",
+                   "truncated.txt#0": "no_body", "truncated.txt.gz#0": "truncated_archive"}
+    assert rejects.filter(pl.col("raw_uri").str.ends_with("binary.bin#0"))["raw"][0] == bytes(range(256)) * 16
+    assert all(d for d in rejects["detail"])
+    assert manifest["totals"]["rejects"] == 4 and manifest["totals"]["items_in"] == 5
+    assert manifest["rejects_by_reason"] == {"binary_content": 1, "empty_input": 1, "no_body": 1,
+                                             "truncated_archive": 1}
+    per_file = {Path(f["uri"]).name: f for f in manifest["files"]}
+    for f in per_file.values():  # each file's accounting adds up
+        assert f["items_in"] == f["stories"] + f["duplicates"] + f["skipped"] + f["rejects"]
+    assert per_file["story.txt"]["stories"] == 1
+
+
+def test_rerun_is_idempotent(any_lake, seed_dir):
+    ingest(sources=[str(seed_dir)], lake=any_lake)
+    first = lakes.stories(any_lake).drop("run_id", "ingested_at")
+    ingest(sources=[str(seed_dir)], lake=any_lake)
+    second = lakes.stories(any_lake).drop("run_id", "ingested_at")
+    assert first.equals(second)
+    assert len(lakes.manifests(any_lake)) == 2
+
+
+def test_no_input_fails_the_run(any_lake, tmp_path):
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    with pytest.raises(NoInputError):
+        ingest(sources=[str(empty)], lake=any_lake)
+
+
+def test_s3_source_to_s3_lake_matches_local(s3_lake, seed_dir, tmp_path):
+    """Raw objects read from an S3 prefix give the same rows as from disk."""
+    raw = open_storage(s3_lake.rsplit("/", 1)[0] + "/raw-" + s3_lake.rsplit("-", 1)[-1])
+    assert isinstance(raw, S3Storage)
+    raw.put("dump/story.txt", (seed_dir / "story.txt").read_bytes())
+    raw.put("dump/deep/copy.txt", (seed_dir / "story.txt").read_bytes())
+    ingest(sources=[raw.uri("dump")], lake=s3_lake)
+    local_lake = str(tmp_path / "local-lake")
+    ingest(sources=[str(seed_dir), str(seed_dir / "story.txt")], lake=local_lake)
+    on_s3 = lakes.stories(s3_lake)
+    on_disk = lakes.stories(local_lake)
+    same = ["story_id", "headline", "body", "authors", "credits", "published_at", "date", "content_hash"]
+    assert on_s3.select(same).equals(on_disk.select(same))
+    assert on_s3["raw_uri"][0].startswith("s3://")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from transforms.formats import reuters_web_text
+from transforms.formats import newsml_g2, reuters_web_text
 from transforms.formats.base import (
     Item,
     ParsedStory,
@@ -20,6 +20,7 @@ from transforms.formats.base import (
 from transforms.text import looks_binary
 
 PARSERS: tuple[ModuleType, ...] = (
+    newsml_g2,
     reuters_web_text,
 )
 

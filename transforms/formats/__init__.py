@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from transforms.formats import newsml_g2, reuters_web_text
+from transforms.formats import (
+    news_csv,
+    newsml_1,
+    newsml_g2,
+    nitf,
+    reuters_21578,
+    reuters_web_text,
+)
 from transforms.formats.base import (
     Item,
     ParsedStory,
@@ -21,7 +28,11 @@ from transforms.text import looks_binary
 
 PARSERS: tuple[ModuleType, ...] = (
     newsml_g2,
+    newsml_1,
+    nitf,
+    reuters_21578,
     reuters_web_text,
+    news_csv,
 )
 
 _BY_NAME = {p.NAME: p for p in PARSERS}

@@ -10,12 +10,17 @@ from __future__ import annotations
 from types import ModuleType
 
 from transforms.formats import (
+    atom,
     news_csv,
+    news_html,
     newsml_1,
     newsml_g2,
     nitf,
     reuters_21578,
     reuters_web_text,
+    ritzau,
+    rss_2,
+    solita,
 )
 from transforms.formats.base import (
     Item,
@@ -31,6 +36,11 @@ PARSERS: tuple[ModuleType, ...] = (
     newsml_1,
     nitf,
     reuters_21578,
+    ritzau,
+    solita,
+    rss_2,
+    atom,
+    news_html,
     reuters_web_text,
     news_csv,
 )

@@ -10,12 +10,16 @@ from __future__ import annotations
 from types import ModuleType
 
 from transforms.formats import (
+    aap_telex,
+    anpa_1312,
     atom,
+    iptc_7901,
     news_csv,
     news_html,
     newsml_1,
     newsml_g2,
     nitf,
+    plain_text,
     reuters_21578,
     reuters_web_text,
     ritzau,
@@ -43,6 +47,11 @@ PARSERS: tuple[ModuleType, ...] = (
     news_html,
     reuters_web_text,
     news_csv,
+    anpa_1312,
+    iptc_7901,
+    aap_telex,
+    # last: any other readable text with a headline line and a body
+    plain_text,
 )
 
 _BY_NAME = {p.NAME: p for p in PARSERS}

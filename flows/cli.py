@@ -19,6 +19,10 @@ def _quiet_prefect_defaults() -> None:
     # Read at run time, before Prefect is imported; users may override them.
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not os.environ.get("PREFECT_API_URL"):
+        # The temporary server dies with the process; its task-run recorder
+        # only adds shutdown noise ("Error flushing events") there.
+        os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_ENABLED", "false")
 
 
 def _parser() -> argparse.ArgumentParser:

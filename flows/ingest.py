@@ -78,11 +78,16 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None) -> list[
     return results
 
 
-@task(name="publish-partition", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_partition(lake: str, table_name: str, value, rows: pl.DataFrame) -> str:
+@task(name="publish-partitions", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.DataFrame]]) -> list[str]:
+    """Merge and publish a group of partitions (each one atomic; retrying is idempotent)."""
     table = {"stories": STORIES, "duplicates": DUPLICATES}[table_name]
-    lakeio.merge_partition(open_storage(lake), table, value, rows)
-    return lakeio.partition_key(table, value)
+    storage = open_storage(lake)
+    keys = []
+    for value, rows in parts:
+        lakeio.merge_partition(storage, table, value, rows)
+        keys.append(lakeio.partition_key(table, value))
+    return keys
 
 
 @task(name="publish-run", cache_policy=NO_CACHE, **STORAGE_RETRIES)
@@ -106,13 +111,18 @@ def _batches(objects: list[SourceObject], max_files: int, max_bytes: int) -> lis
     return batches
 
 
+def _groups(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def _new_run_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
 @flow(name="wirelake-ingest", log_prints=False)
 def ingest(sources: list[str], lake: str, format: str | None = None,
-           batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024) -> dict:
+           batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024,
+           partitions_per_task: int = 32) -> dict:
     """Ingest raw dumps from ``sources`` (paths or s3:// prefixes) into ``lake``."""
     log = get_run_logger()
     started = datetime.now(UTC)
@@ -147,11 +157,11 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
 
     counts = account(results, kept, duplicates, rejects)
     written = {
-        name: [publish_partition.submit(lake, name, value, rows)
-               for value, rows in lakeio.partitions(table, frame)]
+        name: [publish_partitions.submit(lake, name, group)
+               for group in _groups(lakeio.partitions(table, frame), partitions_per_task)]
         for name, table, frame in (("stories", STORIES, kept), ("duplicates", DUPLICATES, duplicates))
     }
-    outputs = {name: [f.result() for f in futs] for name, futs in written.items()}
+    outputs = {name: [key for f in futs for key in f.result()] for name, futs in written.items()}
     outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
     outputs["manifest"] = lakeio.manifest_key(run_id)
     lap("write")

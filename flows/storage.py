@@ -155,8 +155,10 @@ class S3Storage(Storage):
             connect_timeout=5, read_timeout=60,
             s3={"addressing_style": "path"} if self.endpoint else {},
         )
-        self.client = boto3.client("s3", endpoint_url=self.endpoint, region_name=self.region,
-                                   config=config)
+        # A session of its own: boto3's default session caches the credentials
+        # it first resolved, and settings are read when a storage is opened.
+        self.client = boto3.session.Session().client(
+            "s3", endpoint_url=self.endpoint, region_name=self.region, config=config)
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key

@@ -10,14 +10,14 @@ from transforms.formats.base import ParsedStory
 
 SEED = "seed/000_9162bee93abea508.txt"
 
-SYNTHETIC = """March 3, 2021 /  4:05 PM / Updated 2 hours ago
+SYNTHETIC = b"""March 3, 2021 /  4:05 PM / Updated 2 hours ago
 
 Example headline about widgets
 
 LONDON (Reuters) - Widget makers said on Wednesday that prices rose.
 
 Reporting by Ann Example; Editing by Bob Sample
-""".encode()
+"""
 
 
 def test_seed_is_detected_and_read():

@@ -3,13 +3,13 @@
 The seed of the project (SOURCES.md section 0) is one such file::
 
     November 10, 2014 / 11:22 PM / 5 years ago      <- div.ArticleHeader_date
-                                                    
+
     North Korea halts U.N. charm offensive ...      <- headline
-                                                    
+
     UNITED NATIONS (Reuters) - A rare ...           <- body, dateline first
     ...
     Reporting by Michelle Nichols; Editing by ...   <- sign-off
-                                                    
+
     0 : 0                                           <- BreakpointDetector debris
       • narrow-browser-and-phone
 

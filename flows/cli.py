@@ -1,7 +1,8 @@
 """The ``wirelake`` command line.
 
 ``wirelake ingest SOURCE [SOURCE ...] --lake LAKE [--format NAME]`` runs the
-Prefect ingest flow and prints the run summary. Exit status: 0 when the run
+Prefect ingest flow and prints the run summary. ``wirelake report LAKE [--run
+ID]`` prints a run's accounting per source format with fill rates. Exit status: 0 when the run
 finished (even if some records were rejected: they are in LAKE/rejects/), 2 when
 there was no input, 3 when storage was unreachable, 1 on any other failure.
 """
@@ -33,7 +34,34 @@ def _parser() -> argparse.ArgumentParser:
                      help="a file, a directory (walked recursively) or s3://bucket/prefix")
     ing.add_argument("--lake", required=True, help="a directory or s3://bucket/prefix")
     ing.add_argument("--format", default=None, help="skip detection and read every file as NAME")
+    rep = sub.add_parser("report", help="per-format accounting and fill rates of a run")
+    rep.add_argument("lake", help="a directory or s3://bucket/prefix")
+    rep.add_argument("--run", default=None, help="run id (default: the latest run)")
     return p
+
+
+def run_report(lake: str, run_id: str | None) -> int:
+    from flows import lake as lakeio
+    from flows.storage import StorageError, open_storage
+    from flows.summary import format_report
+
+    try:
+        storage = open_storage(lake)
+        if run_id is None:
+            runs = [o.key for o in storage.list("runs/") if o.key.endswith(".json")]
+            if not runs:
+                print(f"wirelake: no run manifest in {lake}/runs/", file=sys.stderr)
+                return EXIT_NO_INPUT
+            run_id = runs[-1].removeprefix("runs/").removesuffix(".json")  # ids sort by time
+        manifest = lakeio.read_manifest(storage, run_id)
+    except FileNotFoundError:
+        print(f"wirelake: no run {run_id} in {lake}", file=sys.stderr)
+        return EXIT_NO_INPUT
+    except StorageError as exc:
+        print(f"wirelake: storage failure: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+    print(format_report(manifest))
+    return EXIT_OK
 
 
 def run_ingest(sources: list[str], lake: str, fmt: str | None) -> int:
@@ -71,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "ingest":
         return run_ingest(args.sources, args.lake, args.format)
+    if args.command == "report":
+        return run_report(args.lake, args.run)
     return EXIT_FAILED
 
 

@@ -21,6 +21,7 @@ from flows.storage import S3Storage, SourceObject, StorageError, list_source, op
 from schemas import DUPLICATES, SCHEMA_VERSION, STORIES
 from transforms.accounting import (
     account,
+    by_format,
     parsed_frame,
     rejects_frame,
     stories_by_day_provider,
@@ -178,6 +179,7 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
         "lake": lake,
         "format": format,
         **counts,
+        "by_format": by_format(results, kept, duplicates, rejects),
         "stories_by_day_provider": stories_by_day_provider(kept),
         "outputs": outputs,
         "timings_s": timings,

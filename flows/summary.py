@@ -32,3 +32,34 @@ def format_summary(manifest: dict) -> str:
     if timings:
         out.append("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()))
     return "\n".join(out)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.0f}%"
+
+
+def format_report(manifest: dict) -> str:
+    """Per source format: files, items, outcomes, rejects by reason and fill rates."""
+    header = ["format", "files", "items", "stories", "dups", "skipped", "rejects",
+              "headline", "body", "published", "authors", "dateline"]
+    rows = []
+    for r in manifest.get("by_format", []):
+        fill = r.get("fill") or {}
+        rows.append([r["format"], r["files"], r["items_in"], r["stories"], r["duplicates"],
+                     r["skipped"], r["rejects"], *[_pct(fill.get(k)) for k in
+                                                   ("headline", "body", "published_at", "authors",
+                                                    "dateline")]])
+    t = manifest["totals"]
+    out = [f"run {manifest['run_id']} ({manifest['started_at']}) -> {manifest['lake']}",
+           f"  {t['files']} files, {t['items_in']} items in: {t['stories']} stories, "
+           f"{t['duplicates']} duplicates, {t['skipped']} skipped, {t['rejects']} rejects",
+           "", "per source format (fill rates among kept stories):", _table(rows, header)]
+    rejected = [r for r in manifest.get("by_format", []) if r["rejects_by_reason"]]
+    if rejected:
+        out += ["", "rejects by format and reason:"]
+        out += [f"  {r['format']}: " + ", ".join(f"{k} {v}" for k, v in r["rejects_by_reason"].items())
+                for r in rejected]
+    if manifest.get("skipped_by_reason"):
+        out += ["", "skipped by reason: " + ", ".join(f"{k} {v}" for k, v in
+                                                     manifest["skipped_by_reason"].items())]
+    return "\n".join(out)

@@ -136,3 +136,16 @@ def test_s3_source_to_s3_lake_matches_local(s3_lake, seed_dir, tmp_path):
     same = ["story_id", "headline", "body", "authors", "credits", "published_at", "date", "content_hash"]
     assert on_s3.select(same).equals(on_disk.select(same))
     assert on_s3["raw_uri"][0].startswith("s3://")
+
+
+def test_format_override(tmp_path):
+    """--format skips detection: a ninjs line read as ninjs, and a seed page forced to
+    another format is that format's reject, not a guess."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(corpus_path(SEED), raw / "story.txt")
+    lake = str(tmp_path / "lake")
+    manifest = ingest(sources=[str(raw)], lake=lake, format="ninjs")
+    assert manifest["totals"]["stories"] == 0 and manifest["totals"]["rejects"] == 1
+    [reject] = lakes.read_table(lake, "rejects").to_dicts()
+    assert reject["source_format"] == "ninjs" and reject["reason"]

@@ -90,6 +90,57 @@ def account(results: list[FileResult], kept: pl.DataFrame, duplicates: pl.DataFr
     }
 
 
+UNDETECTED = "(undetected)"
+FILL_COLUMNS = {
+    "headline": pl.col("headline").str.len_chars().fill_null(0) > 0,
+    "body": pl.col("body").str.len_chars().fill_null(0) > 0,
+    "published_at": pl.col("published_at").is_not_null(),
+    "authors": pl.col("authors").list.len().fill_null(0) > 0,
+    "dateline": pl.col("dateline_location").is_not_null(),
+}
+
+
+def by_format(results: list[FileResult], kept: pl.DataFrame, duplicates: pl.DataFrame,
+              rejects: pl.DataFrame) -> list[dict]:
+    """Per source format: files, items in, stories, duplicates, skipped, rejects by
+    reason, and the fill rate (0..1) of the key fields among the kept stories."""
+    rows: dict[str, dict] = {}
+
+    def row(fmt: str | None) -> dict:
+        fmt = fmt or UNDETECTED
+        return rows.setdefault(fmt, {"format": fmt, "files": 0, "items_in": 0, "stories": 0,
+                                     "duplicates": 0, "skipped": 0, "rejects": 0,
+                                     "rejects_by_reason": {}, "fill": {}})
+
+    for r in results:
+        for fmt in r.formats:
+            row(fmt)["files"] += 1
+        for fmt, n in r.skipped_formats.items():
+            row(fmt)["skipped"] += n
+        if not r.formats:
+            row(None)["files"] += 1
+    if kept.height:
+        fills = kept.group_by("source_format").agg(
+            pl.len().alias("stories"), *[e.mean().alias(k) for k, e in FILL_COLUMNS.items()])
+        for rec in fills.to_dicts():
+            target = row(rec["source_format"])
+            target["stories"] = rec["stories"]
+            target["fill"] = {k: round(rec[k], 4) for k in FILL_COLUMNS}
+    if duplicates.height:
+        for fmt, n in duplicates.group_by("source_format").len().rows():
+            row(fmt)["duplicates"] = n
+    if rejects.height:
+        for fmt, reason, n in rejects.group_by("source_format", "reason").len().sort(
+                "source_format", "reason", nulls_last=True).rows():
+            target = row(fmt)
+            target["rejects"] += n
+            target["rejects_by_reason"][reason] = n
+    for target in rows.values():
+        target["items_in"] = (target["stories"] + target["duplicates"] + target["skipped"]
+                              + target["rejects"])
+    return [rows[k] for k in sorted(rows)]
+
+
 def stories_by_day_provider(kept: pl.DataFrame) -> list[dict]:
     """Stories kept by the run, per partition date and provider."""
     if kept.height == 0:

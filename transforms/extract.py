@@ -26,8 +26,9 @@ class FileResult:
     items_in: int = 0
     rows: list[dict] = field(default_factory=list)
     rejects: list[dict] = field(default_factory=list)
-    skipped: Counter = field(default_factory=Counter)
-    formats: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)  # by reason
+    skipped_formats: Counter = field(default_factory=Counter)  # by source format
+    formats: Counter = field(default_factory=Counter)  # members read per format
 
 
 def _reject(result: FileResult, uri: str, reason: str, detail: str, raw: bytes,
@@ -59,6 +60,7 @@ def _parse_member(result: FileResult, name: str, data: bytes, parser: ModuleType
             elif isinstance(item, SkippedItem):
                 result.items_in += 1
                 result.skipped[item.reason] += 1
+                result.skipped_formats[fmt] += 1
             elif isinstance(item, RejectedItem):
                 _reject(result, uri, item.reason, item.detail, item.raw, fmt)
             else:  # a parser bug, not bad input: fail loudly

@@ -37,7 +37,31 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="per-format accounting and fill rates of a run")
     rep.add_argument("lake", help="a directory or s3://bucket/prefix")
     rep.add_argument("--run", default=None, help="run id (default: the latest run)")
+    qual = sub.add_parser("quality", help="field fill rates and leftover boilerplate of stories/")
+    qual.add_argument("lake", help="a directory or s3://bucket/prefix")
+    qual.add_argument("--by", default="provider,source_format",
+                      help="comma-separated grouping columns (default: provider,source_format)")
     return p
+
+
+def run_quality(lake: str, by: str) -> int:
+    import polars as pl
+
+    from flows.lake import scan_stories
+    from flows.storage import open_storage
+    from transforms.quality import MARKERS, quality_by
+
+    storage = open_storage(lake)
+    if not any(True for _ in storage.list("stories/")):
+        print(f"wirelake: no stories in {lake}", file=sys.stderr)
+        return EXIT_NO_INPUT
+    table = quality_by(scan_stories(lake, storage.storage_options()), by.split(","))
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, tbl_hide_dataframe_shape=True,
+                   tbl_hide_column_data_types=True, fmt_str_lengths=40):
+        print(table)
+    left = table.select(pl.sum_horizontal(MARKERS).sum()).item()
+    print(f"bodies still holding a known boilerplate marker: {left}")
+    return EXIT_OK
 
 
 def run_report(lake: str, run_id: str | None) -> int:
@@ -101,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_ingest(args.sources, args.lake, args.format)
     if args.command == "report":
         return run_report(args.lake, args.run)
+    if args.command == "quality":
+        return run_quality(args.lake, args.by)
     return EXIT_FAILED
 
 

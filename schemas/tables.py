@@ -115,6 +115,10 @@ PARSED = Table(
 
 _STORY_ID = Column("story_id", pl.String, False, "stable id of the item: same item, same id, every run")
 _STORY_EXTRA = (
+    Column("version_marker", pl.String, True, "headline version prefix: UPDATE 2, 2ND LEAD, Update1"),
+    Column("status_marker", pl.String, True, "headline status prefix: REFILE, CORRECTED, RPT"),
+    Column("story_kind", pl.String, True, "headline kind prefix: EXCLUSIVE, WRAPUP, FACTBOX"),
+    Column("desk", pl.String, True, "headline desk/topic prefix: GLOBAL MARKETS, PRECIOUS"),
     Column("word_count", pl.Int32, False, "words in the cleaned body"),
     Column("content_hash", pl.String, False, "sha256 of the normalized headline and body"),
     Column("ingested_at", UTC_TS, False),

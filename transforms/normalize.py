@@ -1,8 +1,8 @@
 """Normalize parsed stories: pure polars transforms, chained with ``.pipe``.
 
-Each function takes and returns a frame; none does I/O. The chain
 :func:`normalize_stories` turns a ``schemas.PARSED`` frame into the columns of
-``schemas.STORIES`` (minus the run's own ``ingested_at``/``run_id``).
+``schemas.STORIES`` (less the run's own ``ingested_at``/``run_id``). Each step
+lives in its own module and takes and returns a LazyFrame; none does I/O.
 """
 
 from __future__ import annotations
@@ -11,133 +11,12 @@ import hashlib
 
 import polars as pl
 
-# --- body clean-up --------------------------------------------------------
-
-# reuters.com 2018-2020 pages end with an invisible div.BreakpointDetector: a
-# "0 : 0" line and one bullet line per CSS breakpoint name (SOURCES.md §0, §2).
-_BREAKPOINT_DEBRIS = (
-    r"(?m)^[ \t]*(?:0 : 0|[•·*][ \t]*(?:narrow|medium|wide|landscape|portrait|above)"
-    r"(?:-[a-z]+)+)[ \t]*$"
-)
-
-
-def strip_page_debris(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Remove page furniture that scrapers leave in the text."""
-    return lf.with_columns(pl.col("body").str.replace_all(_BREAKPOINT_DEBRIS, ""))
-
-
-def tidy_body(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Unify line ends and spaces, at most one blank line, trimmed; empty -> null."""
-    body = (
-        pl.col("body")
-        .str.replace_all(r"\r\n?", "\n")
-        .str.replace_all(r"[ \t\u00a0]+", " ")
-        .str.replace_all(r"(?m)^ +| +$", "")
-        .str.replace_all(r"\n{3,}", "\n\n")
-        .str.strip_chars()
-    )
-    return lf.with_columns(
-        pl.when(body.str.len_chars() > 0).then(body).otherwise(None).alias("body"),
-        pl.col("headline").str.replace_all(r"\s+", " ").str.strip_chars(),
-    )
-
-
-# --- sign-off: "Reporting by X; Additional reporting by Y and Z; Editing by W" ---
-
-_ROLES = r"(?:Additional reporting|Reporting|Writing|Editing|Compiled|Edited|Research|Graphics)"
-# The last paragraph of the body, when it is a sign-off.
-_SIGNOFF = rf"(?:^|\n\n)({_ROLES}(?: by)?\s[^\n]+)\s*$"
-_SEGMENT = rf"^\s*({_ROLES})(?:\s+by)?\s+(.+?)\s*\.?$"
-_ROLE_NAMES = {
-    "reporting": "reporting",
-    "additional reporting": "additional reporting",
-    "writing": "writing",
-    "compiled": "writing",
-    "editing": "editing",
-    "edited": "editing",
-    "research": "research",
-    "graphics": "graphics",
-}
-AUTHOR_ROLES = ("reporting", "writing")
-
-
-def extract_signoff(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Move the trailing sign-off out of the body into ``credits`` and ``authors``.
-
-    Names become credits with their role; people with a reporting or writing
-    role become authors when the source gave no byline. ``in <City>`` after a
-    name is the reporter's location, not part of the name.
-    """
-    lf = lf.with_row_index("_row").with_columns(
-        pl.col("body").str.extract(_SIGNOFF, 1).alias("_signoff")
-    )
-    people = (
-        lf.select("_row", pl.col("_signoff").str.split(";").alias("_seg"))
-        .explode("_seg")
-        .with_columns(pl.col("_seg").str.extract_groups(_SEGMENT).alias("_m"))
-        .select(
-            "_row",
-            pl.col("_m").struct.field("1").str.to_lowercase().replace_strict(
-                _ROLE_NAMES, default=None).alias("role"),
-            pl.col("_m").struct.field("2").str.split(", ").alias("name"),
-        )
-        .explode("name")
-        .with_columns(pl.col("name").str.split(" and "))
-        .explode("name")
-        .with_columns(
-            pl.col("name").str.replace(r"\s+in\s+[A-Z].*$", "").str.strip_chars(" .,")
-        )
-        .filter(pl.col("role").is_not_null() & (pl.col("name").str.len_chars() > 0))
-        .group_by("_row", maintain_order=True)
-        .agg(
-            pl.struct("name", "role").alias("_credits"),
-            pl.col("name").filter(pl.col("role").is_in(AUTHOR_ROLES)).alias("_authors"),
-        )
-    )
-    return (
-        lf.join(people, on="_row", how="left", maintain_order="left")
-        .with_columns(
-            pl.when(pl.col("_credits").is_not_null())
-            .then(pl.col("body").str.replace(_SIGNOFF, "").str.strip_chars())
-            .otherwise(pl.col("body"))
-            .alias("body"),
-            pl.concat_list(pl.col("credits").fill_null([]),
-                           pl.col("_credits").fill_null([])).alias("credits"),
-            pl.when(pl.col("authors").list.len().fill_null(0) > 0)
-            .then(pl.col("authors"))
-            .otherwise(pl.col("_authors").fill_null([]))
-            .alias("authors"),
-        )
-        .drop("_row", "_signoff", "_credits", "_authors")
-    )
-
-
-# --- dateline: "UNITED NATIONS (Reuters) - ", "ATLANTA (AP) _ ", "BERLIN (dpa) - " ---
-
-_DATELINE = (
-    r"^(?P<loc>[A-Z][A-Z'’.\-]+(?:[ ,]+[A-Za-z'’.\-]+){0,5}?)\s*"
-    r"\((?P<agency>[A-Za-z][A-Za-z .&\-]{0,30})\)\s*(?:--|[-_–—])\s*"
-)
-
-
-def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Parse a leading dateline out of the body into its own columns."""
-    m = pl.col("body").str.extract_groups(_DATELINE)
-    return (
-        lf.with_columns(m.alias("_dl"))
-        .with_columns(
-            pl.col("dateline_location").fill_null(pl.col("_dl").struct.field("loc")),
-            pl.col("dateline_agency").fill_null(pl.col("_dl").struct.field("agency")),
-            pl.when(pl.col("_dl").struct.field("loc").is_not_null())
-            .then(pl.col("body").str.replace(_DATELINE, ""))
-            .otherwise(pl.col("body"))
-            .alias("body"),
-        )
-        .drop("_dl")
-    )
-
-
-# --- derived columns ------------------------------------------------------
+from transforms.clean_text import repair_text, strip_boilerplate, tidy_text
+from transforms.dateline import extract_dateline
+from transforms.headline import split_headline_prefixes
+from transforms.language import detect_language
+from transforms.people import extract_byline, extract_signoff
+from transforms.providers import KNOWN_PROVIDERS, canonical_provider
 
 
 def _sha256_hex(values: pl.Series) -> pl.Series:
@@ -146,6 +25,36 @@ def _sha256_hex(values: pl.Series) -> pl.Series:
     return pl.Series(
         [hashlib.sha256(v.encode()).hexdigest() if v is not None else None for v in values],
         dtype=pl.String,
+    )
+
+
+def resolve_providers(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Canonical provider names; syndicated copy recognised from its dateline.
+
+    A ``(Reuters) -`` story delivered by Yahoo Finance keeps ``provider`` =
+    the feed it came from and gets ``original_provider`` = reuters. A story
+    with no provider at all takes the dateline's agency.
+    """
+    agency = canonical_provider(pl.col("dateline_agency"))
+    # Only a known agency name in a dateline says who wrote the copy
+    # ("(Sports Network) -" or "(Reuters on Friday) -" do not).
+    agency = pl.when(agency.is_in(KNOWN_PROVIDERS)).then(agency)
+    provider = canonical_provider(pl.col("provider"))
+    return lf.with_columns(
+        pl.coalesce(provider, agency).alias("provider"),
+        pl.coalesce(
+            canonical_provider(pl.col("original_provider")),
+            pl.when(provider.is_not_null() & agency.is_not_null() & (agency != provider)).then(agency),
+        ).alias("original_provider"),
+    )
+
+
+def fill_defaults(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """``pub_status`` usable when the source says nothing (delivered copy is published
+    copy); ``version_created`` falls back to ``published_at`` (one known time)."""
+    return lf.with_columns(
+        pl.col("pub_status").str.to_lowercase().fill_null("usable"),
+        pl.coalesce("version_created", "published_at").alias("version_created"),
     )
 
 
@@ -179,10 +88,17 @@ def add_fingerprints(lf: pl.LazyFrame) -> pl.LazyFrame:
 def normalize_stories(lf: pl.LazyFrame) -> pl.LazyFrame:
     """The whole normalization chain over parsed stories."""
     return (
-        lf.pipe(strip_page_debris)
-        .pipe(tidy_body)
-        .pipe(extract_signoff)
+        lf.pipe(repair_text)
+        .pipe(strip_boilerplate)
+        .pipe(tidy_text)
+        .pipe(split_headline_prefixes)
+        .pipe(extract_byline)
         .pipe(extract_dateline)
-        .pipe(tidy_body)
+        .pipe(extract_signoff)
+        .pipe(strip_boilerplate)  # the trust badge can sit after a sign-off
+        .pipe(tidy_text)
+        .pipe(resolve_providers)
+        .pipe(detect_language)
+        .pipe(fill_defaults)
         .pipe(add_fingerprints)
     )

@@ -1,0 +1,141 @@
+"""Body and headline text repair and boilerplate removal (pure polars).
+
+``BOILERPLATE`` names every pattern removed from bodies; the quality report
+counts bodies that still contain one of them (it should be 0 for each).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import polars as pl
+
+# Control characters other than tab and newline (wire framing that leaked through,
+# Reuters-21578's &#5; codes once decoded).
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+# ag-news lost the '&' of numeric entities: "#36;" for "$", "#39;" for "'".
+_BROKEN_ENTITY = r"(^|[^&])#(\d{2,4});"
+_ENTITY = r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+
+# Text that was UTF-8, decoded as cp1252 (or latin-1) somewhere upstream:
+# "worldâ€™s", "Â£5", "MÃ¼ller".
+_MOJIBAKE = r"(?:[ÂÃ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ¡-¿]|â€|â‚¬)"
+_MOJIBAKE_RUN = re.compile(r"[\u0080-\u00ff€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]{2,}")
+
+
+def _fix_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    for enc in ("cp1252", "latin-1"):
+        try:
+            return run.encode(enc).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return run
+
+
+def _repair_python(values: pl.Series) -> pl.Series:
+    """Entities and mojibake: only for the few rows that have them (see repair_text)."""
+    out = []
+    for v in values:
+        if v is None:
+            out.append(None)
+            continue
+        if "&" in v:
+            v = html.unescape(v)
+        if "Ã" in v or "Â" in v or "â" in v:
+            v = _MOJIBAKE_RUN.sub(_fix_run, v)
+        out.append(v)
+    return pl.Series(out, dtype=pl.String)
+
+
+def repair_column(name: str) -> pl.Expr:
+    col = (
+        pl.col(name)
+        .str.replace_all(_CONTROL, "")
+        .str.replace_all(_BROKEN_ENTITY, "$1&#$2;")
+        .str.replace_all(r"\u00ad", "")  # soft hyphens
+    )
+    needs_python = col.str.contains(_ENTITY) | col.str.contains(_MOJIBAKE)
+    return (
+        pl.when(needs_python)
+        .then(col.map_batches(_repair_python, return_dtype=pl.String))
+        .otherwise(col)
+        .str.normalize("NFC")
+        .alias(name)
+    )
+
+
+def repair_text(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Control characters, HTML entities (also broken ones), mojibake, Unicode NFC."""
+    return lf.with_columns(repair_column("body"), repair_column("headline"))
+
+
+# A photo credit: "REUTERS/Brendan McDermid/File Photo". Name tokens are
+# capitalised words, so a caption glued to "NEW YORK (Reuters)" stops at "NEW".
+_NAME = r"[A-Z][a-z.'’-]*(?:[A-Z][a-z'’-]+)?"  # "Lucas", "McDermid", "O'Neill"
+_CREDIT = rf"\bREUTERS/{_NAME}(?: {_NAME}){{0,3}}(?:/(?:File )?Photo)?(?:/File)?"
+
+
+class Boilerplate:
+    """A kind of boilerplate: how to find a residue of it, and how to remove it."""
+
+    def __init__(self, detect: str, *removals: tuple[str, str]) -> None:
+        self.detect = detect
+        self.removals = removals or ((detect, ""),)
+
+
+# name -> page or wire boilerplate that never belongs in a story body
+BOILERPLATE: dict[str, Boilerplate] = {
+    # reuters.com 2018-2020: invisible BreakpointDetector div (SOURCES.md §0, §2)
+    "breakpoint_debris": Boilerplate(
+        r"(?m)^[ \t]*(?:0 : 0|[•·*][ \t]*(?:narrow|medium|wide|landscape|portrait|above)"
+        r"(?:-[a-z]+)+)[ \t]*$"),
+    # the trust badge, often glued to the sign-off ("...Bill BerkrotOur Standards:...")
+    "trust_principles": Boilerplate(r"Our Standards: ?The Thomson Reuters Trust Principles\.?"),
+    # glued to the next sentence with no space
+    "slideshow": Boilerplate(r"Slideshow ?\(\d+ Images?\)"),
+    "min_read": Boilerplate(r"\b\d+ Min Read\b"),
+    # inline photo captions: "FILE PHOTO: ... REUTERS/Name", a caption paragraph
+    # ending in a photo credit, or a caption glued to the dateline that follows it
+    "photo_caption": Boilerplate(
+        _CREDIT,
+        (rf"FILE PHOTO: [^\n]*?{_CREDIT}", ""),
+        (rf"(?m)^[^\n]*?{_CREDIT}[ \t]*$", ""),
+        (rf"(?m)^[^\n]*?{_CREDIT}[ \t]*([A-Z][A-Z.,' ]+\([A-Za-z]+\))", "$1"),
+    ),
+    "ap_copyright": Boilerplate(
+        r"Copyright \d{4} The Associated Press\. All rights reserved\. This material may not "
+        r"be published, broadcast, rewritten,? or redistributed\.?"),
+}
+
+
+def strip_boilerplate(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Remove every ``BOILERPLATE`` kind from the body."""
+    body = pl.col("body")
+    for kind in BOILERPLATE.values():
+        for pattern, replacement in kind.removals:
+            body = body.str.replace_all(pattern, replacement)
+    return lf.with_columns(body.alias("body"))
+
+
+def boilerplate_hits(body: pl.Expr) -> dict[str, pl.Expr]:
+    """One boolean expression per boilerplate marker: does the body still hold it?"""
+    return {name: body.str.contains(kind.detect).fill_null(False) for name, kind in BOILERPLATE.items()}
+
+
+def tidy_text(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Unify line ends and spaces, at most one blank line, trimmed; empty -> null."""
+    body = (
+        pl.col("body")
+        .str.replace_all(r"\r\n?", "\n")
+        .str.replace_all(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ")
+        .str.replace_all(r"(?m)^ +| +$", "")
+        .str.replace_all(r"\n{3,}", "\n\n")
+        .str.strip_chars()
+    )
+    headline = pl.col("headline").str.replace_all(r"\s+", " ").str.strip_chars()
+    return lf.with_columns(
+        pl.when(body.str.len_chars() > 0).then(body).otherwise(None).alias("body"),
+        pl.when(headline.str.len_chars() > 0).then(headline).otherwise(None).alias("headline"),
+    )

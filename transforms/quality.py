@@ -1,0 +1,35 @@
+"""Field quality over the stories table: fill rates and leftover boilerplate (pure polars)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.clean_text import BOILERPLATE, boilerplate_hits
+
+
+def quality_by(lf: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
+    """Per group: stories, % with published_at, % whose zone came from the source,
+    % with a dateline, % with authors, and how many bodies still hold each known
+    boilerplate marker (0 is the goal for every one)."""
+    hits = boilerplate_hits(pl.col("body"))
+
+    def pct(expr: pl.Expr) -> pl.Expr:
+        return (expr.mean() * 100).round(1)
+
+    return (
+        lf.group_by(keys)
+        .agg(
+            pl.len().alias("stories"),
+            pct(pl.col("published_at").is_not_null()).alias("published_pct"),
+            pct(pl.col("published_tz_source") == "source").alias("zone_from_source_pct"),
+            pct(pl.col("dateline_location").is_not_null() | pl.col("dateline_agency").is_not_null())
+            .alias("dateline_pct"),
+            pct(pl.col("authors").list.len() > 0).alias("authors_pct"),
+            *[e.sum().alias(f"left_{name}") for name, e in hits.items()],
+        )
+        .sort(keys, nulls_last=True)
+        .collect()
+    )
+
+
+MARKERS = [f"left_{name}" for name in BOILERPLATE]

@@ -115,6 +115,7 @@ PARSED = Table(
 
 _STORY_ID = Column("story_id", pl.String, False, "stable id of the item: same item, same id, every run")
 _STORY_EXTRA = (
+    Column("dateline_date", pl.String, True, "the date a dateline carried, as written (Feb 26)"),
     Column("version_marker", pl.String, True, "headline version prefix: UPDATE 2, 2ND LEAD, Update1"),
     Column("status_marker", pl.String, True, "headline status prefix: REFILE, CORRECTED, RPT"),
     Column("story_kind", pl.String, True, "headline kind prefix: EXCLUSIVE, WRAPUP, FACTBOX"),

@@ -20,17 +20,24 @@ _AGENCY = r"[A-Za-z][A-Za-z .&\-]{0,24}"
 _DASH = r"\s*(?:--|[-_–—])\s*"
 # AG's News bodies open with the bare agency: "Reuters - ...", "AP - ...".
 _BARE_AGENCY = r"Reuters|AP|AFP|Canadian Press|CP|dpa|Bloomberg"
-_DATELINE = (rf"^(?:(?:(?P<loc>{_LOC})(?:,? (?:{_DATE}))?\s*)?\((?P<agency>{_AGENCY})\)"
+_DATELINE = (rf"^(?:(?:(?P<loc>{_LOC})(?:,? (?P<date>{_DATE}))?\s*)?\((?P<agency>{_AGENCY})\)"
              rf"|(?P<bare>{_BARE_AGENCY}) ){_DASH}")
 
 
 def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Parse a leading dateline out of the body into its own columns."""
+    """Parse a leading dateline out of the body into its own columns.
+
+    The date some datelines carry ("WASHINGTON, Feb 26 (Reuters) -") is kept, as
+    written, in ``dateline_date``: nothing of the text is lost.
+    """
+    if "dateline_date" not in lf.collect_schema().names():
+        lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("dateline_date"))
     m = pl.col("body").str.extract_groups(_DATELINE)
     agency = pl.coalesce(m.struct.field("agency"), m.struct.field("bare")).str.strip_chars()
     found = agency.is_not_null()
     return lf.with_columns(
         pl.col("dateline_location").fill_null(m.struct.field("loc").str.strip_chars(" ,")),
         pl.col("dateline_agency").fill_null(agency),
+        pl.col("dateline_date").fill_null(m.struct.field("date")),
         pl.when(found).then(pl.col("body").str.replace(_DATELINE, "")).otherwise(pl.col("body")).alias("body"),
     )

@@ -50,9 +50,11 @@ def resolve_providers(lf: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def fill_defaults(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """``pub_status`` usable when the source says nothing (delivered copy is published
+    """Authors and credits each once; ``pub_status`` usable when the source says nothing (delivered copy is published
     copy); ``version_created`` falls back to ``published_at`` (one known time)."""
     return lf.with_columns(
+        pl.col("authors").list.unique(maintain_order=True),
+        pl.col("credits").list.unique(maintain_order=True),
         pl.col("pub_status").str.to_lowercase().fill_null("usable"),
         pl.coalesce("version_created", "published_at").alias("version_created"),
     )
@@ -85,18 +87,26 @@ def add_fingerprints(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def keep_some_body(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """A body that held only a sign-off or a byline keeps its (repaired) text:
+    a non-empty body never becomes empty."""
+    return lf.with_columns(pl.coalesce("body", "_repaired_body").alias("body")).drop("_repaired_body")
+
+
 def normalize_stories(lf: pl.LazyFrame) -> pl.LazyFrame:
     """The whole normalization chain over parsed stories."""
     return (
         lf.pipe(repair_text)
         .pipe(strip_boilerplate)
         .pipe(tidy_text)
+        .with_columns(pl.col("body").alias("_repaired_body"))
         .pipe(split_headline_prefixes)
         .pipe(extract_byline)
         .pipe(extract_dateline)
         .pipe(extract_signoff)
         .pipe(strip_boilerplate)  # the trust badge can sit after a sign-off
         .pipe(tidy_text)
+        .pipe(keep_some_body)
         .pipe(resolve_providers)
         .pipe(detect_language)
         .pipe(fill_defaults)

@@ -49,7 +49,7 @@ def run_quality(lake: str, by: str) -> int:
 
     from flows.lake import scan_stories
     from flows.storage import open_storage
-    from transforms.quality import MARKERS, quality_by
+    from transforms.quality import CHECKS, MARKERS, quality_by
 
     storage = open_storage(lake)
     if not any(True for _ in storage.list("stories/")):
@@ -59,8 +59,11 @@ def run_quality(lake: str, by: str) -> int:
     with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, tbl_hide_dataframe_shape=True,
                    tbl_hide_column_data_types=True, fmt_str_lengths=40):
         print(table)
-    left = table.select(pl.sum_horizontal(MARKERS).sum()).item()
-    print(f"bodies still holding a known boilerplate marker: {left}")
+    totals = table.select([pl.col(c).sum() for c in MARKERS + CHECKS]).row(0, named=True)
+    print("bodies still holding a known boilerplate marker: "
+          + ", ".join(f"{k.removeprefix('left_')} {totals[k]}" for k in MARKERS))
+    print("bodies with a leftover of a clean-up step: "
+          + ", ".join(f"{k.removeprefix('left_')} {totals[k]}" for k in CHECKS))
     return EXIT_OK
 
 

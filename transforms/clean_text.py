@@ -24,14 +24,23 @@ _MOJIBAKE = r"(?:[ÂÃ][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“
 _MOJIBAKE_RUN = re.compile(r"[\u0080-\u00ff€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]{2,}")
 
 
+def _byte_of(ch: str) -> int | None:
+    """The byte a cp1252 (or, for C1 controls, latin-1) decoder turned into ``ch``."""
+    try:
+        return ch.encode("cp1252")[0]
+    except UnicodeEncodeError:
+        return ord(ch) if ord(ch) < 256 else None
+
+
 def _fix_run(match: re.Match[str]) -> str:
     run = match.group(0)
-    for enc in ("cp1252", "latin-1"):
-        try:
-            return run.encode(enc).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-    return run
+    raw = [_byte_of(ch) for ch in run]
+    if None in raw:
+        return run
+    try:
+        return bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return run
 
 
 def _repair_python(values: pl.Series) -> pl.Series:
@@ -49,18 +58,26 @@ def _repair_python(values: pl.Series) -> pl.Series:
     return pl.Series(out, dtype=pl.String)
 
 
+# HTML that reached a text field (AG's News descriptions): block tags become
+# paragraph breaks, a few inline tags vanish. Only these names: "<SRD>" in
+# Reuters-21578 is a ticker, not markup.
+_HTML_BLOCK = r"(?i)<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|section|article|blockquote|tr|table)\b[^>]*>"
+_HTML_INLINE = r"(?i)<\s*/?\s*(?:span|a|b|i|u|em|strong|font|small|sup|sub|img|abbr)\b[^>]*>"
+
+
 def repair_column(name: str) -> pl.Expr:
-    col = (
-        pl.col(name)
-        .str.replace_all(_CONTROL, "")
-        .str.replace_all(_BROKEN_ENTITY, "$1&#$2;")
-        .str.replace_all(r"\u00ad", "")  # soft hyphens
-    )
+    col = pl.col(name).str.replace_all(_BROKEN_ENTITY, "$1&#$2;")
+    # Mojibake first: its runs include C1 controls (U+0080-U+009F) that the
+    # control-character clean-up would otherwise remove.
     needs_python = col.str.contains(_ENTITY) | col.str.contains(_MOJIBAKE)
     return (
         pl.when(needs_python)
         .then(col.map_batches(_repair_python, return_dtype=pl.String))
         .otherwise(col)
+        .str.replace_all(_HTML_BLOCK, "\n\n")
+        .str.replace_all(_HTML_INLINE, "")
+        .str.replace_all(_CONTROL, "")
+        .str.replace_all(r"\u00ad", "")  # soft hyphens
         .str.normalize("NFC")
         .alias(name)
     )

@@ -20,8 +20,9 @@ _AGENCY = r"[A-Za-z][A-Za-z .&\-]{0,24}"
 _DASH = r"\s*(?:--|[-_–—])\s*"
 # AG's News bodies open with the bare agency: "Reuters - ...", "AP - ...".
 _BARE_AGENCY = r"Reuters|AP|AFP|Canadian Press|CP|dpa|Bloomberg"
-_DATELINE = (rf"^(?:(?:(?P<loc>{_LOC})(?:,? (?P<date>{_DATE}))?\s*)?\((?P<agency>{_AGENCY})\)"
-             rf"|(?P<bare>{_BARE_AGENCY}) ){_DASH}")
+# AG's News often has both: "AP - NEW DELHI (AP) - ...".
+_DATELINE = (rf"^(?:(?:(?:{_BARE_AGENCY}) - )?(?:(?P<loc>{_LOC})(?:,? (?P<date>{_DATE}))?,?\s*)?"
+             rf"\((?P<agency>{_AGENCY})\)|(?P<bare>{_BARE_AGENCY}) ){_DASH}")
 
 
 def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:

@@ -6,6 +6,16 @@ import polars as pl
 
 from transforms.clean_text import BOILERPLATE, boilerplate_hits
 
+# Not boilerplate, but signs that a clean-up step missed something.
+LEFTOVERS: dict[str, str] = {
+    "dateline": r"^(?:[A-Z][A-Z .,']{2,40}\s*)?\((?:Reuters|AP|AFP|dpa|Bloomberg)\)\s*(?:--|[-_–—])",
+    "signoff": r"(?:^|\n)(?:Reporting|Writing|Editing) by [^\n]+$",
+    "html_tag": r"</?(?:p|div|span|br|a|section)\b[^>]*>",
+    "html_entity": r"&(?:amp|lt|gt|quot|nbsp|#\d{2,5});|(?:^|[^&])#(?:36|39);",
+    "mojibake": r"â€|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]",
+    "control_char": r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
+}
+
 
 def quality_by(lf: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
     """Per group: stories, % with published_at, % whose zone came from the source,
@@ -26,6 +36,8 @@ def quality_by(lf: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
             .alias("dateline_pct"),
             pct(pl.col("authors").list.len() > 0).alias("authors_pct"),
             *[e.sum().alias(f"left_{name}") for name, e in hits.items()],
+            *[pl.col("body").str.contains(p).fill_null(False).sum().alias(f"left_{name}")
+              for name, p in LEFTOVERS.items()],
         )
         .sort(keys, nulls_last=True)
         .collect()
@@ -33,3 +45,4 @@ def quality_by(lf: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
 
 
 MARKERS = [f"left_{name}" for name in BOILERPLATE]
+CHECKS = [f"left_{name}" for name in LEFTOVERS]

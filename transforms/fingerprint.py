@@ -1,0 +1,141 @@
+"""Text fingerprints for near-duplicate detection: one compiled pass over the bytes.
+
+One Permutation Hashing (OPH) MinHash over word 3-shingles. A numba kernel
+walks each text's UTF-8 bytes once: it splits words (ASCII letters and digits,
+and any non-ASCII byte, are word characters; ASCII is lower-cased), hashes
+them with FNV-1a, combines each run of three word hashes into a shingle hash,
+and keeps, for each of ``BINS`` bins chosen by the top bits of the shingle
+hash, the minimum of its low 32 bits. Empty bins are then filled from the
+next non-empty bin (rotation densification), so two texts agree on a bin with
+probability equal to the Jaccard similarity of their shingle sets.
+
+The hashes depend on the bytes only (no library's seeded hash), so signatures
+are stable across versions and can be kept in the lake's dedup index.
+Texts run in parallel (``prange``); there is no Python loop over texts.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+BINS = 128
+SHINGLE = 3
+EMPTY = np.uint32(0xFFFFFFFF)
+FINGERPRINT_VERSION = f"oph{BINS}-fnv1a-w{SHINGLE}-v1"
+
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+@numba.njit(inline="always")
+def _mix(x):
+    x = x + _GOLDEN
+    x = (x ^ (x >> np.uint64(30))) * _M1
+    x = (x ^ (x >> np.uint64(27))) * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+@numba.njit(inline="always")
+def _add(sig, row, x, shift):
+    b = np.int64(x >> shift)
+    v = np.uint32(x & _MASK32)
+    if v < sig[row, b]:
+        sig[row, b] = v
+
+
+@numba.njit(parallel=True, cache=True)
+def _oph(data, offsets, bins, w, sig, counts):  # pragma: no cover - compiled
+    n = len(offsets) - 1
+    shift = np.uint64(64 - int(np.log2(bins)))
+    for d in numba.prange(n):
+        ring = np.zeros(w, dtype=np.uint64)
+        words = 0
+        shingles = 0
+        h = _FNV_OFFSET
+        in_word = False
+        end = offsets[d + 1]
+        for i in range(offsets[d], end + 1):
+            c = np.uint64(32) if i == end else np.uint64(data[i])
+            word_char = (c >= np.uint64(128) or (np.uint64(48) <= c <= np.uint64(57))
+                         or (np.uint64(65) <= c <= np.uint64(90)) or (np.uint64(97) <= c <= np.uint64(122)))
+            if word_char:
+                if np.uint64(65) <= c <= np.uint64(90):
+                    c = c + np.uint64(32)
+                h = (h ^ c) * _FNV_PRIME
+                in_word = True
+            elif in_word:
+                ring[words % w] = h
+                words += 1
+                h = _FNV_OFFSET
+                in_word = False
+                if words >= w:
+                    acc = np.uint64(0)
+                    for j in range(w):
+                        acc = acc * _GOLDEN + ring[(words - w + j) % w]
+                    _add(sig, d, _mix(acc), shift)
+                    shingles += 1
+        if 0 < words < w:  # a text shorter than one shingle: all its words as one
+            acc = np.uint64(words)
+            for j in range(words):
+                acc = acc * _GOLDEN + ring[j]
+            _add(sig, d, _mix(acc), shift)
+            shingles += 1
+        counts[d] = shingles
+        if shingles > 0:
+            _densify_row(sig, d, bins)
+
+
+@numba.njit(inline="always")
+def _densify_row(sig, d, bins):
+    # Fill an empty bin from the next non-empty bin to its right (circularly),
+    # mixed with the distance so that a borrowed value differs from the lender's.
+    empty = np.uint32(0xFFFFFFFF)
+    for b in range(bins):
+        if sig[d, b] == empty:
+            for step in range(1, bins):
+                src = sig[d, (b + step) % bins]
+                if src != empty:
+                    x = _mix(np.uint64(src) ^ (np.uint64(step) << np.uint64(32)))
+                    sig[d, b] = np.uint32(x & _MASK32)
+                    break
+    # a filled bin must never read as empty
+    for b in range(bins):
+        if sig[d, b] == empty:
+            sig[d, b] = np.uint32(0xFFFFFFFE)
+
+
+def _utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    arr = texts.fill_null("").to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(pa.large_string())
+    _, off_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(off_buf, dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8)
+    data = (np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None
+            else np.zeros(0, dtype=np.uint8))
+    return data, offsets
+
+
+def signatures(texts: pl.Series, bins: int = BINS) -> tuple[np.ndarray, np.ndarray]:
+    """``(signatures, shingle_counts)``: an ``(n, bins)`` uint32 OPH signature per
+    text (all ``EMPTY`` for a text without words) and its number of shingles."""
+    data, offsets = _utf8_buffers(texts)
+    sig = np.full((len(texts), bins), EMPTY, dtype=np.uint32)
+    counts = np.zeros(len(texts), dtype=np.int32)
+    if len(texts):
+        _oph(data, offsets, bins, SHINGLE, sig, counts)
+    return sig, counts
+
+
+def similarity(sig: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of the text pairs ``(left[i], right[i])``."""
+    if len(left) == 0:
+        return np.zeros(0, dtype=np.float32)
+    return (sig[left] == sig[right]).mean(axis=1).astype(np.float32)

@@ -180,8 +180,7 @@ GOLDEN = [
         dateline_location="MUMBAI", dateline_agency="Reuters",
         authors=("Indulal PM",),
         credits=(("Indulal PM", "reporting"), ("Sunil Nair", "editing")),
-    ), defect="sign-off in parentheses '(Reporting by Indulal PM; Editing by Sunil Nair)' is "
-              "not parsed: it stays at the end of the body, authors and credits are empty"),
+    )),
     case("web-2016-postlight", Golden(
         WEB + "postlight-parser/www.reuters.com.html", 0,
         headline="Fed lifts rates, sees faster pace of hikes in Trump's first year",
@@ -202,9 +201,7 @@ GOLDEN = [
                  ("Karen Brettell", "additional reporting"),
                  ("David Chance", "editing"), ("Paul Simao", "editing")),
         excludes=("Our Standards", "Reporting by"),
-    ), defect="'... Ann Saphir in San Francisco and Jonathan Spicer and Karen Brettell in New "
-              "York' loses Jonathan Spicer and Karen Brettell (people._names strips from the "
-              "first ' in <Place>' to the end when no comma follows)"),
+    )),
     case("web-2018-articleheader-date", Golden(
         WEB + "blueprints-text/what-is-5g-and-who-are-the-major-players-idUSKCN1GR1IN.html", 0,
         headline="What is 5G and who are the major players?",
@@ -242,9 +239,7 @@ GOLDEN = [
                  ("Gertrude Chavez-Dreyfuss", "additional reporting"),
                  ("Nick Zieminski", "editing"), ("Dan Grebler", "editing")),
         excludes=("REUTERS/Brendan McDermid", "Min Read", "Updated 14 hours ago", "Our Standards"),
-    ), defect="lower-case 'additional reporting by  Stephanie Kelly, Saqib Iqbal Ahmed and "
-              "Gertrude Chavez-Dreyfuss' segment is dropped (people._ROLES only knows "
-              "'Additional [Rr]eporting')"),
+    )),
     case("web-2020-trafilatura", Golden(
         WEB + "trafilatura/reuters.com.parasite.html", 0,
         headline="'Parasite' scores historic upset at SAG awards, boosting Oscar chances",
@@ -273,8 +268,7 @@ GOLDEN = [
         slug="BC-EU--Britain-Brexit-Election", version_marker="1st Ld-Writethru",
         dateline_location="LONDON", dateline_agency="AP",
         authors=("DANICA KIRKA", "JILL LAWLESS"),
-    ), defect="the AP slug keeps its version: slug 'BC-EU--Britain-Brexit-Election, 1st "
-              "Ld-Writethru', version_marker None (versions cannot be grouped by slug keyword)"),
+    )),
     case("web-rss", Golden(
         WEB + "blueprints-text/worldNews.rss", 0,
         headline="Mexico City to begin gradual exit from lockdown on Monday",
@@ -319,9 +313,7 @@ GOLDEN = [
         credits=(("Reuters", "creator"), ("Arpan Varghese", "reporting"),
                  ("Joseph Radford", "editing"), ("Richard Pullin", "editing")),
         excludes=("(Adds comments, detail)", "By Arpan Varghese", "(Reuters) -", "Reporting by"),
-    ), defect="advisory '(Adds comments, detail)' left at the top of the body; byline 'By Arpan "
-              "Varghese' and dateline 'Jan 30 (Reuters) -' after the bullets are not extracted; "
-              "'(Reporting by ...; Editing by ...)' sign-off in parentheses not parsed"),
+    )),
     case("reuters-g2-global-markets", Golden(
         AAP + "tag:reuters.com,2018:newsml_L3N1X604Z:536317572", 0,
         headline="Asian shares struggle to shake off rout despite Wall St bounce",
@@ -335,9 +327,7 @@ GOLDEN = [
         credits=(("Reuters", "creator"), ("Andrew Galbraith", "reporting"),
                  ("Shri Navaratnam", "editing")),
         excludes=("SHANGHAI, Oct 26 (Reuters) -", "Reporting by"),
-    ), defect="dateline 'SHANGHAI, Oct 26 (Reuters) -' after the bullet lines is not extracted; "
-              "sign-off '(Reporting by Andrew Galbraith\\nEditing by Shri Navaratnam)' glued to "
-              "the last paragraph is not parsed (the source also has literal \\' for ')"),
+    )),
     case("reuters-g2-update", Golden(
         AAP + "reuters_byline_in_body.xml", 0,
         headline="Statue of Liberty to reopen; shutdown keeps other parks, monuments closed",
@@ -353,9 +343,7 @@ GOLDEN = [
         credits=(("Reuters", "creator"), ("Joseph Ax", "reporting"),
                  ("Frank McGurty", "editing"), ("Jeffrey Benkoe", "editing")),
         excludes=("(Adds Gov. Cuomo's", "By Joseph Ax", "Reporting by"),
-    ), defect="advisory '(Adds Gov. Cuomo's announcement ...)' left first in the body, so the "
-              "byline 'By Joseph Ax' and dateline 'NEW YORK, Jan 21 (Reuters) -' are not "
-              "extracted; sign-off in parentheses glued to the last paragraph not parsed"),
+    )),
     case("reuters-g2-corrected", Golden(
         CORE + "tag_reuters.com_2016_newsml_L1N14N0FF_version_978556838", 0,
         headline="S. Illinois battles flooding as Mississippi River builds downstream",
@@ -372,9 +360,7 @@ GOLDEN = [
         credits=(("Reuters", "creator"), ("David Bailey", "reporting"), ("Erwin Seba", "reporting"),
                  ("Tim Ghianni", "reporting"), ("Dan Grebler", "editing")),
         excludes=("(In Jan. 3 story, corrects", "(Reuters) -", "Reporting by"),
-    ), defect="correction advisory '(In Jan. 3 story, corrects last paragraph ...)' left first in "
-              "the body, dateline 'Jan 3 (Reuters) -' not extracted, sign-off in parentheses "
-              "not parsed"),
+    )),
     case("reuters-g2-canceled", Golden(
         CORE + "tag_reuters.com_2016_newsml_L1N14N0FF_version_1542761538", 0,
         headline="S. Illinois battles flooding as Mississippi River builds downstream",
@@ -410,7 +396,7 @@ GOLDEN = [
         authors=("Ian Jones",),  # <byline>By Ian Jones, Press Association</byline>
         contains=("a reported £25 million a year",),
         excludes=("Â£",),
-    ), defect="PA end marker '<p>ends</p>' is left as the last line of the body"),
+    )),
     case("nitf-aap", Golden(
         CORE + "aap.xml", 0,
         headline="The main stories on today's 1900 ABC TV news",
@@ -422,7 +408,7 @@ GOLDEN = [
         slug="Monitor 1900 ABC News",
         dateline_location="Sydney",
         authors=("John Doe",),
-    ), defect="AAP desk sign-off 'AAP RTV ar' is left as the last line of the body"),
+    )),
     case("nitf-ap", Golden(
         CORE + "ap-nitf.xml", 0,
         headline="Can trading pollution like stocks help fight climate change?",
@@ -446,7 +432,7 @@ GOLDEN = [
                  "electric cars.",
         slug="Sweden-SAAB",
         dateline_location="STOCKHOLM", dateline_agency="AFP",
-    ), defect="AFP staff initials sign-off 'hh/ph/ts/hd' is left as the last line of the body"),
+    )),
     case("newsml1-belga", Golden(
         BELGA + "belga_newsml_1_2.xml", 0,
         headline="Mediawatch dinsdag 29/01/2019 - VTM Nieuws - 13 uur",
@@ -538,8 +524,7 @@ GOLDEN = [
         authors=("CHARLES ODUM",),
         excludes=("ATLANTA (AP)", "AP Sports Writer", "AP-WF-02-20-16", "\x03"),
         extra=(("version", "1stLd-Writethru"),),
-    ), defect="the ANPA version '1stLd-Writethru' goes to `version` only; version_marker stays "
-              "None"),
+    )),
     case("anpa-two-bylines", Golden(
         CORE + "anpa-1.tst", 0,
         headline="For Argentine chemo patients, mirrors can hurt",
@@ -579,7 +564,7 @@ GOLDEN = [
         contains=("Bastian Schweinsteiger and Thomas Müller, and",),
         excludes=("\ufffd", "dpa bwh bag"),
         extra=(("version", "1ST LEAD"),),
-    ), defect="the 7901 version line '1ST LEAD' goes to `version` only; version_marker stays None"),
+    )),
     case("iptc7901-refile-1st-lead", Golden(
         CORE + "dpa_four_line.txt", 0,
         headline="Switzerland joins list of countries resisting UN migration pact",
@@ -593,8 +578,7 @@ GOLDEN = [
         dateline_location="Geneva", dateline_agency="dpa",
         excludes=("not intended for publication", "Albert Otti", "international@dpa.com"),
         extra=(("version", "REFILE 1ST LEAD"),),
-    ), defect="'REFILE' / '1ST LEAD' lines go to `version` only; status_marker and "
-              "version_marker stay None"),
+    )),
     # ---- AAP telex (ZCZC ... NNNN) ------------------------------------------------------------
     case("aap-telex", Golden(
         AAP + "1487e8f1-f7f5-40f5-8c0f-0eba3c2e162d.tst", 0,
@@ -605,7 +589,7 @@ GOLDEN = [
                    "hospital.",
         body_end="according to standard protocols for removing the Legionella bacteria.",
         slug="Legionella_BC1",
-    ), defect="AAP desk sign-off 'AAP RTV' (before NNNN) is left as the last line of the body"),
+    )),
     case("aap-telex-lowercase-zczc", Golden(
         AAP + "AAP201606060716291.tst", 0,
         headline="UGL continues project delay negotiation",
@@ -644,9 +628,7 @@ GOLDEN = [
         credits=(("Joey Roulette", "reporting"), ("Eric M. Johnson", "editing"),
                  ("Lisa Shumaker", "editing")),
         excludes=("By Joey Roulette", "[nL4N1XW01J]", "Reporting by"),
-    ), defect="sign-off '(Reporting by Joey Roulette in Orlando, Florida; Editing by Eric M. "
-              "Johnson and Lisa Shumaker)' in parentheses not parsed; Reuters link code "
-              "'[nL4N1XW01J]' left in the body"),
+    )),
     case("yahoo-bloomberg-syndicated", Golden(
         YAHOO + "2019_processed.json.xz", 2,
         headline="Shopify Boosts Outlook on New Online Offerings",
@@ -660,9 +642,7 @@ GOLDEN = [
                  ("Jillian Ward", "editing"), ("Molly Schuetz", "editing")),
         excludes=("To contact the reporter", "bloomberg.net", "©2019 Bloomberg L.P.",
                   "For more articles like this"),
-    ), defect="Bloomberg trailer ('--With assistance from Karen Lin.', 'To contact the reporter "
-              "on this story: Simran Jagdev ...', editors, '©2019 Bloomberg L.P.') is left in "
-              "the body; authors/credits stay empty"),
+    )),
     # ---- AG's News --------------------------------------------------------------------------------
     case("agnews-reuters-backslash", Golden(
         AG, 41,
@@ -695,8 +675,7 @@ GOLDEN = [
         body_end="a scandal that damaged the Football Association's reputation.",
         dateline_location="NEWCASTLE, England", dateline_agency="AP",
         excludes=("#39;", " 't", " 's"),
-    ), defect="' #39;' (the space is the lost '&') decodes to \"doesn 't\" / \"Association "
-              "'s\": the space before the broken entity must go"),
+    )),
     case("agnews-update-suffix", Golden(
         AG, 1256,
         headline="Iraqi Kidnappers of French Reporters Demand Ransom",  # "... (Update1)"
@@ -858,10 +837,6 @@ def test_source_quirk(path: str, index: int, column: str, want, never: str | Non
         assert value == want
 
 
-@pytest.mark.xfail(strict=True, reason="a byline found by the parser in a source field "
-                   "(<AUTHOR>, <byline>, ninjs 'by', ANPA 'By ...=') lands in authors but not in "
-                   "credits, while a 'By ...' line found in the text gets a credit with role "
-                   "'byline'")
 @pytest.mark.parametrize(("path", "index", "name"), [
     pytest.param(R21578 + "reut2-000.sgm", 3, "Janie Gabbett", id="r21578-author"),
     pytest.param(CORE + "pa4.xml", 0, "Ian Jones", id="nitf-byline"),
@@ -883,9 +858,6 @@ def test_reuters21578_dateline_date_kept(index: int, location: str, date: str):
     assert (row["dateline_location"], row["dateline_date"]) == (location, date)
 
 
-@pytest.mark.xfail(strict=True, reason="'&lt;I>' (First Interstate's ticker) is dropped from "
-                   "the body as if it were an HTML <i> tag; '<KUMT.TOK>' or the headline's '<BAC>' "
-                   "survive")
 def test_reuters21578_one_letter_ticker_kept():
     body = story(R21578 + "reut2-000.sgm", 3)["body"]
     assert "threat of the First Interstate Bancorp <I> takeover bid gone" in body

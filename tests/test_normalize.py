@@ -41,7 +41,9 @@ def test_signoff_with_all_roles():
 def test_byline_from_the_source_wins_over_signoff_authors():
     [row] = _norm(_frame("Text.\n\nReporting by Ann Bee", authors=["Source Byline"]))
     assert row["authors"] == ["Source Byline"]
-    assert row["credits"] == [{"name": "Ann Bee", "role": "reporting"}]
+    # every author is a credit too: the source's byline with the role "byline"
+    assert row["credits"] == [{"name": "Ann Bee", "role": "reporting"},
+                              {"name": "Source Byline", "role": "byline"}]
 
 
 def test_datelines():

@@ -16,6 +16,8 @@ import polars as pl
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 # ag-news lost the '&' of numeric entities: "#36;" for "$", "#39;" for "'".
 _BROKEN_ENTITY = r"(^|[^&])#(\d{2,4});"
+# ... where the lost "&" of an apostrophe often left a space: "doesn #39;t".
+_BROKEN_APOSTROPHE = r"(\w) #39;(\w)"
 _ENTITY = r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 
 # Text that was UTF-8, decoded as cp1252 (or latin-1) somewhere upstream:
@@ -59,14 +61,16 @@ def _repair_python(values: pl.Series) -> pl.Series:
 
 
 # HTML that reached a text field (AG's News descriptions): block tags become
-# paragraph breaks, a few inline tags vanish. Only these names: "<SRD>" in
-# Reuters-21578 is a ticker, not markup.
-_HTML_BLOCK = r"(?i)<\s*/?\s*(?:p|div|br|li|ul|ol|h[1-6]|section|article|blockquote|tr|table)\b[^>]*>"
-_HTML_INLINE = r"(?i)<\s*/?\s*(?:span|a|b|i|u|em|strong|font|small|sup|sub|img|abbr)\b[^>]*>"
+# paragraph breaks, a few inline tags vanish. Only these names, and inline ones
+# only in lower case: "<SRD>" and "<I>" in Reuters-21578 are tickers, not markup.
+_HTML_BLOCK = (r"<\s*/?\s*(?:[pP]|div|DIV|br|BR|li|LI|ul|UL|ol|OL|h[1-6]|section|article|blockquote"
+               r"|tr|table)\b[^>]*>")
+_HTML_INLINE = r"<\s*/?\s*(?:span|a|b|i|u|em|strong|font|small|sup|sub|img|abbr)\b[^>]*>"
 
 
 def repair_column(name: str) -> pl.Expr:
-    col = pl.col(name).str.replace_all(_BROKEN_ENTITY, "$1&#$2;")
+    col = (pl.col(name).str.replace_all(_BROKEN_APOSTROPHE, "$1'$2")
+           .str.replace_all(_BROKEN_ENTITY, "$1&#$2;"))
     # Mojibake first: its runs include C1 controls (U+0080-U+009F) that the
     # control-character clean-up would otherwise remove.
     needs_python = col.str.contains(_ENTITY) | col.str.contains(_MOJIBAKE)
@@ -121,6 +125,15 @@ BOILERPLATE: dict[str, Boilerplate] = {
         (rf"(?m)^[^\n]*?{_CREDIT}[ \t]*$", ""),
         (rf"(?m)^[^\n]*?{_CREDIT}[ \t]*([A-Z][A-Z.,' ]+\([A-Za-z]+\))", "$1"),
     ),
+    # Reuters' link codes to related stories: "[nL4N1XW01J]", "[ID:nL4N1XW01J]"
+    "link_code": Boilerplate(r"\s*\[(?:ID:)?n[A-Z0-9]{8,12}\]"),
+    # editors' notes opening a version: "(Adds details)", "(In Jan. 3 story, corrects ...)"
+    "editor_note": Boilerplate(
+        r"^\s*\((?:Adds|Updates|Corrects|Recasts|Repeats|Refiles|Changes|Removes|Fixes|Inserts"
+        r"|Moves|Rewrites|In [^()\n]{0,80} story|This (?:story|version) [^()\n]*)[^()]*\)\s*"),
+    # agencies' end marks as the last line: "ends", "AAP RTV ar", "hh/ph/ts/hd"
+    "end_mark": Boilerplate(
+        r"\n\s*(?:ends|ENDS|AAP(?: [A-Z]{2,4})+(?: [a-z]{1,3})?|[a-z]{1,4}(?:/[a-z]{1,4}){1,6})\s*$"),
     "ap_copyright": Boilerplate(
         r"Copyright \d{4} The Associated Press\. All rights reserved\. This material may not "
         r"be published, broadcast, rewritten,? or redistributed\.?"),

@@ -21,7 +21,11 @@ _DASH = r"\s*(?:--|[-_–—])\s*"
 # AG's News bodies open with the bare agency: "Reuters - ...", "AP - ...".
 _BARE_AGENCY = r"Reuters|AP|AFP|Canadian Press|CP|dpa|Bloomberg"
 # AG's News often has both: "AP - NEW DELHI (AP) - ...".
-_DATELINE = (rf"^(?:(?:(?:{_BARE_AGENCY}) - )?(?:(?P<loc>{_LOC})(?:,? (?P<date>{_DATE}))?,?\s*)?"
+# Reuters puts bullet points before the dateline ("* Yuan weak\n\nSHANGHAI, Oct 26
+# (Reuters) -"): they stay, the dateline goes. A correction may carry only a date.
+_BULLETS = r"(?P<pre>(?:[*•][^\n]*\n+)*)"
+_DATELINE = (rf"^{_BULLETS}(?:(?:(?:{_BARE_AGENCY}) - )?(?:(?:(?P<loc>{_LOC})(?:,? (?P<date>{_DATE}))?"
+             rf"|(?P<date_only>{_DATE})),?\s*)?"
              rf"\((?P<agency>{_AGENCY})\)|(?P<bare>{_BARE_AGENCY}) ){_DASH}")
 
 
@@ -39,6 +43,7 @@ def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
     return lf.with_columns(
         pl.col("dateline_location").fill_null(m.struct.field("loc").str.strip_chars(" ,")),
         pl.col("dateline_agency").fill_null(agency),
-        pl.col("dateline_date").fill_null(m.struct.field("date")),
-        pl.when(found).then(pl.col("body").str.replace(_DATELINE, "")).otherwise(pl.col("body")).alias("body"),
+        pl.col("dateline_date").fill_null(pl.coalesce(m.struct.field("date"), m.struct.field("date_only"))),
+        pl.when(found).then(pl.col("body").str.replace(_DATELINE, "${pre}")).otherwise(pl.col("body"))
+        .alias("body"),
     )

@@ -30,6 +30,8 @@ _TOKEN = rf"{_KNOWN}\s*[-:]\s*|{DESK}-"
 _PREFIXED = rf"^((?:{_TOKEN})+)([^\s\d\-].*)$"
 _SLUG = r"^(BC-[A-Za-z0-9]+(?:-{1,2}[A-Za-z0-9']+)+)\s+(.+)$"
 _SUFFIX_VERSION = r"^(.*?)\s*\((Update ?\d+)\)\s*$"
+# AP slugs may carry their version: "BC-EU--Britain-Brexit-Election, 1st Ld-Writethru"
+_SLUG_VERSION = r"^(.+?),\s*(\d+(?:st|nd|rd|th) ?Ld[- ]Writethru|APNewsAlert|Writethru|Advisory)$"
 
 PREFIX_COLUMNS = ("version_marker", "status_marker", "story_kind", "desk")
 
@@ -49,6 +51,18 @@ def split_headline_prefixes(lf: pl.LazyFrame) -> pl.LazyFrame:
     lf = lf.with_columns(
         pl.col("slug").fill_null(slug.struct.field("1")),
         pl.coalesce(slug.struct.field("2"), pl.col("headline")).alias("headline"),
+    )
+    slug_version = pl.col("slug").str.extract_groups(_SLUG_VERSION)
+    lf = lf.with_columns(
+        pl.coalesce(slug_version.struct.field("1"), pl.col("slug")).alias("slug"),
+        pl.col("version_marker").fill_null(slug_version.struct.field("2")),
+    )
+    # A version or status the parser found in the source's own fields (ANPA slug
+    # line "1stLd-Writethru", IPTC 7901 "REFILE 1ST LEAD") counts as well.
+    source_tokens = pl.col("version").str.extract_all(rf"{VERSION}|{STATUS}")
+    lf = lf.with_columns(
+        pl.col("version_marker").fill_null(_first(source_tokens, VERSION)),
+        pl.col("status_marker").fill_null(_first(source_tokens, STATUS)),
     )
     m = pl.col("headline").str.extract_groups(_PREFIXED)
     suffix = pl.col("headline").str.extract_groups(_SUFFIX_VERSION)

@@ -15,7 +15,12 @@ from transforms.clean_text import repair_text, strip_boilerplate, tidy_text
 from transforms.dateline import extract_dateline
 from transforms.headline import split_headline_prefixes
 from transforms.language import detect_language
-from transforms.people import extract_byline, extract_signoff
+from transforms.people import (
+    credit_source_bylines,
+    extract_bloomberg_trailer,
+    extract_byline,
+    extract_signoff,
+)
 from transforms.providers import KNOWN_PROVIDERS, canonical_provider
 
 
@@ -104,6 +109,8 @@ def normalize_stories(lf: pl.LazyFrame) -> pl.LazyFrame:
         .pipe(extract_byline)
         .pipe(extract_dateline)
         .pipe(extract_signoff)
+        .pipe(extract_bloomberg_trailer)
+        .pipe(credit_source_bylines)
         .pipe(strip_boilerplate)  # the trust badge can sit after a sign-off
         .pipe(tidy_text)
         .pipe(keep_some_body)

@@ -97,6 +97,7 @@ PARSED = Table(
         Column("credits", pl.List(CREDIT)),
         Column("dateline_location", pl.String),
         Column("dateline_agency", pl.String),
+        Column("dateline_date", pl.String, True, "the date a dateline carried, as written (Feb 26)"),
         Column("published_at", UTC_TS),
         Column("published_raw", pl.String),
         Column("published_tz_source", pl.String),
@@ -115,7 +116,6 @@ PARSED = Table(
 
 _STORY_ID = Column("story_id", pl.String, False, "stable id of the item: same item, same id, every run")
 _STORY_EXTRA = (
-    Column("dateline_date", pl.String, True, "the date a dateline carried, as written (Feb 26)"),
     Column("version_marker", pl.String, True, "headline version prefix: UPDATE 2, 2ND LEAD, Update1"),
     Column("status_marker", pl.String, True, "headline status prefix: REFILE, CORRECTED, RPT"),
     Column("story_kind", pl.String, True, "headline kind prefix: EXCLUSIVE, WRAPUP, FACTBOX"),

@@ -218,9 +218,7 @@ GOLDEN = [
         authors=("Eric Auchard", "Stephen Nellis"),
         credits=(("Kim Miyoung", "editing"), ("Jason Neely", "editing")),
         excludes=("Min Read", "2 years ago", "Our Standards", "Editing by"),
-    ), defect="authors take only <meta name=Author> (Eric Auchard), not the byline bar / JSON "
-              "authors (+ Stephen Nellis); 'Editing by Kim Miyoung in Singapore and Jason Neely "
-              "in London' loses Jason Neely"),
+    )),
     case("web-2019-articleheader-date-benchmark", Golden(
         BENCH + "57d46c9d751e3fd3ffaf3ede7ac20cebd30eacb5ea78e1a6aa0a72059244e7ca.html.gz", 0,
         # the URL slug says "asian-shares-soft-..." but the story was rewritten in place
@@ -495,8 +493,7 @@ GOLDEN = [
         body_end="i tilfelle det blir behov for flere datasentre i Europa.",
         slug="skien-google",
         language="no",  # nb-NO
-    ), defect="the item is rejected as no_body: its text is in descriptions[role=text] "
-              "(ninjs 2.x), which the parser does not read as the body"),
+    )),
     case("ninjs21-tt-sv", Golden(
         "iptc-ninjs/examples/2.1/tt_text_image_2.json", 0,
         headline="Militärövning i jätteformat hålls 2023",
@@ -846,9 +843,6 @@ def test_source_byline_is_a_credit(path: str, index: int, name: str):
     assert {"name": name, "role": "byline"} in story(path, index)["credits"]
 
 
-@pytest.mark.xfail(strict=True, reason="the date of a Reuters-21578 <DATELINE> ('LOS ANGELES, "
-                   "Feb 26 - ') is dropped: dateline_date stays None (docs/normalization.md: the "
-                   "dateline's date is kept as written)")
 @pytest.mark.parametrize(("index", "location", "date"), [
     pytest.param(3, "LOS ANGELES", "Feb 26", id="newid-4"),
     pytest.param(0, "SALVADOR", "Feb 26", id="newid-1"),
@@ -863,8 +857,6 @@ def test_reuters21578_one_letter_ticker_kept():
     assert "threat of the First Interstate Bancorp <I> takeover bid gone" in body
 
 
-@pytest.mark.xfail(strict=True, reason="news-please date_publish at exactly 00:00:00 is a "
-                   "date-only placeholder (SOURCES.md §9) but is labelled 'assumed'")
 def test_news_please_midnight_is_date_only():
     row = story(YAHOO + "2018_processed.json.xz", 172)  # date_publish "2018-11-21 00:00:00"
     assert row["published_at"] == utc(2018, 11, 21)

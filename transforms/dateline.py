@@ -35,8 +35,6 @@ def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
     The date some datelines carry ("WASHINGTON, Feb 26 (Reuters) -") is kept, as
     written, in ``dateline_date``: nothing of the text is lost.
     """
-    if "dateline_date" not in lf.collect_schema().names():
-        lf = lf.with_columns(pl.lit(None, dtype=pl.String).alias("dateline_date"))
     m = pl.col("body").str.extract_groups(_DATELINE)
     agency = pl.coalesce(m.struct.field("agency"), m.struct.field("bare")).str.strip_chars()
     found = agency.is_not_null()

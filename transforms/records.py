@@ -45,6 +45,7 @@ def story_row(story: ParsedStory, source_format: str, raw_uri: str) -> dict:
         "credits": [{"name": n, "role": r} for n, r in story.credits],
         "dateline_location": story.dateline_location,
         "dateline_agency": story.dateline_agency,
+        "dateline_date": story.dateline_date,
         "published_at": published,
         "published_raw": story.published_raw,
         "published_tz_source": tz_source,

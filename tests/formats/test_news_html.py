@@ -100,7 +100,7 @@ def test_reuters_2018_seed_layout():
     # og:article:published_time wins over the zone-less "March 15, 2018 / 11:37 AM"
     assert s.published_raw == "2018-03-15T11:36:28+0000"
     assert utc(s) == datetime(2018, 3, 15, 11, 36, 28, tzinfo=UTC)
-    assert s.authors == ["Eric Auchard"]
+    assert s.authors == ["Eric Auchard", "Stephen Nellis"]  # the byline bar names both
     assert s.url == "https://www.reuters.com/article/us-qualcomm-m-a-broadcom-5g-idUSKCN1GR1IN"
     assert s.body.startswith("LONDON/SAN FRANCISCO (Reuters) - U.S. President Donald Trump")
     # the sign-off is the last paragraph, the trust badge is gone (SOURCES.md §2)

@@ -151,10 +151,16 @@ def test_non_text_items_are_skipped(rel, reason):
 
 
 def test_text_item_without_body_is_a_parse_error():
-    # The IPTC NTB example carries only a description: it is not promoted to a body.
+    # The 1.4 property showcase has no body and no type: nothing to read.
     with pytest.raises(ParseError) as err:
-        list(ninjs.parse(corpus_bytes("iptc-ninjs/examples/2.1/ntb_text.json"), "ntb_text"))
+        list(ninjs.parse(corpus_bytes("iptc-ninjs/examples/1.4/ninjs-1-4-examples.json"), "x"))
     assert err.value.reason == "no_body"
+
+
+def test_description_with_role_text_is_the_body():
+    # NTB's trimmed 2.1 example carries its text as descriptions[role=text].
+    [story] = list(ninjs.parse(corpus_bytes("iptc-ninjs/examples/2.1/ntb_text.json"), "ntb_text"))
+    assert story.body.startswith("IT-giganten Google har kjøpt en tomt")
 
 
 # ---------------------------------------------------------------- synthetic
@@ -319,8 +325,8 @@ def test_sweep_claims_and_outcomes():
         except ParseError as exc:
             outcomes[f"ParseError:{exc.reason}"] = outcomes.get(f"ParseError:{exc.reason}", 0) + 1
     assert claimed == NINJS_EXPECTED
-    assert outcomes == {"story": 23, "SkippedItem:non_text:picture": 7, "SkippedItem:non_text:audio": 1,
-                        "SkippedItem:non_text:video": 1, "ParseError:no_body": 2}
+    assert outcomes == {"story": 24, "SkippedItem:non_text:picture": 7, "SkippedItem:non_text:audio": 1,
+                        "SkippedItem:non_text:video": 1, "ParseError:no_body": 1}
 
 
 def test_sweep_helper_sees_the_folders():

@@ -73,6 +73,7 @@ class ParsedStory:
     credits: list[tuple[str, str]] = field(default_factory=list)
     dateline_location: str | None = None
     dateline_agency: str | None = None
+    dateline_date: str | None = None  # the date a dateline carries, as written ("Feb 26")
     language: str | None = None
     url: str | None = None
     slug: str | None = None

@@ -488,24 +488,27 @@ def _headline(doc: etree._Element, metas: dict[str, list[str]], ld: dict) -> str
     return None
 
 
-def _authors(doc: etree._Element, metas: dict[str, list[str]], ld: dict) -> list[str]:
-    names = _ld_people(ld)
-    if not names:
-        value = _first(metas, "author", "og:article:author", "article:author", "sailthru.author")
-        if value and not value.startswith("http"):
-            names = _split_names(value)
-    if not names:
-        for xp in _BYLINES:
-            for el in xp(doc):
-                links = [_inline_text(a, skip_chrome=False) for a in el.iter("a")]
-                links = [n for n in links if n]
-                names = ([n for x in links for n in _split_names(x)] if links
-                         else _split_names(_inline_text(el, skip_chrome=False)))
-                if names:
-                    break
+def _byline_names(doc: etree._Element) -> list[str]:
+    for xp in _BYLINES:
+        for el in xp(doc):
+            links = [_inline_text(a, skip_chrome=False) for a in el.iter("a")]
+            links = [n for n in links if n]
+            names = ([n for x in links for n in _split_names(x)] if links
+                     else _split_names(_inline_text(el, skip_chrome=False)))
             if names:
-                break
-    return _dedup(names)
+                return names
+    return []
+
+
+def _authors(doc: etree._Element, metas: dict[str, list[str]], ld: dict) -> list[str]:
+    """The fullest of JSON-LD, the author meta and the visible byline: reuters.com's
+    ``<meta name=Author>`` names only the first of two reporters the byline bar shows."""
+    meta: list[str] = []
+    value = _first(metas, "author", "og:article:author", "article:author", "sailthru.author")
+    if value and not value.startswith("http"):
+        meta = _split_names(value)
+    candidates = [_dedup(names) for names in (_ld_people(ld), meta, _byline_names(doc))]
+    return max(candidates, key=len)
 
 
 def _published(doc: etree._Element, metas: dict[str, list[str]], ld: dict

@@ -85,6 +85,14 @@ def _provider(domain: str | None, url: str | None) -> str | None:
     return provider_from_id(f"http://{host}/")
 
 
+def _zone_source(published) -> str | None:
+    if published is None or published.tzinfo is not None:
+        return None
+    if (published.hour, published.minute, published.second, published.microsecond) == (0, 0, 0, 0):
+        return "date_only"
+    return "assumed"
+
+
 def _article(obj: dict) -> Item:
     body = text_paragraphs(first_str(obj, "maintext", "text"))
     url = first_str(obj, "url")
@@ -102,8 +110,9 @@ def _article(obj: dict) -> Item:
         provider=_provider(first_str(obj, "source_domain"), url),
         published_at=published,
         published_raw=published_raw,
-        # naive on purpose: the zone is unknown, to_utc takes it as UTC
-        published_tz_source="assumed" if published is not None and published.tzinfo is None else None,
+        # naive on purpose: the zone is unknown, to_utc takes it as UTC. Exactly
+        # midnight is news-please's placeholder for a page that gave only a date.
+        published_tz_source=_zone_source(published),
         version_created=parse_time(obj.get("date_modify")),
         authors=unique(authors),
         language=norm_language(obj.get("language")),

@@ -465,7 +465,16 @@ def _body(obj: dict) -> str | None:
             body = html_body(value) if best[0] < 2 else text_paragraphs(value)
             if body:
                 return body
-    return text_paragraphs(obj.get("body_text")) if isinstance(obj.get("body_text"), str) else None
+    if isinstance(obj.get("body_text"), str):
+        return text_paragraphs(obj.get("body_text"))
+    # NTB's trimmed 2.x example carries its text as descriptions[role=text]; a
+    # summary or abstract is not the story and stays out.
+    for d in obj.get("descriptions") or []:
+        if isinstance(d, dict) and str(d.get("role") or "").lower() == "text" and isinstance(d.get("value"), str):
+            body = text_paragraphs(d["value"])
+            if body:
+                return body
+    return None
 
 
 def _headline(obj: dict) -> str | None:

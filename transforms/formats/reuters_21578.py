@@ -118,7 +118,7 @@ _MONTH_WORD = r"(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?
 # "THE HAGUE, March 2 - Dutch imports of fat- " (tail = start of the body).
 _DATELINE_DATED = re.compile(
     rf"^\s*(?P<loc>[^,\n]+?)(?:,(?P<region>[^\n]*?)\s*|\s+)"
-    rf"(?:{_MONTH_WORD}(?:\s+\w{{1,2}})?|\d{{1,2}}\s+{_MONTH_WORD})"
+    rf"(?P<date>{_MONTH_WORD}(?:\s+\w{{1,2}})?|\d{{1,2}}\s+{_MONTH_WORD})"
     r"[\s,]*(?:Reuters?\s*)?-{1,2}(?P<tail>(?:\s.*)?)$",
     re.S,
 )
@@ -214,18 +214,19 @@ def _authors(raw: str) -> list[str]:
     return [name for name in _BYLINE_SPLIT.split(line) if name and name.lower() not in ("reuter", "reuters")]
 
 
-def _dateline(raw: str) -> tuple[str | None, str]:
-    """``(location, text to put back in front of the body)`` for a DATELINE's text."""
+def _dateline(raw: str) -> tuple[str | None, str | None, str]:
+    """``(location, date as written, text to put back in front of the body)`` for a DATELINE."""
     m = _DATELINE_DATED.match(raw) or _DATELINE_UNDATED.match(raw)
     if m is None:
-        return None, raw
+        return None, None, raw
     loc = " ".join(_LOC_DEBRIS.sub("", m["loc"]).split())
     if not loc:
-        return None, raw
+        return None, None, raw
+    date = " ".join(m["date"].split()) if "date" in m.groupdict() and m["date"] else None
     region = _REGION.match(m["region"] or "")
     if region and region.group(1):
         loc = f"{loc}, {' '.join(region.group(1).split())}"
-    return loc, m["tail"] or ""
+    return loc, date, m["tail"] or ""
 
 
 def _drop_sign_off(text: str) -> str:
@@ -270,8 +271,8 @@ def _preformatted(text: str) -> str | None:
     return out if out.strip() else None
 
 
-def _normal_text(inner: str) -> tuple[str | None, str | None, list[str], str | None]:
-    """``(headline, body, authors, dateline_location)`` of a ``<TEXT>`` with TITLE/BODY."""
+def _normal_text(inner: str) -> tuple[str | None, str | None, list[str], str | None, str | None]:
+    """``(headline, body, authors, dateline_location, dateline_date)`` of a ``<TEXT>`` with TITLE/BODY."""
     title = _TITLE_EL.search(inner)
     headline = (" ".join(_unescape(title.group(1)).split()) or None) if title else None
     rest = inner[title.end():] if title else inner
@@ -282,16 +283,16 @@ def _normal_text(inner: str) -> tuple[str | None, str | None, list[str], str | N
         rest = rest[:author.start()] + rest[author.end():]
     body_m = _BODY_EL.search(rest)
     before, body_raw = (rest[:body_m.start()], body_m.group(1)) if body_m else (rest, "")
-    location = None
+    location = date = None
     dl = _DATELINE_EL.search(before)
     if dl:
-        location, tail = _dateline(_unescape(dl.group(1)))
+        location, date, tail = _dateline(_unescape(dl.group(1)))
         before = before[:dl.start()] + "\x00" + before[dl.end():]
         before = _unescape(before).replace("\x00", tail)
     else:
         before = _unescape(before)
     body = _reflow(_drop_sign_off(before + _unescape(body_raw)))
-    return headline, body, authors, location
+    return headline, body, authors, location, date
 
 
 def _brief_text(inner: str) -> tuple[str | None, str | None]:
@@ -316,13 +317,13 @@ def _item(element: str, start_attrs: str, encoding: str) -> Item:
     text_type = dict(_ATTR.findall(text.group(1))).get("TYPE", "").upper()
     inner = text.group(2)
     authors: list[str] = []
-    location = None
+    location = dateline_date = None
     if text_type == "UNPROC":
         headline, body = None, _preformatted(_drop_sign_off(_unescape(inner)))
     elif text_type == "BRIEF":
         headline, body = _brief_text(inner)
     else:
-        headline, body, authors, location = _normal_text(inner)
+        headline, body, authors, location, dateline_date = _normal_text(inner)
     if headline is None and body is None:
         return SkippedItem("no_content", guid=guid, detail=f"TEXT TYPE={text_type or 'NORMAL'} is empty")
     date = _DATE_EL.search(element)
@@ -339,6 +340,7 @@ def _item(element: str, start_attrs: str, encoding: str) -> Item:
         published_tz_source=tz_source,
         authors=authors,
         dateline_location=location,
+        dateline_date=dateline_date,
         language="en",
         slug=slug,
         urgency=urgency,

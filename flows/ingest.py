@@ -26,7 +26,7 @@ from transforms.accounting import (
     rejects_frame,
     stories_by_day_provider,
 )
-from transforms.dedup import dedup_exact
+from transforms.dedup import dedup_stories
 from transforms.extract import FileResult, extract_file
 from transforms.normalize import normalize_stories
 
@@ -152,7 +152,7 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     rejects = rejects_frame(results, run_id, started)
     lap("normalize")
 
-    kept, duplicates = dedup_exact(stories)
+    kept, duplicates = dedup_stories(stories)
     duplicates = duplicates.with_columns(pl.lit(run_id).alias("run_id"))
     lap("dedup")
 

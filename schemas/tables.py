@@ -120,6 +120,8 @@ _STORY_EXTRA = (
     Column("status_marker", pl.String, True, "headline status prefix: REFILE, CORRECTED, RPT"),
     Column("story_kind", pl.String, True, "headline kind prefix: EXCLUSIVE, WRAPUP, FACTBOX"),
     Column("desk", pl.String, True, "headline desk/topic prefix: GLOBAL MARKETS, PRECIOUS"),
+    Column("shared_boilerplate", pl.Boolean, True,
+           "a quarter or more of the body is boilerplate shared with other stories (teasers, promos)"),
     Column("word_count", pl.Int32, False, "words in the cleaned body"),
     Column("content_hash", pl.String, False, "sha256 of the normalized headline and body"),
     Column("ingested_at", UTC_TS, False),

@@ -1,38 +1,206 @@
-"""Exact dedup: deterministic, auditable, order-independent."""
+"""Dedup: versions, exact copies, near-copies, kills, look-alikes; deterministic and auditable."""
 
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
-from transforms.dedup import dedup_exact
+from transforms.dedup import components, dedup_stories
 from transforms.normalize import normalize_stories
 from transforms.records import rows_to_frame
 
+WORDS = [
+    "market",
+    "analysts",
+    "government",
+    "minister",
+    "company",
+    "shares",
+    "profit",
+    "rain",
+    "river",
+    "election",
+    "court",
+    "police",
+    "coach",
+    "season",
+    "league",
+    "energy",
+    "oil",
+    "gas",
+    "price",
+    "export",
+    "import",
+    "bank",
+    "budget",
+    "tax",
+    "port",
+    "strike",
+    "union",
+    "airline",
+    "airport",
+    "vaccine",
+    "hospital",
+    "school",
+    "teacher",
+    "farmer",
+    "harvest",
+    "wheat",
+]
 
-def _stories(bodies: list[tuple[str, str]]) -> pl.DataFrame:
-    rows = [{"source_format": "t", "raw_uri": uri, "headline": "H", "body": body, "provider": "p",
-             "authors": [], "credits": [], "subjects": [], "keywords": []} for uri, body in bodies]
+
+def _text(seed: int, n: int = 120) -> str:
+    rng = random.Random(seed)
+    words = [rng.choice(WORDS) + ("" if rng.random() > 0.1 else f" {rng.randint(2, 999)}") for _ in range(n)]
+    return " ".join(words[:60]) + ".\n\n" + " ".join(words[60:]) + "."
+
+
+def _row(uri: str, body: str, headline: str = "Headline", **kw) -> dict:
+    base = {
+        "source_format": "t",
+        "raw_uri": uri,
+        "headline": headline,
+        "body": body,
+        "provider": "p",
+        "authors": [],
+        "credits": [],
+        "subjects": [],
+        "keywords": [],
+    }
+    return base | kw
+
+
+def _stories(rows: list[dict]) -> pl.DataFrame:
     return normalize_stories(rows_to_frame(rows).lazy()).collect()
 
 
+def _t(hours: int) -> datetime:
+    return datetime(2024, 5, 1, tzinfo=UTC) + timedelta(hours=hours)
+
+
 def test_copies_fold_into_one_and_every_fold_is_a_row():
-    df = _stories([("b#0", "one"), ("a#0", "one"), ("c#0", "one  "), ("d#0", "two")])
-    kept, dups = dedup_exact(df)
+    body = _text(1)
+    df = _stories([_row("b#0", body), _row("a#0", body), _row("c#0", body + "  "), _row("d#0", _text(2))])
+    kept, dups = dedup_stories(df)
     assert sorted(kept["raw_uri"]) == ["a#0", "d#0"]
     assert sorted(dups["raw_uri"]) == ["b#0", "c#0"]
     assert set(dups["kept_raw_uri"]) == {"a#0"} and set(dups["reason"]) == {"exact"}
     assert kept.height + dups.height == df.height
 
 
-def test_result_does_not_depend_on_input_order():
-    items = [(f"f{i}#0", f"body {i % 7}") for i in range(40)]
-    base = dedup_exact(_stories(items))
-    for seed in range(5):
+def test_versions_collapse_to_the_newest_by_version_created_not_version_number():
+    body = _text(3)
+    rows = [
+        _row("v1#0", body, guid="g", version="978556838", published_at=_t(0), version_created=_t(0)),
+        _row(
+            "v2#0",
+            body + "\n\nMore detail added.",
+            guid="g",
+            version="1542761538",
+            published_at=_t(0),
+            version_created=_t(5),
+        ),
+        _row(
+            "v3#0", body + "\n\nEven more.", guid="g", version="2", published_at=_t(0), version_created=_t(2)
+        ),
+    ]
+    kept, dups = dedup_stories(_stories(rows))
+    assert kept["raw_uri"].to_list() == ["v2#0"]
+    assert set(dups["reason"]) == {"version"} and set(dups["kept_raw_uri"]) == {"v2#0"}
+
+
+def test_kill_removes_the_story_and_records_it():
+    body = _text(4)
+    rows = [
+        _row("v1#0", body, guid="g", version_created=_t(0)),
+        _row(
+            "kill#0", "This story has been withdrawn.", guid="g", version_created=_t(3), pub_status="canceled"
+        ),
+        _row("copy#0", body, guid="other", provider="q", version_created=_t(1)),
+    ]
+    kept, dups = dedup_stories(_stories(rows))
+    assert kept.height == 0
+    # v1, its copy and the notice itself are all recorded against the kill notice
+    assert set(dups["reason"]) == {"kill"} and sorted(dups["raw_uri"]) == ["copy#0", "kill#0", "v1#0"]
+    assert set(dups["kept_raw_uri"]) == {"kill#0"}
+
+
+def test_near_copies_fold_and_look_alikes_stay_apart():
+    body = _text(5, 300)
+    words = body.split(" ")
+    edited = " ".join(w if i % 25 else "changed" for i, w in enumerate(words))  # 4% of words edited
+    truncated = " ".join(words[: int(len(words) * 0.8)])
+    template = (
+        "Shares of {co} rose {a} percent to {b} dollars on {day} after the company reported "
+        "quarterly earnings of {c} cents a share on revenue of {d} million dollars, against "
+        "analyst estimates of {e} cents, and raised its outlook for the year to {f} million "
+        "dollars in sales as demand for its products in {region} grew faster than expected by "
+        "the market and its chief executive said the company would hire more staff in {region}."
+    )
+    looks = [
+        template.format(co=co, a=a, b=b, day=day, c=c, d=d, e=e, f=f, region=r)
+        for co, a, b, day, c, d, e, f, r in [
+            ("Acme Corp", 3.2, 45.10, "Monday", 52, 310, 48, 1250, "Europe"),
+            ("Beta Inc", 1.1, 12.00, "Tuesday", 17, 95, 15, 400, "Asia"),
+            ("Gamma Ltd", 7.5, 88.25, "Monday", 101, 870, 97, 3400, "Africa"),
+        ]
+    ]
+    rows = [
+        _row("orig#0", body, published_at=_t(0), version_created=_t(0)),
+        _row("edit#0", edited, headline="REFILE-Headline", provider="q", version_created=_t(1)),
+        _row("trunc#0", truncated, provider="r", version_created=_t(2)),
+    ]
+    rows += [_row(f"look{i}#0", t, headline=f"Earnings {i}") for i, t in enumerate(looks)]
+    kept, dups = dedup_stories(_stories(rows))
+    near = dups.filter(pl.col("reason") == "near")
+    assert near.height == 2 and "trunc#0" in near["raw_uri"].to_list()  # complete body over truncated
+    # of the two complete copies, the newer (the REFILE) is kept
+    assert sorted(kept["raw_uri"]) == ["edit#0", "look0#0", "look1#0", "look2#0"]
+    assert (dups["similarity"] > 0.5).all()
+
+
+def test_the_original_provider_is_kept_over_a_syndicator():
+    body = _text(6)
+    rows = [
+        _row("yahoo#0", body, provider="yahoo_finance", original_provider="reuters", version_created=_t(9)),
+        _row("reuters#0", body, provider="reuters", version_created=_t(0)),
+    ]
+    kept, _ = dedup_stories(_stories(rows))
+    assert kept["raw_uri"].to_list() == ["reuters#0"]
+
+
+def test_shared_boilerplate_does_not_make_stories_duplicates():
+    teaser = "\n\n".join(f"Related video number {i} about gadgets and robots" for i in range(12))
+    rows = [_row(f"s{i}#0", _text(100 + i, 60) + "\n\n" + teaser, headline=f"Story {i}") for i in range(9)]
+    kept, dups = dedup_stories(_stories(rows))
+    assert kept.height == 9 and dups.height == 0
+    assert kept["shared_boilerplate"].all()
+
+
+def test_clusters_are_transitive_and_order_independent():
+    # Invariant: the same items give the same kept stories and folds whatever their order.
+    base = [_text(s, 200) for s in range(6)]
+    items = []
+    for i, b in enumerate(base):
+        items.append(_row(f"o{i}#0", b, version_created=_t(i)))
+        items.append(_row(f"c{i}#0", b, provider="q", version_created=_t(i + 1)))
+        items.append(_row(f"t{i}#0", " ".join(b.split(" ")[:170]), provider="r"))
+    ref_kept, ref_dups = dedup_stories(_stories(items))
+    for seed in range(4):
         shuffled = items[:]
         random.Random(seed).shuffle(shuffled)
-        kept, dups = dedup_exact(_stories(shuffled))
-        assert kept.sort("story_id")["raw_uri"].to_list() == base[0].sort("story_id")["raw_uri"].to_list()
-        assert dups.sort("raw_uri").select("raw_uri", "kept_raw_uri").equals(
-            base[1].sort("raw_uri").select("raw_uri", "kept_raw_uri"))
+        kept, dups = dedup_stories(_stories(shuffled))
+        assert sorted(kept["raw_uri"]) == sorted(ref_kept["raw_uri"])
+        assert (
+            dups.sort("raw_uri")
+            .select("raw_uri", "kept_raw_uri", "reason")
+            .equals(ref_dups.sort("raw_uri").select("raw_uri", "kept_raw_uri", "reason"))
+        )
+    assert ref_kept.height == 6
+
+
+def test_components():
+    labels = components(6, [0, 1, 4], [1, 2, 5])
+    assert labels.tolist() == [0, 0, 0, 3, 4, 4]

@@ -3,7 +3,7 @@
 One Permutation Hashing (OPH) MinHash over word 3-shingles. A numba kernel
 walks each text's UTF-8 bytes once: it splits words (ASCII letters and digits,
 and any non-ASCII byte, are word characters; ASCII is lower-cased), hashes
-them with FNV-1a, combines each run of three word hashes into a shingle hash,
+them with FNV-1a (each CJK character is a word of its own), combines each run of three word hashes into a shingle hash,
 and keeps, for each of ``BINS`` bins chosen by the top bits of the shingle
 hash, the minimum of its low 32 bits. Empty bins are then filled from the
 next non-empty bin (rotation densification), so two texts agree on a bin with
@@ -24,7 +24,7 @@ import pyarrow as pa
 BINS = 128
 SHINGLE = 3
 EMPTY = np.uint32(0xFFFFFFFF)
-FINGERPRINT_VERSION = f"oph{BINS}-fnv1a-w{SHINGLE}-v1"
+FINGERPRINT_VERSION = f"oph{BINS}-fnv1a-w{SHINGLE}-cjk-v2"
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
@@ -61,26 +61,43 @@ def _oph(data, offsets, bins, w, sig, counts):  # pragma: no cover - compiled
         h = _FNV_OFFSET
         in_word = False
         end = offsets[d + 1]
-        for i in range(offsets[d], end + 1):
+        i = offsets[d]
+        while i <= end:
             c = np.uint64(32) if i == end else np.uint64(data[i])
-            word_char = (c >= np.uint64(128) or (np.uint64(48) <= c <= np.uint64(57))
-                         or (np.uint64(65) <= c <= np.uint64(90)) or (np.uint64(97) <= c <= np.uint64(122)))
+            # A CJK character (3-byte UTF-8 from U+3000 to U+9FFF: lead bytes E3-E9)
+            # is a word of its own: Chinese and Japanese text has no spaces.
+            cjk = np.uint64(0xE3) <= c <= np.uint64(0xE9) and i + 2 < end
+            word_char = (not cjk) and (c >= np.uint64(128) or (np.uint64(48) <= c <= np.uint64(57))
+                                       or (np.uint64(65) <= c <= np.uint64(90))
+                                       or (np.uint64(97) <= c <= np.uint64(122)))
             if word_char:
                 if np.uint64(65) <= c <= np.uint64(90):
                     c = c + np.uint64(32)
                 h = (h ^ c) * _FNV_PRIME
                 in_word = True
-            elif in_word:
+                i += 1
+                continue
+            n_flush = 0
+            if in_word:
+                n_flush = 1
+            if cjk:
+                n_flush += 1
+            for f in range(n_flush):
+                if f == 1 or not in_word:  # the CJK character itself
+                    h = _FNV_OFFSET
+                    for k in range(3):
+                        h = (h ^ np.uint64(data[i + k])) * _FNV_PRIME
                 ring[words % w] = h
                 words += 1
                 h = _FNV_OFFSET
-                in_word = False
                 if words >= w:
                     acc = np.uint64(0)
                     for j in range(w):
                         acc = acc * _GOLDEN + ring[(words - w + j) % w]
                     _add(sig, d, _mix(acc), shift)
                     shingles += 1
+            in_word = False
+            i += 3 if cjk else 1
         if 0 < words < w:  # a text shorter than one shingle: all its words as one
             acc = np.uint64(words)
             for j in range(words):

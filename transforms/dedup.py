@@ -330,7 +330,8 @@ def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tu
     keepers = df.filter(pl.col("_i") == pl.col("_keeper")).select(
         "_cluster", pl.col("story_id").alias("_kept_id"), pl.col("raw_uri").alias("_kept_uri"),
         pl.col("_i").alias("_kept_i"), pl.col("provider").alias("_kept_provider"),
-        pl.col("guid").alias("_kept_guid"), pl.col("content_hash").alias("_kept_hash"),
+        pl.col("guid").alias("_kept_guid"), pl.col("version").alias("_kept_version"),
+        pl.col("content_hash").alias("_kept_hash"),
         pl.col("body").alias("_kept_body"),
         pl.coalesce(first_date, pl.col("date")).alias("_kept_date"))
     folded = df.filter(~is_keeper).join(keepers, on="_cluster", how="left")
@@ -343,9 +344,11 @@ def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tu
         | pl.col("version_marker").is_not_null())
     same_guid = (pl.col("provider") == pl.col("_kept_provider")) & (pl.col("guid") == pl.col("_kept_guid"))
     reason = (pl.when(pl.col("_kill_id").is_not_null()).then(pl.lit("kill"))
-              .when(same_guid.fill_null(False)).then(pl.lit("version"))
+              .when((same_guid & (pl.col("version") != pl.col("_kept_version"))).fill_null(False))
+              .then(pl.lit("version"))
               .when((pl.col("content_hash") == pl.col("_kept_hash")) | (pl.col("body") == pl.col("_kept_body")))
               .then(pl.lit("exact"))
+              .when(same_guid.fill_null(False)).then(pl.lit("version"))
               .when(same_chain).then(pl.lit("version"))
               .otherwise(pl.lit("near")))
     extra = [c for c in stories.columns if c.startswith("_")]

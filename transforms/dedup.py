@@ -43,9 +43,9 @@ KILLED = ("canceled", "cancelled", "killed", "withdrawn")
 class DedupConfig:
     """Thresholds of the near-duplicate stage (see docs/dedup.md for how they were chosen)."""
 
-    bands: int = 42
-    rows: int = 3
-    bucket_cap: int = 64          # LSH buckets larger than this are shared boilerplate: skipped
+    bands: int = 64
+    rows: int = 4
+    bucket_cap: int = 20          # LSH buckets larger than this are templates or boilerplate: skipped
     min_jaccard: float = 0.45     # near-copy: estimated Jaccard of body 3-shingles ...
     min_containment: float = 0.8  # ... or the shorter text mostly inside the longer ...
     min_jaccard_contained: float = 0.2  # ... with at least this Jaccard
@@ -112,7 +112,8 @@ def verify_pairs(pairs: pl.DataFrame, bodies: pl.Series, sig: np.ndarray, counts
     if pairs.height == 0:
         return pairs.with_columns(pl.lit(None, dtype=pl.Float32).alias("similarity"))
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
-    jac = similarity(sig, a, b)
+    jac = np.concatenate([similarity(sig, a[i:i + 200_000], b[i:i + 200_000])
+                          for i in range(0, len(a), 200_000)])
     na, nb = counts[a].astype(np.float64), counts[b].astype(np.float64)
     inter = jac * (na + nb) / (1.0 + jac)
     contain = inter / np.maximum(np.minimum(na, nb), 1.0)
@@ -142,8 +143,8 @@ def lead_pairs(df: pl.DataFrame, cfg: DedupConfig) -> pl.DataFrame:
     """Candidates that open with the same words: a truncated take and its full story
     (Business Wire's ninjs 1.4 summary of a 1,300-word NewsML release), whose
     Jaccard is far too low for MinHash to find."""
-    body = pl.col("body").str.to_lowercase().str.replace_all(r"\s+", " ")
-    lead = pl.when(body.str.len_chars() >= cfg.lead_chars).then(body.str.slice(0, cfg.lead_chars))
+    head = pl.col("body").str.slice(0, 2 * cfg.lead_chars).str.to_lowercase().str.replace_all(r"\s+", " ")
+    lead = pl.when(head.str.len_chars() >= cfg.lead_chars).then(head.str.slice(0, cfg.lead_chars))
     g = df.select("_i", lead.alias("_lead")).drop_nulls("_lead")
     sizes = g.group_by("_lead").len().filter((pl.col("len") >= 2) & (pl.col("len") <= cfg.bucket_cap))
     g = g.join(sizes.select("_lead"), on="_lead", how="semi")
@@ -231,18 +232,33 @@ def dedup_texts(df: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.Series, pl.Serie
     promo), and would make unrelated stories look alike.
     """
     identity = pl.coalesce(pl.concat_str("provider", "guid", separator="\x1f"), pl.col("content_hash"))
-    paras = (df.select("_i", identity.alias("_id"), pl.col("body").fill_null("").str.split("\n\n").alias("p"))
-             .explode("p").with_columns(pl.col("p").str.count_matches(r"\S+").alias("_w")))
-    shared = (paras.group_by("p").agg(pl.col("_id").n_unique().alias("_n"))
-              .filter((pl.col("_n") >= cfg.shared_paragraph) & (pl.col("p").str.len_chars() > 0)))
-    paras = paras.join(shared.select("p", pl.lit(True).alias("_shared")), on="p", how="left")
-    per_row = (paras.group_by("_i", maintain_order=True)
-               .agg(pl.col("p").filter(pl.col("_shared").is_null()).str.join("\n\n").alias("_kept"),
-                    (pl.col("_w").filter(pl.col("_shared").is_not_null()).sum()
-                     / pl.col("_w").sum().clip(lower_bound=1)).alias("_share")))
-    joined = df.select("_i", "headline").join(per_row, on="_i", how="left", maintain_order="left")
-    text = pl.concat_str(pl.col("headline").fill_null(""), pl.lit("\n\n"), pl.col("_kept").fill_null(""))
-    out = joined.select(text.alias("t"), pl.col("_share").fill_null(0.0))
+    # Paragraph hashes first (cheap); strings only for the few rows that hold a shared one.
+    paras = (df.select("_i", identity.hash(1).alias("_id"),
+                       pl.col("body").fill_null("").str.split("\n\n").alias("p"))
+             .explode("p").select("_i", "_id", pl.col("p").hash(2).alias("_h"),
+                                  pl.col("p").str.len_chars().alias("_c")))
+    shared = (paras.filter(pl.col("_c") > 0).group_by("_h").agg(pl.col("_id").n_unique().alias("_n"))
+              .filter(pl.col("_n") >= cfg.shared_paragraph).select("_h"))
+    base = pl.concat_str(pl.col("headline").fill_null(""), pl.lit("\n\n"), pl.col("body").fill_null(""))
+    if shared.height == 0:
+        return df.select(base.alias("t"))["t"], pl.Series("_share", np.zeros(df.height))
+    marked = paras.join(shared.with_columns(pl.lit(True).alias("_s")), on="_h", how="left")
+    share = (marked.group_by("_i").agg(
+        (pl.col("_c").filter(pl.col("_s").is_not_null()).sum() / pl.col("_c").sum().clip(lower_bound=1))
+        .alias("_share")))
+    hit = share.filter(pl.col("_share") > 0).select("_i")
+    rebuilt = (df.join(hit, on="_i", how="semi")
+               .select("_i", pl.col("body").fill_null("").str.split("\n\n").alias("p")).explode("p")
+               .with_columns(pl.col("p").hash(2).alias("_h"))
+               .join(shared, on="_h", how="anti", maintain_order="left")
+               .group_by("_i", maintain_order=True).agg(pl.col("p").str.join("\n\n").alias("_kept")))
+    out = (df.select("_i", "headline", "body").join(rebuilt, on="_i", how="left", maintain_order="left")
+           .join(share, on="_i", how="left", maintain_order="left")
+           .select(pl.when(pl.col("_i").is_in(rebuilt["_i"].implode()))
+                   .then(pl.concat_str(pl.col("headline").fill_null(""), pl.lit("\n\n"),
+                                       pl.col("_kept").fill_null("")))
+                   .otherwise(base).alias("t"),
+                   pl.col("_share").fill_null(0.0)))
     return out["t"], out["_share"]
 
 
@@ -265,11 +281,15 @@ def link(stories: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, np.ndar
         edges.append(_group_edges(df.join(slugs, on=["provider", "slug"], how="semi"),
                                   ["provider", "slug"]).with_columns(pl.lit("version").alias("kind")))
     edges = pl.concat(edges).with_columns(pl.lit(1.0, dtype=pl.Float32).alias("similarity"))
-    eligible = (counts >= cfg.min_words - 2) & (sig[:, 0] != EMPTY)
+    # One representative per content hash: its copies are linked already, and a
+    # story with many copies would only crowd the LSH buckets.
+    first_of_hash = df.select(pl.col("content_hash").is_first_distinct()).to_series().to_numpy()
+    eligible = (counts >= cfg.min_words - 2) & (sig[:, 0] != EMPTY) & first_of_hash
     near = verify_pairs(candidate_pairs(sig, eligible, cfg), texts, sig, counts, cfg)
-    contained = verify_contained(lead_pairs(df, cfg), df["body"].fill_null(""), cfg)
+    leads = lead_pairs(df, cfg).join(near.select("a", "b"), on=["a", "b"], how="anti")
+    leads = leads.join(edges.select("a", "b"), on=["a", "b"], how="anti")
+    contained = verify_contained(leads, df["body"].fill_null(""), cfg)
     if contained.height:
-        contained = contained.join(near.select("a", "b"), on=["a", "b"], how="anti")
         contained = contained.with_columns(
             pl.Series("similarity", similarity(sig, contained["a"].to_numpy(), contained["b"].to_numpy())))
         near = pl.concat([near, contained.select("a", "b", "similarity")])

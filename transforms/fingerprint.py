@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-BINS = 128
+BINS = 256
 SHINGLE = 3
 EMPTY = np.uint32(0xFFFFFFFF)
 FINGERPRINT_VERSION = f"oph{BINS}-fnv1a-w{SHINGLE}-cjk-v2"

@@ -15,11 +15,13 @@ import polars as pl
 
 _ROLES = (r"(?:[Aa]dditional [Rr]eporting|[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Ee]dited"
           r"|[Rr]esearch|[Gg]raphics|[Pp]roduced|[Vv]ideo)")
-_SIGNOFF_LINE = rf"{_ROLES}(?:\s*by)?\s[^\n]+"
+# "by" is required ("Reportingby X" too): a closing paragraph that merely starts with
+# "Video footage showed ..." or "Research suggests ..." is story text.
+_SIGNOFF_LINE = rf"{_ROLES}\s*by\s[^\n]+"
 # One or more trailing sign-off paragraphs, or a parenthesised sign-off at the end
 # of the last paragraph: "... down 1.5 percent. (Reporting by X; Editing by Y)".
 _SIGNOFF = (rf"(?:(?:^|\n\n)({_SIGNOFF_LINE}(?:\n+{_SIGNOFF_LINE})*)"
-            rf"|\s*\(({_ROLES}(?:\s*by)?\s[^()]+)\))\s*$")
+            rf"|\s*\(({_ROLES}\s*by\s[^()]+)\))\s*$")
 # Capitalised only, so "Additional reporting by" is not cut before "reporting".
 _REFLOWED_ROLES = r"(?:Additional [Rr]eporting|Reporting|Writing|Editing|Compiled|Edited|Research|Graphics)"
 _SEGMENT = rf"^\s*({_ROLES})(?:\s*by)?\s+(.+?)\s*\.?$"

@@ -18,7 +18,7 @@ from prefect.utilities.annotations import unmapped
 
 from flows import lake as lakeio
 from flows.storage import S3Storage, SourceObject, StorageError, list_source, open_storage
-from schemas import DUPLICATES, SCHEMA_VERSION, STORIES
+from schemas import DUPLICATES, ITEMS, SCHEMA_VERSION, STORIES
 from transforms.accounting import (
     account,
     by_format,
@@ -26,7 +26,7 @@ from transforms.accounting import (
     rejects_frame,
     stories_by_day_provider,
 )
-from transforms.dedup import dedup_stories
+from transforms.dedup import combine_items, dedup_stories, window_dates
 from transforms.extract import FileResult, extract_file
 from transforms.normalize import normalize_stories
 
@@ -79,15 +79,37 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None) -> list[
     return results
 
 
+TABLES = {"stories": STORIES, "duplicates": DUPLICATES, "items": ITEMS}
+
+
+@task(name="load-window", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def load_window(lake: str, window: set) -> tuple[pl.DataFrame, dict[str, list]]:
+    """The items already in the lake for the window's dates, and which partitions
+    of stories/ and duplicates/ exist there (they are re-derived by this run)."""
+    storage = open_storage(lake)
+    present = {name: [v for v in lakeio.list_partitions(storage, TABLES[name]) if v in window]
+               for name in ("items", "stories", "duplicates")}
+    frames = [lakeio.read_partition(storage, ITEMS, v) for v in present["items"]]
+    existing = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    return existing, present
+
+
 @task(name="publish-partitions", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.DataFrame]]) -> list[str]:
-    """Merge and publish a group of partitions (each one atomic; retrying is idempotent)."""
-    table = {"stories": STORIES, "duplicates": DUPLICATES}[table_name]
+def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.DataFrame]],
+                       replace: bool) -> list[str]:
+    """Publish a group of partitions, each with one atomic write; retrying is idempotent.
+    ``replace``: the rows are the partition's whole new content; else they are merged in."""
+    table = TABLES[table_name]
     storage = open_storage(lake)
     keys = []
     for value, rows in parts:
-        lakeio.merge_partition(storage, table, value, rows)
-        keys.append(lakeio.partition_key(table, value))
+        if replace:
+            key = lakeio.replace_partition(storage, table, value, rows)
+        else:
+            lakeio.merge_partition(storage, table, value, rows)
+            key = lakeio.partition_key(table, value)
+        if key:
+            keys.append(key)
     return keys
 
 
@@ -112,6 +134,13 @@ def _batches(objects: list[SourceObject], max_files: int, max_bytes: int) -> lis
     return batches
 
 
+def _replacing(parts: list[tuple[object, pl.DataFrame]], present: list) -> list[tuple[object, pl.DataFrame]]:
+    """The new content of every partition to re-derive: those with rows now, and those
+    that had some before and have none now (they are deleted)."""
+    have = {value for value, _ in parts}
+    return parts + [(value, pl.DataFrame()) for value in present if value not in have]
+
+
 def _groups(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -123,7 +152,7 @@ def _new_run_id(now: datetime) -> str:
 @flow(name="wirelake-ingest", log_prints=False)
 def ingest(sources: list[str], lake: str, format: str | None = None,
            batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024,
-           partitions_per_task: int = 32) -> dict:
+           partitions_per_task: int = 32, window_days: int = 3) -> dict:
     """Ingest raw dumps from ``sources`` (paths or s3:// prefixes) into ``lake``."""
     log = get_run_logger()
     started = datetime.now(UTC)
@@ -152,16 +181,24 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     rejects = rejects_frame(results, run_id, started)
     lap("normalize")
 
-    kept, duplicates = dedup_stories(stories)
+    # Dedup against what the lake already holds for these dates: the items of the
+    # window are re-deduplicated with the new ones, and the window's partitions of
+    # stories/ and duplicates/ are re-derived from them.
+    window = window_dates(stories["date"].unique().to_list(), window_days)
+    existing, present = load_window(lake, window)
+    kept, duplicates = dedup_stories(combine_items(existing, stories))
     duplicates = duplicates.with_columns(pl.lit(run_id).alias("run_id"))
     lap("dedup")
 
     counts = account(results, kept, duplicates, rejects)
-    written = {
-        name: [publish_partitions.submit(lake, name, group)
-               for group in _groups(lakeio.partitions(table, frame), partitions_per_task)]
-        for name, table, frame in (("stories", STORIES, kept), ("duplicates", DUPLICATES, duplicates))
+    plan = {
+        "items": (lakeio.partitions(ITEMS, stories.drop("shared_boilerplate", strict=False)), False),
+        "stories": (_replacing(lakeio.partitions(STORIES, kept), present["stories"]), True),
+        "duplicates": (_replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"]), True),
     }
+    written = {name: [publish_partitions.submit(lake, name, group, replace)
+                      for group in _groups(parts, partitions_per_task)]
+               for name, (parts, replace) in plan.items()}
     outputs = {name: [key for f in futs for key in f.result()] for name, futs in written.items()}
     outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
     outputs["manifest"] = lakeio.manifest_key(run_id)

@@ -15,6 +15,7 @@ rows into what it already holds (same key: the new row wins).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -23,19 +24,50 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows.storage import Storage
-from schemas import DUPLICATES, REJECTS, STORIES, Table
+from schemas import DUPLICATES, ITEMS, REJECTS, STORIES, Table
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 PART_FILE = "part-0.parquet"
 ROW_GROUP_ROWS = 64_000
 
 # Rows that are the same record when a partition is merged.
-MERGE_KEYS = {"stories": ["story_id"], "duplicates": ["raw_uri", "story_id"]}
+MERGE_KEYS = {"stories": ["story_id"], "duplicates": ["raw_uri", "story_id"], "items": ["raw_uri"]}
 
 
 def partition_key(table: Table, value) -> str:
     text = NULL_PARTITION if value is None else value.isoformat()
     return f"{table.name}/{table.partition_by}={text}/{PART_FILE}"
+
+
+def partition_value(key: str, table: Table):
+    """The partition value of an object key ``table/date=VALUE/part-0.parquet``."""
+    part = key.split("/")[1].split("=", 1)[1]
+    return None if part == NULL_PARTITION else dt.date.fromisoformat(part)
+
+
+def list_partitions(storage: Storage, table: Table) -> list:
+    """The partition values that have an object in ``table``."""
+    return sorted({partition_value(o.key, table) for o in storage.list(f"{table.name}/")
+                   if o.key.endswith(PART_FILE)}, key=lambda v: (v is None, v or dt.date.min))
+
+
+def read_partition(storage: Storage, table: Table, value) -> pl.DataFrame:
+    """One partition's rows with the partition column, conformed to the current schema."""
+    try:
+        df = read_parquet_bytes(table, storage.get(partition_key(table, value)))
+    except FileNotFoundError:
+        df = pl.DataFrame(schema={c: t for c, t in table.polars_schema.items() if c != table.partition_by})
+    return df.with_columns(pl.lit(value, dtype=pl.Date).alias(table.partition_by))
+
+
+def replace_partition(storage: Storage, table: Table, value, rows: pl.DataFrame) -> str | None:
+    """Publish ``rows`` as the whole partition (one atomic write); an empty partition is deleted."""
+    key = partition_key(table, value)
+    if rows.height == 0:
+        storage.delete(key)
+        return None
+    storage.put(key, to_parquet_bytes(table, rows))
+    return key
 
 
 def to_parquet_bytes(table: Table, df: pl.DataFrame) -> bytes:
@@ -126,5 +158,5 @@ def arrow_partitioning() -> pa.dataset.Partitioning:
     return ds.partitioning(pa.schema([("date", pa.date32())]), flavor="hive")
 
 
-__all__ = ["DUPLICATES", "REJECTS", "STORIES", "merge_partition", "partitions", "scan_stories",
+__all__ = ["DUPLICATES", "ITEMS", "REJECTS", "STORIES", "merge_partition", "partitions", "scan_stories",
            "write_manifest", "write_rejects"]

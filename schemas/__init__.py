@@ -2,6 +2,7 @@
 
 from schemas.tables import (
     DUPLICATES,
+    ITEMS,
     PARSED,
     REJECTS,
     SCHEMA_VERSION,
@@ -10,4 +11,4 @@ from schemas.tables import (
     Table,
 )
 
-__all__ = ["DUPLICATES", "PARSED", "REJECTS", "SCHEMA_VERSION", "STORIES", "Column", "Table"]
+__all__ = ["DUPLICATES", "ITEMS", "PARSED", "REJECTS", "SCHEMA_VERSION", "STORIES", "Column", "Table"]

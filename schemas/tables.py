@@ -136,6 +136,17 @@ STORIES = Table(
     sort_by=("provider", "published_at", "story_id"),
 )
 
+# Every normalized item ever ingested (kept or folded), by the item's own UTC
+# publication date: the dedup index. Stories are re-derived from it for the
+# dates a run touches, so one run or many runs over the same items give the
+# same stories.
+ITEMS = Table(
+    "items",
+    tuple(c for c in STORIES.columns if c.name != "shared_boilerplate"),
+    partition_by="date",
+    sort_by=("provider", "published_at", "raw_uri"),
+)
+
 DUPLICATES = Table(
     "duplicates",
     (

@@ -30,6 +30,7 @@ of ``schemas.DUPLICATES``; nothing is dropped silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 import polars as pl
@@ -270,7 +271,9 @@ def link(stories: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, np.ndar
     df = df.with_columns(shared.alias("_shared"))
     sig, counts = signatures(texts)
     edges = [
-        _group_edges(df, ["provider", "guid"]).with_columns(pl.lit("version").alias("kind")),
+        # a guid without a known provider still names one chain
+        _group_edges(df.with_columns(pl.col("provider").fill_null("")), ["provider", "guid"])
+        .with_columns(pl.lit("version").alias("kind")),
         _group_edges(df, ["content_hash"]).with_columns(pl.lit("exact").alias("kind")),
         same_body_pairs(df, cfg).with_columns(pl.lit("exact").alias("kind")),
     ]
@@ -330,7 +333,7 @@ def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tu
     # Which item is kept: first the newest of each version chain (same provider and
     # guid), then among the chains' newest: usable, original provider, complete body,
     # newest, smallest raw_uri. A total order: the same items give the same keeper.
-    chain = pl.coalesce(pl.concat_str("provider", "guid", separator="\x1f"),
+    chain = pl.coalesce(pl.concat_str(pl.col("provider").fill_null(""), "guid", separator="\x1f"),
                         pl.col("_i").cast(pl.String))
     df = df.with_columns(chain.alias("_chain"))
     heads = (df.sort(["_chain", "version_created", "word_count", "raw_uri"],
@@ -359,10 +362,10 @@ def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tu
         sim = similarity(sig, folded["_i"].to_numpy(), folded["_kept_i"].to_numpy())
     else:
         sim = np.zeros(0, dtype=np.float32)
-    same_chain = (pl.col("provider") == pl.col("_kept_provider")) & (
+    same_chain = pl.col("provider").eq_missing(pl.col("_kept_provider")) & (
         (pl.col("guid") == pl.col("_kept_guid")).fill_null(False)
         | pl.col("version_marker").is_not_null())
-    same_guid = (pl.col("provider") == pl.col("_kept_provider")) & (pl.col("guid") == pl.col("_kept_guid"))
+    same_guid = pl.col("provider").eq_missing(pl.col("_kept_provider")) & (pl.col("guid") == pl.col("_kept_guid"))
     reason = (pl.when(pl.col("_kill_id").is_not_null()).then(pl.lit("kill"))
               .when((same_guid & (pl.col("version") != pl.col("_kept_version"))).fill_null(False))
               .then(pl.lit("version"))
@@ -384,6 +387,24 @@ def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tu
         *extra,
     )
     return kept, duplicates
+
+
+def window_dates(dates: list, days: int) -> set:
+    """The publication dates a run re-derives: every date within ``days`` of a new
+    item's date (a REFILE the next day meets yesterday's story), and the null date."""
+    out: set = {None}
+    for d in {d for d in dates if d is not None}:
+        out.update(d + timedelta(days=k) for k in range(-days, days + 1))
+    return out
+
+
+def combine_items(existing: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+    """Items already in the lake for the window, and this run's items: an item read
+    again (same ``raw_uri``) is replaced by its new reading."""
+    if existing.height == 0:
+        return new
+    old = existing.join(new.select("raw_uri"), on="raw_uri", how="anti")
+    return pl.concat([old, new], how="diagonal_relaxed")
 
 
 def _empty_duplicates(stories: pl.DataFrame) -> pl.DataFrame:

@@ -289,8 +289,11 @@ def link(stories: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, np.ndar
     first_of_hash = df.select(pl.col("content_hash").is_first_distinct()).to_series().to_numpy()
     eligible = (counts >= cfg.min_words - 2) & (sig[:, 0] != EMPTY) & first_of_hash
     near = verify_pairs(candidate_pairs(sig, eligible, cfg), texts, sig, counts, cfg)
-    leads = lead_pairs(df, cfg).join(near.select("a", "b"), on=["a", "b"], how="anti")
-    leads = leads.join(edges.select("a", "b"), on=["a", "b"], how="anti")
+    # Only lead pairs that the other links have not already put together are checked.
+    linked = pl.concat([edges.select("a", "b"), near.select("a", "b")])
+    labels = components(df.height, linked["a"].to_numpy(), linked["b"].to_numpy())
+    leads = lead_pairs(df, cfg)
+    leads = leads.filter(pl.Series(labels[leads["a"].to_numpy()] != labels[leads["b"].to_numpy()]))
     contained = verify_contained(leads, df["body"].fill_null(""), cfg)
     if contained.height:
         contained = contained.with_columns(

@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="a file, a directory (walked recursively) or s3://bucket/prefix")
     ing.add_argument("--lake", required=True, help="a directory or s3://bucket/prefix")
     ing.add_argument("--format", default=None, help="skip detection and read every file as NAME")
+    ing.add_argument("--window-days", type=int, default=3,
+                     help="re-deduplicate against stories published within this many days (default 3)")
     rep = sub.add_parser("report", help="per-format accounting and fill rates of a run")
     rep.add_argument("lake", help="a directory or s3://bucket/prefix")
     rep.add_argument("--run", default=None, help="run id (default: the latest run)")
@@ -91,7 +93,7 @@ def run_report(lake: str, run_id: str | None) -> int:
     return EXIT_OK
 
 
-def run_ingest(sources: list[str], lake: str, fmt: str | None) -> int:
+def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int = 3) -> int:
     _quiet_prefect_defaults()
     from botocore.exceptions import BotoCoreError, ClientError
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
@@ -111,7 +113,7 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None) -> int:
         # No heartbeat thread: a batch CLI run has nothing to gain from it
         # and it costs a second at the end of every run.
         with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            manifest = ingest(sources=sources, lake=lake, format=fmt)
+            manifest = ingest(sources=sources, lake=lake, format=fmt, window_days=window_days)
     except (NoInputError, FileNotFoundError) as exc:
         print(f"wirelake: no input: {exc}", file=sys.stderr)
         return EXIT_NO_INPUT
@@ -125,7 +127,7 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "ingest":
-        return run_ingest(args.sources, args.lake, args.format)
+        return run_ingest(args.sources, args.lake, args.format, args.window_days)
     if args.command == "report":
         return run_report(args.lake, args.run)
     if args.command == "quality":

@@ -58,8 +58,11 @@ def probe_lake(lake: str) -> None:
 
 
 @task(name="extract-files", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def extract_batch(batch: list[SourceObject], forced_format: str | None) -> list[FileResult]:
-    """Read a batch of raw objects and extract their items (one task per batch)."""
+def extract_batch(batch: list[SourceObject], forced_format: str | None,
+                  run_id: str, ingested_at: datetime) -> tuple[list[FileResult], pl.DataFrame]:
+    """Read a batch of raw objects, extract their items and normalize them (one task
+    per batch, so the per-file work runs in parallel). Returns the per-file
+    accounting and the batch's normalized stories as one compact frame."""
     results = []
     stores = {}
     for obj in batch:
@@ -76,7 +79,12 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None) -> list[
             results.append(result)
             continue
         results.append(extract_file(data, obj.uri, forced_format))
-    return results
+        del data
+    stories = normalize_stories(parsed_frame(results).lazy()).collect().with_columns(
+        pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
+    for r in results:
+        r.rows.clear()  # the frame holds them now, far more compactly
+    return results, stories
 
 
 TABLES = {"stories": STORIES, "duplicates": DUPLICATES, "items": ITEMS}
@@ -172,14 +180,17 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
         raise NoInputError(f"no raw objects under {', '.join(sources)}")
     lap("list")
 
-    futures = extract_batch.map(_batches(objects, batch_files, batch_bytes), unmapped(format))
-    results = [r for f in futures for r in f.result()]
-    lap("extract")
-
-    stories = normalize_stories(parsed_frame(results).lazy()).collect().with_columns(
-        pl.lit(started).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
+    futures = extract_batch.map(_batches(objects, batch_files, batch_bytes), unmapped(format),
+                                unmapped(run_id), unmapped(started))
+    results, frames = [], []
+    for f in futures:
+        batch_results, frame = f.result()
+        results.extend(batch_results)
+        frames.append(frame)
+    stories = pl.concat(frames, how="vertical_relaxed")
+    del frames
     rejects = rejects_frame(results, run_id, started)
-    lap("normalize")
+    lap("extract_normalize")
 
     # Dedup against what the lake already holds for these dates: the items of the
     # window are re-deduplicated with the new ones, and the window's partitions of

@@ -45,7 +45,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from transforms.formats.base import Item, ParsedStory, ParseError, SkippedItem
-from transforms.formats.ninjs import (
+from transforms.formats.jsonwire import (
     ItemError,
     all_keys,
     byline_names,

@@ -21,15 +21,23 @@ from datetime import datetime
 from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
-from transforms.formats.news_html import (
+from transforms.formats.web import (
     language_code,
     parse_iso,
     provider_from_host,
     provider_from_name,
     provider_from_url,
 )
-from transforms.formats.rss_2 import item_pattern, item_start, salvage_items
-from transforms.formats.xmlsafe import children, localname, paragraphs_of, parse_xml, root_name
+from transforms.formats.xmlsafe import (
+    children,
+    item_pattern,
+    item_start,
+    localname,
+    paragraphs_of,
+    parse_xml,
+    root_name,
+    salvage_items,
+)
 from transforms.text import html_to_text, tidy
 
 NAME = "atom"

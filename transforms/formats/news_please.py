@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from transforms.formats.base import Item, ParsedStory, ParseError
-from transforms.formats.ninjs import (
+from transforms.formats.jsonwire import (
     ItemError,
     byline_names,
     first_str,

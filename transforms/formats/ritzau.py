@@ -28,9 +28,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
-from transforms.formats.news_html import parse_iso
-from transforms.formats.rss_2 import item_pattern, item_start, salvage_items
-from transforms.formats.xmlsafe import children, localname, parse_xml, root_name
+from transforms.formats.web import parse_iso
+from transforms.formats.xmlsafe import (
+    children,
+    item_pattern,
+    item_start,
+    localname,
+    parse_xml,
+    root_name,
+    salvage_items,
+)
 from transforms.text import html_to_text, tidy
 
 NAME = "ritzau"

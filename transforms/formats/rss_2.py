@@ -27,13 +27,21 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
-from transforms.formats.news_html import (
+from transforms.formats.web import (
     language_code,
     parse_iso,
     provider_from_name,
     provider_from_url,
 )
-from transforms.formats.xmlsafe import children, localname, parse_xml, root_name, xml_text
+from transforms.formats.xmlsafe import (
+    children,
+    item_pattern,
+    item_start,
+    localname,
+    parse_xml,
+    root_name,
+    salvage_items,
+)
 from transforms.text import html_to_text, tidy
 
 NAME = "rss_2"
@@ -46,55 +54,6 @@ def sniff(data: bytes) -> bool:
     if name == "rss":
         return True
     return name == "RDF" and _RSS1 in data[:4096]
-
-
-# --- salvage: read a broken multi-item XML file item by item ---------------------
-
-_ROOT_START = re.compile(r"<(?![?!])([A-Za-z_][\w.:-]*)\b[^>]*?>", re.S)
-
-
-def item_pattern(tag: str) -> re.Pattern[str]:
-    """Regex for one complete ``<tag>…</tag>`` element (any prefix), non-greedy.
-
-    Build it once per module (not per file or item).
-    """
-    return re.compile(
-        rf"<(?:[\w.-]+:)?{tag}(?=[\s>/])[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?{tag}\s*>)", re.S)
-
-
-def item_start(tag: str) -> re.Pattern[str]:
-    return re.compile(rf"<(?:[\w.-]+:)?{tag}(?=[\s>/])")
-
-
-def salvage_items(data: bytes, whole: re.Pattern[str], start: re.Pattern[str], *,
-                  format: str, source: str) -> Iterator[etree._Element | RejectedItem]:
-    """Parse each item of a file that is not well-formed as a whole.
-
-    Every item is re-parsed alone inside a copy of the root's start tag (so its
-    namespace prefixes still resolve); an item that still fails, or one cut off
-    before its end tag, becomes a :class:`RejectedItem` with its own bytes.
-    Raises ``ParseError('malformed_xml')`` when no item can be found at all.
-    """
-    text = xml_text(data)
-    root = _ROOT_START.search(text)
-    matches = list(whole.finditer(text))
-    if root is None or not matches:
-        raise ParseError("malformed_xml", "not well-formed and no complete item found",
-                         format=format, source=source)
-    open_tag, close_tag = root.group(0).rstrip("/>").rstrip() + ">", f"</{root.group(1)}>"
-    for m in matches:
-        chunk = m.group(0)
-        try:
-            wrapper = parse_xml((open_tag + chunk + close_tag).encode("utf-8"),
-                                format=format, source=source)
-        except ParseError as exc:
-            yield RejectedItem("malformed_xml", exc.detail, raw=chunk.encode("utf-8"))
-            continue
-        yield wrapper[0]
-    tail = start.search(text, matches[-1].end())
-    if tail is not None:
-        yield RejectedItem("malformed_xml", "item without its end tag (truncated file?)",
-                           raw=text[tail.start():tail.start() + 65536].encode("utf-8"))
 
 
 # --- URLs --------------------------------------------------------------------------

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 
 from lxml import etree
 
-from transforms.formats.base import ParseError
+from transforms.formats.base import ParseError, RejectedItem
 from transforms.text import tidy
 
 _DECL = re.compile(rb"^\s*<\?xml[^>]*?\?>", re.S)
@@ -136,3 +137,52 @@ def paragraphs_of(el: etree._Element | None) -> str | None:
 
     walk(el)
     return tidy("".join(parts))
+
+
+# --- salvage: read a broken multi-item XML file item by item (RSS, Atom, Ritzau) ---
+
+_ROOT_START = re.compile(r"<(?![?!])([A-Za-z_][\w.:-]*)\b[^>]*?>", re.S)
+
+
+def item_pattern(tag: str) -> re.Pattern[str]:
+    """Regex for one complete ``<tag>…</tag>`` element (any prefix), non-greedy.
+
+    Build it once per module (not per file or item).
+    """
+    return re.compile(
+        rf"<(?:[\w.-]+:)?{tag}(?=[\s>/])[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?{tag}\s*>)", re.S)
+
+
+def item_start(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"<(?:[\w.-]+:)?{tag}(?=[\s>/])")
+
+
+def salvage_items(data: bytes, whole: re.Pattern[str], start: re.Pattern[str], *,
+                  format: str, source: str) -> Iterator[etree._Element | RejectedItem]:
+    """Parse each item of a file that is not well-formed as a whole.
+
+    Every item is re-parsed alone inside a copy of the root's start tag (so its
+    namespace prefixes still resolve); an item that still fails, or one cut off
+    before its end tag, becomes a :class:`RejectedItem` with its own bytes.
+    Raises ``ParseError('malformed_xml')`` when no item can be found at all.
+    """
+    text = xml_text(data)
+    root = _ROOT_START.search(text)
+    matches = list(whole.finditer(text))
+    if root is None or not matches:
+        raise ParseError("malformed_xml", "not well-formed and no complete item found",
+                         format=format, source=source)
+    open_tag, close_tag = root.group(0).rstrip("/>").rstrip() + ">", f"</{root.group(1)}>"
+    for m in matches:
+        chunk = m.group(0)
+        try:
+            wrapper = parse_xml((open_tag + chunk + close_tag).encode("utf-8"),
+                                format=format, source=source)
+        except ParseError as exc:
+            yield RejectedItem("malformed_xml", exc.detail, raw=chunk.encode("utf-8"))
+            continue
+        yield wrapper[0]
+    tail = start.search(text, matches[-1].end())
+    if tail is not None:
+        yield RejectedItem("malformed_xml", "item without its end tag (truncated file?)",
+                           raw=text[tail.start():tail.start() + 65536].encode("utf-8"))

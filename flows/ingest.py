@@ -188,7 +188,7 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
         results.extend(batch_results)
         frames.append(frame)
     stories = pl.concat(frames, how="vertical_relaxed")
-    del frames
+    del frames, futures  # the futures hold the batch frames too
     rejects = rejects_frame(results, run_id, started)
     lap("extract_normalize")
 

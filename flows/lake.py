@@ -9,8 +9,9 @@ Layout (see README "The lake")::
 
 A partition is one deterministic object, rewritten whole by a single atomic
 PUT (or rename on disk): readers see the old content or the new, never a mix,
-and no stale file can survive a rewrite. Rewriting a partition merges the new
-rows into what it already holds (same key: the new row wins).
+and no stale file can survive a rewrite. items/ partitions merge the new rows
+into what they hold (same raw_uri: the new row wins); stories/ and duplicates/
+partitions of the dates a run touches are re-derived and replaced whole.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 PART_FILE = "part-0.parquet"
 ROW_GROUP_ROWS = 64_000
 
-# Rows that are the same record when a partition is merged.
-MERGE_KEYS = {"stories": ["story_id"], "duplicates": ["raw_uri", "story_id"], "items": ["raw_uri"]}
+# Rows that are the same record when a partition is merged (items/ is merged;
+# stories/ and duplicates/ partitions are re-derived and replaced whole).
+MERGE_KEYS = {"items": ["raw_uri"]}
 
 
 def partition_key(table: Table, value) -> str:

@@ -68,28 +68,38 @@ _HTML_BLOCK = (r"<\s*/?\s*(?:[pP]|div|DIV|br|BR|li|LI|ul|UL|ol|OL|h[1-6]|section
 _HTML_INLINE = r"<\s*/?\s*(?:span|a|b|i|u|em|strong|font|small|sup|sub|img|abbr)\b[^>]*>"
 
 
-def repair_column(name: str) -> pl.Expr:
-    col = (pl.col(name).str.replace_all(_BROKEN_APOSTROPHE, "$1'$2")
-           .str.replace_all(_BROKEN_ENTITY, "$1&#$2;"))
-    # Mojibake first: its runs include C1 controls (U+0080-U+009F) that the
-    # control-character clean-up would otherwise remove.
-    needs_python = col.str.contains(_ENTITY) | col.str.contains(_MOJIBAKE)
-    return (
-        pl.when(needs_python)
-        .then(col.map_batches(_repair_python, return_dtype=pl.String))
-        .otherwise(col)
-        .str.replace_all(_HTML_BLOCK, "\n\n")
-        .str.replace_all(_HTML_INLINE, "")
-        .str.replace_all(_CONTROL, "")
-        .str.replace_all(r"\u00ad", "")  # soft hyphens
-        .str.normalize("NFC")
-        .alias(name)
-    )
+def _pre_python(name: str) -> pl.Expr:
+    return (pl.col(name).str.replace_all(_BROKEN_APOSTROPHE, "$1'$2")
+            .str.replace_all(_BROKEN_ENTITY, "$1&#$2;"))
+
+
+def _post_python(name: str) -> pl.Expr:
+    return (pl.col(name)
+            .str.replace_all(_HTML_BLOCK, "\n\n")
+            .str.replace_all(_HTML_INLINE, "")
+            .str.replace_all(_CONTROL, "")
+            .str.replace_all(r"\u00ad", "")  # soft hyphens
+            .str.normalize("NFC"))
 
 
 def repair_text(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Control characters, HTML entities (also broken ones), mojibake, Unicode NFC."""
-    return lf.with_columns(repair_column("body"), repair_column("headline"))
+    """Control characters, HTML entities (also broken ones), mojibake, HTML tags that
+    reached a text field, Unicode NFC, in headline and body.
+
+    Entities and mojibake need Python (``html.unescape``, re-decoding); that runs
+    on the few rows that hold them only. Mojibake comes first: its runs include C1
+    controls (U+0080-U+009F) that the control-character clean-up would remove.
+    """
+    cols = ("body", "headline")
+    lf = lf.with_row_index("_rrow").with_columns(_pre_python(c) for c in cols)
+    needs = pl.any_horizontal(pl.col(c).str.contains(_ENTITY) | pl.col(c).str.contains(_MOJIBAKE) for c in cols)
+    fixed = (lf.filter(needs)
+             .select("_rrow", *[pl.col(c).map_batches(_repair_python, return_dtype=pl.String)
+                                .alias(f"_fix_{c}") for c in cols]))
+    return (lf.join(fixed, on="_rrow", how="left", maintain_order="left")
+            .with_columns(pl.coalesce(f"_fix_{c}", c).alias(c) for c in cols)
+            .drop("_rrow", *[f"_fix_{c}" for c in cols])
+            .with_columns(_post_python(c) for c in cols))
 
 
 # A photo credit: "REUTERS/Brendan McDermid/File Photo". Name tokens are

@@ -35,13 +35,22 @@ def normalized_tag(expr: pl.Expr) -> pl.Expr:
 
 
 def detect_language(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Normalize the source's tag; detect only where the source gave none (the
+    counting runs on those rows alone)."""
+    base = lf.with_row_index("_lrow").with_columns(normalized_tag(pl.col("language")).alias("language"))
+    todo = base.filter(pl.col("language").is_null()).select("_lrow", _detected().alias("_detected"))
+    return (base.join(todo, on="_lrow", how="left", maintain_order="left")
+            .with_columns(pl.coalesce("language", "_detected").alias("language"))
+            .drop("_lrow", "_detected"))
+
+
+def _detected() -> pl.Expr:
     text = pl.concat_str(pl.col("headline").fill_null(""), pl.lit(" "),
                          pl.col("body").fill_null("").str.slice(0, 2000)).str.to_lowercase()
     langs = list(_STOPWORDS)
     score_list = pl.concat_list([text.str.count_matches(rf"\b(?:{_STOPWORDS[lang]})\b") for lang in langs])
     top = score_list.list.max()
     winner = score_list.list.arg_max()
-    detected = (pl.when(top >= 3)
-                .then(winner.replace_strict(dict(enumerate(langs)), return_dtype=pl.String))
-                .otherwise(None))
-    return lf.with_columns(pl.coalesce(normalized_tag(pl.col("language")), detected).alias("language"))
+    return (pl.when(top >= 3)
+            .then(winner.replace_strict(dict(enumerate(langs)), return_dtype=pl.String))
+            .otherwise(None))

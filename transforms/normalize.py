@@ -98,10 +98,20 @@ def keep_some_body(lf: pl.LazyFrame) -> pl.LazyFrame:
     return lf.with_columns(pl.coalesce("body", "_repaired_body").alias("body")).drop("_repaired_body")
 
 
+def _materialize(lf: pl.LazyFrame) -> pl.LazyFrame:
+    # Steps that filter a frame and join the result back (repair_text,
+    # extract_signoff, detect_language) reuse their input twice; a long lazy
+    # chain would compute the upstream steps once per use. A barrier between
+    # stages keeps each step computed once (measured on 17,784 synthetic ninjs
+    # stories: 2.5 s with the barriers, 6.0 s without, in one process).
+    return lf.collect().lazy()
+
+
 def normalize_stories(lf: pl.LazyFrame) -> pl.LazyFrame:
     """The whole normalization chain over parsed stories."""
     return (
         lf.pipe(repair_text)
+        .pipe(_materialize)
         .pipe(strip_boilerplate)
         .pipe(tidy_text)
         .with_columns(pl.col("body").alias("_repaired_body"))
@@ -109,12 +119,14 @@ def normalize_stories(lf: pl.LazyFrame) -> pl.LazyFrame:
         .pipe(extract_byline)
         .pipe(extract_dateline)
         .pipe(extract_signoff)
+        .pipe(_materialize)
         .pipe(extract_bloomberg_trailer)
         .pipe(credit_source_bylines)
         .pipe(strip_boilerplate)  # the trust badge can sit after a sign-off
         .pipe(tidy_text)
         .pipe(keep_some_body)
         .pipe(resolve_providers)
+        .pipe(_materialize)
         .pipe(detect_language)
         .pipe(fill_defaults)
         .pipe(add_fingerprints)

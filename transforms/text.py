@@ -54,16 +54,20 @@ def looks_binary(data: bytes, sample: int = 8192) -> bool:
 
 
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_LINE_EDGES = re.compile(r" ?\n ?")
 _BLANKS = re.compile(r"\n{3,}")
 
 
 def tidy(text: str | None) -> str | None:
-    """NFC, unify line ends, collapse runs of spaces, at most one blank line."""
+    """NFC, unify line ends, collapse runs of spaces, at most one blank line.
+
+    Whole-text substitutions rather than a loop over lines: this runs once per
+    story on the bulk path."""
     if text is None:
         return None
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [_WS.sub(" ", line).strip() for line in text.split("\n")]
-    out = _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+    text = _LINE_EDGES.sub("\n", _WS.sub(" ", text))
+    out = _BLANKS.sub("\n\n", text).strip()
     return out or None
 
 

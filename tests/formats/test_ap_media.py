@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from lxml import etree
 
 from tests.corpora import corpus_bytes
+from tests.formats.json_props import assert_never_crashes, records
 from tests.formats.test_ninjs import sweep_files
 from transforms.formats import ap_media, news_please, ninjs
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
@@ -154,22 +154,8 @@ def test_sweep_claims_only_ap_files():
 MODULE = ap_media
 KEYS = ["api_version", "data", "item", "items", "meta", "nitf", "body_html", "body_text", "altids", "itemid", "type", "headline", "version", "versioncreated", "firstcreated", "bylines", "by", "subject", "rels", "name", "infosource", "provider", "datelinelocation", "city", "keywords", "urgency", "renditions", "editor"]
 
-# Invariant: whatever JSON values sit under the format's keys, parse yields only
-# ParsedStory/SkippedItem/RejectedItem and fails, if at all, with ParseError.
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12) | st.sampled_from(["<p>x</p>", "2021-01-01T00:00:00+0000", "text", "By A and B"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=3),
-    max_leaves=12,
-)
-
-
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.dictionaries(st.sampled_from(KEYS), _JSON, max_size=10), min_size=1, max_size=3))
-def test_property_arbitrary_values_never_crash(records):
-    for data in (json.dumps(records[0]).encode(), json.dumps(records).encode()):
-        try:
-            items = list(MODULE.parse(data, "prop"))
-        except ParseError:
-            continue
-        assert all(isinstance(i, ParsedStory | SkippedItem | RejectedItem) for i in items)
+@given(records(KEYS))
+def test_property_arbitrary_values_never_crash(generated):
+    # invariant: see tests/formats/json_props.py
+    assert_never_crashes(MODULE, generated)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from tests.corpora import corpus_bytes, corpus_path
+from tests.formats.json_props import assert_never_crashes, records
 from transforms.formats import ninjs
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.records import to_utc
@@ -336,22 +336,8 @@ def test_sweep_helper_sees_the_folders():
 MODULE = ninjs
 KEYS = ["uri", "guid", "type", "headline", "headlines", "body_html", "body_text", "bodies", "body_html5", "value", "role", "contenttype", "versioncreated", "versionCreated", "firstcreated", "pubstatus", "urgency", "language", "byline", "by", "authors", "bylines", "name", "subject", "subjects", "keywords", "copyrightholder", "source", "associations", "embargoed", "version", "located", "slugline", "item"]
 
-# Invariant: whatever JSON values sit under the format's keys, parse yields only
-# ParsedStory/SkippedItem/RejectedItem and fails, if at all, with ParseError.
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12) | st.sampled_from(["<p>x</p>", "2021-01-01T00:00:00+0000", "text", "By A and B"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS), inner, max_size=3),
-    max_leaves=12,
-)
-
-
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.dictionaries(st.sampled_from(KEYS), _JSON, max_size=10), min_size=1, max_size=3))
-def test_property_arbitrary_values_never_crash(records):
-    for data in (json.dumps(records[0]).encode(), json.dumps(records).encode()):
-        try:
-            items = list(MODULE.parse(data, "prop"))
-        except ParseError:
-            continue
-        assert all(isinstance(i, ParsedStory | SkippedItem | RejectedItem) for i in items)
+@given(records(KEYS))
+def test_property_arbitrary_values_never_crash(generated):
+    # invariant: see tests/formats/json_props.py
+    assert_never_crashes(MODULE, generated)

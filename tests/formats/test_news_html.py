@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.corpora import corpus_bytes, corpus_path
+from tests.corpora import corpus_bytes
+from tests.formats.sweep import corpus_files
 from transforms.formats import news_html
 from transforms.formats.base import ParsedStory, ParseError
 from transforms.records import to_utc
@@ -242,23 +243,16 @@ def test_sniff(data, claimed):
 # --- sweep -------------------------------------------------------------------------
 
 def test_sweep_claims_exactly_the_article_pages():
-    root = corpus_path()
     claimed = set()
-    for folder in ("reuters-web-raw", "superdesk-feed-fixtures"):
-        for path in sorted(corpus_path(folder).rglob("*")):
-            if not path.is_file():
-                continue
-            data = path.read_bytes()
-            if path.name.endswith(".gz"):
-                data = gzip.decompress(data)
-            if not news_html.sniff(data):
-                continue
-            claimed.add(path.relative_to(root).as_posix())
-            try:
-                items = list(news_html.parse(data, str(path)))
-            except ParseError:
-                continue
-            assert all(isinstance(i, ParsedStory) and i.body and i.headline for i in items)
+    for rel, data in corpus_files("reuters-web-raw", "superdesk-feed-fixtures", gunzip=True):
+        if not news_html.sniff(data):
+            continue
+        claimed.add(rel)
+        try:
+            items = list(news_html.parse(data, rel))
+        except ParseError:
+            continue
+        assert all(isinstance(i, ParsedStory) and i.body and i.headline for i in items)
     assert claimed == {
         *(f"{WEB}newspaper/html/reuters.com{n}.html" for n in range(1, 5)),
         WEB + "postlight-parser/www.reuters.com.html",

@@ -3,13 +3,13 @@ sections 4 and 6), synthetic edge cases and a sweep over every corpus file."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.corpora import corpus_bytes, corpus_path
+from tests.corpora import corpus_bytes
+from tests.formats.sweep import corpus_files
 from transforms.formats import newsml_1
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.records import to_utc
@@ -320,28 +320,20 @@ EXPECTED_CLAIMS = {
 
 
 def test_sweep_over_all_corpora():
-    root = corpus_path("")
     claimed: set[str] = set()
     outcomes: Counter[str] = Counter()
-    for folder, _, files in os.walk(root):
-        for name in files:
-            path = os.path.join(folder, name)
-            with open(path, "rb") as fh:
-                head = fh.read(8192)
-            if not newsml_1.sniff(head):
-                continue
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
-            claimed.add(rel)
-            with open(path, "rb") as fh:
-                data = fh.read()
-            try:
-                for result in newsml_1.parse(data, rel):
-                    key = type(result).__name__
-                    if isinstance(result, SkippedItem | RejectedItem):
-                        key += ":" + result.reason
-                    outcomes[key] += 1
-            except ParseError as err:
-                outcomes[f"ParseError:{err.reason}"] += 1
+    for rel, data in corpus_files():
+        if not newsml_1.sniff(data[:8192]):
+            continue
+        claimed.add(rel)
+        try:
+            for result in newsml_1.parse(data, rel):
+                key = type(result).__name__
+                if isinstance(result, SkippedItem | RejectedItem):
+                    key += ":" + result.reason
+                outcomes[key] += 1
+        except ParseError as err:
+            outcomes[f"ParseError:{err.reason}"] += 1
     assert claimed == EXPECTED_CLAIMS
     assert outcomes == Counter({
         "ParsedStory": 17,

@@ -4,13 +4,13 @@ synthetic edge cases and a sweep over every corpus file."""
 from __future__ import annotations
 
 import contextlib
-import os
 from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from tests.corpora import corpus_bytes, corpus_path
+from tests.corpora import corpus_bytes
+from tests.formats.sweep import corpus_files
 from transforms.formats import nitf
 from transforms.formats.base import ParsedStory, ParseError
 from transforms.records import to_utc
@@ -299,24 +299,16 @@ EXPECTED_CLAIMS = {
 
 
 def test_sweep_over_all_corpora():
-    root = corpus_path("")
     claimed: set[str] = set()
     outcomes: Counter[str] = Counter()
-    for folder, _, files in os.walk(root):
-        for name in files:
-            path = os.path.join(folder, name)
-            with open(path, "rb") as fh:
-                head = fh.read(8192)
-            if not nitf.sniff(head):
-                continue
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
-            claimed.add(rel)
-            with open(path, "rb") as fh:
-                data = fh.read()
-            try:
-                for item in nitf.parse(data, rel):
-                    outcomes[type(item).__name__] += 1
-            except ParseError as err:
-                outcomes[f"ParseError:{err.reason}"] += 1
+    for rel, data in corpus_files():
+        if not nitf.sniff(data[:8192]):
+            continue
+        claimed.add(rel)
+        try:
+            for item in nitf.parse(data, rel):
+                outcomes[type(item).__name__] += 1
+        except ParseError as err:
+            outcomes[f"ParseError:{err.reason}"] += 1
     assert claimed == EXPECTED_CLAIMS
     assert outcomes == Counter({"ParsedStory": 17, "ParseError:no_body": 1})

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gzip
 from datetime import UTC, datetime
 
 import pytest
 
-from tests.corpora import corpus_bytes, corpus_path
+from tests.corpora import corpus_bytes
+from tests.formats.sweep import corpus_files
 from transforms.formats import rss_2
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.records import to_utc
@@ -142,18 +142,11 @@ def test_whole_file_errors(data, reason):
 
 
 def test_sweep_claims_only_the_rss_feed():
-    root = corpus_path()
     claimed = set()
-    for folder in ("reuters-web-raw", "superdesk-feed-fixtures"):
-        for path in sorted(corpus_path(folder).rglob("*")):
-            if not path.is_file():
-                continue
-            data = path.read_bytes()
-            if path.name.endswith(".gz"):
-                data = gzip.decompress(data)
-            if rss_2.sniff(data):
-                claimed.add(path.relative_to(root).as_posix())
-                # only ParseError may escape a parser; the claimed file reads fully
-                items = list(rss_2.parse(data, str(path)))
-                assert len(items) == 20 and all(isinstance(i, ParsedStory) for i in items)
+    for rel, data in corpus_files("reuters-web-raw", "superdesk-feed-fixtures", gunzip=True):
+        if rss_2.sniff(data):
+            claimed.add(rel)
+            # only ParseError may escape a parser; the claimed file reads fully
+            items = list(rss_2.parse(data, rel))
+            assert len(items) == 20 and all(isinstance(i, ParsedStory) for i in items)
     assert claimed == {FEED}

@@ -7,13 +7,17 @@ body reads as the pipeline it runs.
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from datetime import UTC, datetime
+from functools import partial
 
+import numpy as np
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import unmapped
 
 from flows import lake as lakeio
@@ -22,12 +26,14 @@ from schemas import DUPLICATES, ITEMS, SCHEMA_VERSION, STORIES
 from transforms.accounting import (
     account,
     by_format,
-    parsed_frame,
+    parsed_rows,
     rejects_frame,
     stories_by_day_provider,
 )
-from transforms.dedup import combine_items, dedup_stories, window_dates
+from transforms.dedup import DEDUP_COLUMNS, current_features, dedup_items, window_dates
 from transforms.extract import FileResult, extract_file
+from transforms.features import FEATURE_COLUMNS, FINGERPRINT_VERSION, item_features
+from transforms.fingerprint import binary_to_sig
 from transforms.normalize import normalize_stories
 
 
@@ -57,12 +63,44 @@ def probe_lake(lake: str) -> None:
     next(iter(storage.list("runs/")), None)
 
 
+# The columns dedup decides on (plus what the run summary reports of kept stories):
+# extract tasks hand these back, never the text, which waits in the staging area.
+VIEW = [*DEDUP_COLUMNS, "authors", "dateline_location", *FEATURE_COLUMNS]
+
+
+def _view(df: pl.DataFrame, loc: str | None) -> pl.DataFrame:
+    source = pl.col("_source_uri") if "_source_uri" in df.columns else pl.lit(None, dtype=pl.String)
+    return df.select(*VIEW, source.alias("_source_uri"),
+                     pl.lit(loc, dtype=pl.String).cast(pl.Categorical).alias("_loc"))
+
+
 @task(name="extract-files", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def extract_batch(batch: list[SourceObject], forced_format: str | None,
-                  run_id: str, ingested_at: datetime) -> tuple[list[FileResult], pl.DataFrame]:
-    """Read a batch of raw objects, extract their items and normalize them (one task
-    per batch, so the per-file work runs in parallel). Returns the per-file
-    accounting and the batch's normalized stories as one compact frame."""
+def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: str,
+                  ingested_at: datetime, lake: str, batch_no: int,
+                  chunk_rows: int = 10_000) -> tuple[list[FileResult], pl.DataFrame]:
+    """Read a batch of raw objects, extract their items, normalize and fingerprint them
+    ``chunk_rows`` at a time (one task per batch, so batches run in parallel).
+
+    Each chunk's normalized items go to the lake's staging area, one object per
+    date; the task hands back the per-file accounting and the items' dedup view
+    (keys and features, no text), so a run never holds the text of its whole input.
+    """
+    lake_store = open_storage(lake)
+    views: list[pl.DataFrame] = []
+    chunk_no = 0
+
+    def stage(rows: list[dict]) -> None:
+        nonlocal chunk_no
+        items = normalize_stories(parsed_rows(rows).lazy()).collect().with_columns(
+            pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
+        rows.clear()
+        items = item_features(items)
+        for value, part in lakeio.partitions(ITEMS, items):
+            key = lakeio.staging_key(run_id, value, f"{batch_no:05d}-{chunk_no:04d}")
+            lake_store.put(key, lakeio.to_parquet_bytes(ITEMS, part))
+            views.append(_view(part, key))
+        chunk_no += 1
+
     results = []
     stores = {}
     for obj in batch:
@@ -78,44 +116,105 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None,
                                    "raw": b"", "_source_uri": obj.uri})
             results.append(result)
             continue
-        results.append(extract_file(data, obj.uri, forced_format))
+        results.append(extract_file(data, obj.uri, forced_format, flush=stage, flush_rows=chunk_rows))
         del data
-    stories = normalize_stories(parsed_frame(results).lazy()).collect().with_columns(
-        pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
-    for r in results:
-        r.rows.clear()  # the frame holds them now, far more compactly
-    return results, stories
+    view = pl.concat(views, how="vertical") if views else _view(item_features(
+        normalize_stories(parsed_rows([]).lazy()).collect().with_columns(
+            pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))), None)
+    return results, view
 
 
 TABLES = {"stories": STORIES, "duplicates": DUPLICATES, "items": ITEMS}
 
 
 @task(name="load-window", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def load_window(lake: str, window: set) -> tuple[pl.DataFrame, dict[str, list]]:
-    """The items already in the lake for the window's dates, and which partitions
-    of stories/ and duplicates/ exist there (they are re-derived by this run)."""
+def load_window(lake: str, window: set) -> tuple[pl.DataFrame | None, dict[str, list]]:
+    """The dedup view of the items already in the lake for the window's dates (their
+    features, not their text), and which partitions of stories/ and duplicates/
+    exist there (they are re-derived by this run)."""
     storage = open_storage(lake)
     present = {name: [v for v in lakeio.list_partitions(storage, TABLES[name]) if v in window]
                for name in ("items", "stories", "duplicates")}
-    frames = [lakeio.read_partition(storage, ITEMS, v) for v in present["items"]]
-    existing = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    frames = []
+    for value in present["items"]:
+        key = lakeio.partition_key(ITEMS, value)
+        data = storage.get(key)
+        part = lakeio.read_parquet_bytes(ITEMS, data, [c for c in VIEW if c != "date"])
+        if part.height and not (part["fp_version"] == FINGERPRINT_VERSION).all():
+            # an older fingerprint recipe: fingerprint these items again from their text
+            part = current_features(lakeio.read_parquet_bytes(ITEMS, data)).select(part.columns)
+        del data
+        frames.append(_view(part.with_columns(pl.lit(value, dtype=pl.Date).alias("date")), key))
+    existing = pl.concat(frames, how="vertical") if frames else None
     return existing, present
 
 
+def fetch_texts(lake: str, locator: pl.DataFrame, rows: np.ndarray) -> pl.DataFrame:
+    """``_i``, ``headline`` and ``body`` of the items at ``rows``, read from where each
+    item waits (its staging object, or its items/ partition): what dedup asks for
+    the few items it must read (shared boilerplate, truncated takes)."""
+    storage = open_storage(lake)
+    want = locator.select("_i", "raw_uri", pl.col("_loc").cast(pl.String))[rows]
+    out = []
+    for (loc,), group in want.group_by("_loc", maintain_order=True):
+        text = lakeio.read_columns(storage, loc, ITEMS, ["raw_uri", "headline", "body"])
+        out.append(group.join(text, on="raw_uri", how="left").select("_i", "headline", "body"))
+    return pl.concat(out) if out else pl.DataFrame(schema={"_i": pl.Int64, "headline": pl.String,
+                                                           "body": pl.String})
+
+
+@task(name="publish-items", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def publish_items(lake: str, parts: list[tuple[object, list[str]]]) -> list[str]:
+    """Merge each date's staged items into its items/ partition (one atomic write each)."""
+    storage = open_storage(lake)
+    keys = []
+    for value, staged in parts:
+        new = pl.concat([lakeio.read_parquet_bytes(ITEMS, storage.get(k)) for k in staged], how="vertical")
+        lakeio.merge_partition(storage, ITEMS, value, new, refresh=current_features)
+        keys.append(lakeio.partition_key(ITEMS, value))
+    return keys
+
+
+@task(name="publish-stories", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def publish_stories(lake: str, parts: list[tuple[object, pl.DataFrame]]) -> list[str]:
+    """Write each date's stories/ partition whole: its kept items (``raw_uri``, their own
+    ``item_date`` and ``shared_boilerplate``), read from items/; none: deleted."""
+    storage = open_storage(lake)
+    cache: dict[object, pl.DataFrame] = {}
+    keys = []
+    for value, kept in parts:
+        rows = []
+        groups = kept.group_by("item_date", maintain_order=True) if kept.height else []
+        for (item_date,), group in groups:
+            if item_date not in cache:
+                if len(cache) >= 3:
+                    cache.pop(next(iter(cache)))
+                cache[item_date] = lakeio.read_parquet_bytes(
+                    ITEMS, storage.get(lakeio.partition_key(ITEMS, item_date)), STORY_FILE_COLUMNS)
+            rows.append(cache[item_date].join(group.select("raw_uri", "shared_boilerplate"),
+                                              on="raw_uri", how="inner"))
+        frame = pl.concat(rows, how="vertical") if rows else pl.DataFrame()
+        if rows and frame.height != kept.height:
+            raise RuntimeError(f"stories {value}: {kept.height - frame.height} kept items missing from items/")
+        key = lakeio.replace_partition(storage, STORIES, value, frame)
+        if key:
+            keys.append(key)
+    return keys
+
+
+# The columns a story takes from its item (all of stories/ but the flag dedup sets).
+STORY_FILE_COLUMNS = [c for c in STORIES.file_columns if c != "shared_boilerplate"]
+
+
 @task(name="publish-partitions", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.DataFrame]],
-                       replace: bool) -> list[str]:
-    """Publish a group of partitions, each with one atomic write; retrying is idempotent.
-    ``replace``: the rows are the partition's whole new content; else they are merged in."""
+def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.DataFrame]]) -> list[str]:
+    """Publish a group of partitions whole, each with one atomic write (an empty one is
+    deleted); retrying is idempotent."""
     table = TABLES[table_name]
     storage = open_storage(lake)
     keys = []
     for value, rows in parts:
-        if replace:
-            key = lakeio.replace_partition(storage, table, value, rows)
-        else:
-            lakeio.merge_partition(storage, table, value, rows)
-            key = lakeio.partition_key(table, value)
+        key = lakeio.replace_partition(storage, table, value, rows)
         if key:
             keys.append(key)
     return keys
@@ -127,6 +226,13 @@ def publish_run(lake: str, run_id: str, rejects: pl.DataFrame, manifest: dict) -
     storage = open_storage(lake)
     lakeio.write_rejects(storage, run_id, rejects)
     return lakeio.write_manifest(storage, run_id, manifest)
+
+
+@task(name="drop-staging", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def drop_staging(lake: str, keys: list[str]) -> None:
+    storage = open_storage(lake)
+    for key in keys:
+        storage.delete(key)
 
 
 def _batches(objects: list[SourceObject], max_files: int, max_bytes: int) -> list[list[SourceObject]]:
@@ -157,10 +263,15 @@ def _new_run_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
-@flow(name="wirelake-ingest", log_prints=False)
+def default_workers() -> int:
+    """Parallel tasks in one run: ``WIRELAKE_WORKERS``, else the machine's cores (at least 2)."""
+    return int(os.environ.get("WIRELAKE_WORKERS") or 0) or max(2, os.cpu_count() or 1)
+
+
+@flow(name="wirelake-ingest", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=default_workers()))
 def ingest(sources: list[str], lake: str, format: str | None = None,
            batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024,
-           partitions_per_task: int = 32, window_days: int = 3) -> dict:
+           partitions_per_task: int = 8, window_days: int = 3, chunk_rows: int = 10_000) -> dict:
     """Ingest raw dumps from ``sources`` (paths or s3:// prefixes) into ``lake``."""
     log = get_run_logger()
     started = datetime.now(UTC)
@@ -180,37 +291,58 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
         raise NoInputError(f"no raw objects under {', '.join(sources)}")
     lap("list")
 
-    futures = extract_batch.map(_batches(objects, batch_files, batch_bytes), unmapped(format),
-                                unmapped(run_id), unmapped(started))
-    results, frames = [], []
+    # 1. Extract, normalize and fingerprint, batch by batch: the items wait in the
+    #    staging area; the flow keeps only their dedup view.
+    batches = _batches(objects, batch_files, batch_bytes)
+    futures = extract_batch.map(batches, unmapped(format), unmapped(run_id), unmapped(started),
+                                unmapped(lake), list(range(len(batches))), unmapped(chunk_rows))
+    results, views = [], []
     for f in futures:
-        batch_results, frame = f.result()
+        batch_results, view = f.result()
         results.extend(batch_results)
-        frames.append(frame)
-    stories = pl.concat(frames, how="vertical_relaxed")
-    del frames, futures  # the futures hold the batch frames too
+        views.append(view)
+    del futures
+    new = pl.concat(views, how="vertical")
+    del views
+    staged: dict[object, list[str]] = {}
+    for (value, loc), _ in new.group_by("date", pl.col("_loc").cast(pl.String), maintain_order=True):
+        staged.setdefault(value, []).append(loc)
     rejects = rejects_frame(results, run_id, started)
     lap("extract_normalize")
 
-    # Dedup against what the lake already holds for these dates: the items of the
-    # window are re-deduplicated with the new ones, and the window's partitions of
-    # stories/ and duplicates/ are re-derived from them.
-    window = window_dates(stories["date"].unique().to_list(), window_days)
+    # 2. Dedup against what the lake already holds for these dates: the items of the
+    #    window are re-deduplicated with the new ones (on their features), and the
+    #    window's partitions of stories/ and duplicates/ are re-derived from them.
+    window = window_dates(new["date"].unique().to_list(), window_days)
     existing, present = load_window(lake, window)
-    kept, duplicates = dedup_stories(combine_items(existing, stories))
+    if existing is not None:
+        new = pl.concat([existing.join(new.select("raw_uri"), on="raw_uri", how="anti"), new], how="vertical")
+    del existing
+    items = new.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
+    del new
+    locator = items.select("_i", "raw_uri", "_loc")
+    sig = binary_to_sig(items["fp_sig"])  # the signatures leave the frame: one copy in memory
+    items = items.drop("fp_sig")
+    kept, duplicates = dedup_items(items, partial(fetch_texts, lake, locator), sig=sig)
+    del items, sig, locator
     duplicates = duplicates.with_columns(pl.lit(run_id).alias("run_id"))
+    counts = account(results, kept, duplicates, rejects)
     lap("dedup")
 
-    counts = account(results, kept, duplicates, rejects)
-    plan = {
-        "items": (lakeio.partitions(ITEMS, stories.drop("shared_boilerplate", strict=False)), False),
-        "stories": (_replacing(lakeio.partitions(STORIES, kept), present["stories"]), True),
-        "duplicates": (_replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"]), True),
-    }
-    written = {name: [publish_partitions.submit(lake, name, group, replace)
-                      for group in _groups(parts, partitions_per_task)]
-               for name, (parts, replace) in plan.items()}
-    outputs = {name: [key for f in futs for key in f.result()] for name, futs in written.items()}
+    # 3. Publish: items/ first (stories are read from it), then stories/ and
+    #    duplicates/, each partition replaced whole by one write.
+    groups = _groups(sorted(staged.items(), key=_date_order), partitions_per_task)
+    written = {"items": [publish_items.submit(lake, g) for g in groups]}
+    outputs = {"items": [key for f in written["items"] for key in f.result()]}
+    stories_plan = _replacing(lakeio.partitions(STORIES, kept.select(
+        "date", "raw_uri", "shared_boilerplate",
+        pl.col("published_at").dt.date().alias("item_date"))), present["stories"])
+    duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"])
+    written["stories"] = [publish_stories.submit(lake, g) for g in _groups(stories_plan, partitions_per_task)]
+    written["duplicates"] = [publish_partitions.submit(lake, "duplicates", g)
+                             for g in _groups(duplicates_plan, partitions_per_task)]
+    for name in ("stories", "duplicates"):
+        outputs[name] = [key for f in written[name] for key in f.result()]
     outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
     outputs["manifest"] = lakeio.manifest_key(run_id)
     lap("write")
@@ -233,10 +365,15 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
         "timings_s": timings,
     }
     publish_run(lake, run_id, rejects, manifest)
+    drop_staging(lake, [key for keys in staged.values() for key in keys])
     t = counts["totals"]
     log.info("run %s: %d files, %d items: %d stories, %d duplicates, %d skipped, %d rejects",
              run_id, t["files"], t["items_in"], t["stories"], t["duplicates"], t["skipped"], t["rejects"])
     return manifest
+
+
+def _date_order(kv: tuple) -> tuple:
+    return (kv[0] is None, kv[0] or datetime.min.date())
 
 
 __all__ = ["NoInputError", "StorageError", "ingest"]

@@ -4,8 +4,10 @@ Layout (see README "The lake")::
 
     LAKE/stories/date=YYYY-MM-DD/part-0.parquet     one object per partition
     LAKE/duplicates/date=YYYY-MM-DD/part-0.parquet  partition of the kept story
+    LAKE/items/date=YYYY-MM-DD/part-0.parquet       every item, with its dedup features
     LAKE/rejects/<run_id>.parquet                   what a run could not read
     LAKE/runs/<run_id>.json                         one manifest per run
+    LAKE/_staging/<run_id>/date=.../<chunk>.parquet a running ingest's normalized items
 
 A partition is one deterministic object, rewritten whole by a single atomic
 PUT (or rename on disk): readers see the old content or the new, never a mix,
@@ -19,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 
 import polars as pl
 import pyarrow as pa
@@ -84,11 +87,30 @@ def to_parquet_bytes(table: Table, df: pl.DataFrame) -> bytes:
     return buf.getvalue()
 
 
-def read_parquet_bytes(table: Table, data: bytes) -> pl.DataFrame:
+def read_parquet_bytes(table: Table, data: bytes, columns: list[str] | None = None) -> pl.DataFrame:
     """Read one of our Parquet objects and conform it to the current schema
-    (older files lack newer nullable columns: they come back as nulls)."""
-    df = pl.read_parquet(io.BytesIO(data))
-    return table.conform(df, with_partition=False)
+    (older files lack newer nullable columns: they come back as nulls).
+    ``columns``: only these (those the file lacks come back as nulls)."""
+    if columns is None:
+        return table.conform(pl.read_parquet(io.BytesIO(data)), with_partition=False)
+    present = set(pq.read_schema(io.BytesIO(data)).names)
+    df = pl.read_parquet(io.BytesIO(data), columns=[c for c in columns if c in present])
+    types = table.polars_schema
+    return df.with_columns(pl.lit(None, dtype=types[c]).alias(c) for c in columns if c not in present).select(columns)
+
+
+def read_columns(storage: Storage, key: str, table: Table, columns: list[str]) -> pl.DataFrame:
+    """Some columns of one object (a partition or a staging file) of ``table``."""
+    return read_parquet_bytes(table, storage.get(key), columns)
+
+
+def staging_key(run_id: str, value, name: str) -> str:
+    """Where a running ingest leaves one chunk of normalized items of one date."""
+    text = NULL_PARTITION if value is None else value.isoformat()
+    return f"{STAGING}/{run_id}/date={text}/{name}.parquet"
+
+
+STAGING = "_staging"
 
 
 def partitions(table: Table, df: pl.DataFrame) -> list[tuple[object, pl.DataFrame]]:
@@ -99,10 +121,13 @@ def partitions(table: Table, df: pl.DataFrame) -> list[tuple[object, pl.DataFram
                   key=lambda kv: (kv[0] is None, kv[0] or 0))
 
 
-def merge_partition(storage: Storage, table: Table, value, new: pl.DataFrame) -> int:
+def merge_partition(storage: Storage, table: Table, value, new: pl.DataFrame,
+                    refresh: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> int:
     """Merge ``new`` rows into one partition and publish it with one atomic write.
 
-    Returns the number of rows the partition holds afterwards.
+    ``refresh`` brings the partition's older rows up to date (items/ rows of an
+    older fingerprint recipe are fingerprinted again). Returns the number of
+    rows the partition holds afterwards.
     """
     key = partition_key(table, value)
     new = table.conform(new, with_partition=False)
@@ -113,9 +138,12 @@ def merge_partition(storage: Storage, table: Table, value, new: pl.DataFrame) ->
     if old is not None and old.height:
         keys = MERGE_KEYS[table.name]
         old = old.join(new.select(keys), on=keys, how="anti", maintain_order="left")
+        if refresh is not None and old.height:
+            old = table.conform(refresh(old), with_partition=False)
         merged = pl.concat([old, new], how="vertical")
     else:
         merged = new
+    del old, new
     storage.put(key, to_parquet_bytes(table, merged))
     return merged.height
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 UTC_TS = pl.Datetime("us", "UTC")
 CREDIT = pl.Struct({"name": pl.String, "role": pl.String})
@@ -140,9 +140,25 @@ STORIES = Table(
 # publication date: the dedup index. Stories are re-derived from it for the
 # dates a run touches, so one run or many runs over the same items give the
 # same stories.
+# What dedup decides on, computed once per item from the item alone
+# (transforms/features.py): later runs read these columns, not the text.
+_FEATURES = (
+    Column("fp_version", pl.String, True, "fingerprint recipe; items of another recipe are fingerprinted again"),
+    Column("fp_sig", pl.Binary, True, "OPH MinHash of headline + body: 256 bins x 16 bits"),
+    Column("fp_shingles", pl.Int32, True, "3-word shingles in headline + body"),
+    Column("fp_body", pl.UInt64, True, "hash of the body"),
+    Column("fp_lead", pl.UInt64, True, "hash of the body's first 100 characters, lower-cased"),
+    Column("fp_headline_words", pl.List(pl.UInt32), True, "hashes of the headline's words and tickers"),
+    Column("fp_paragraphs", pl.List(pl.UInt64), True, "hashes of the body's non-empty paragraphs"),
+    Column("fp_paragraph_chars", pl.List(pl.Int32), True, "lengths of those paragraphs"),
+    Column("fp_numbers", pl.List(pl.UInt32), True, "hashes of the numbers in headline + body"),
+    Column("fp_names", pl.List(pl.UInt32), True, "hashes of the in-sentence names and tickers"),
+)
+
 ITEMS = Table(
     "items",
-    tuple(c for c in STORIES.columns if c.name != "shared_boilerplate"),
+    (*(c for c in STORIES.columns if c.name not in ("shared_boilerplate", "date")), *_FEATURES,
+     *(c for c in STORIES.columns if c.name == "date")),
     partition_by="date",
     sort_by=("provider", "published_at", "raw_uri"),
 )

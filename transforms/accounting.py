@@ -20,10 +20,15 @@ class AccountingError(RuntimeError):
     """The run's numbers do not add up: a bug, never bad input."""
 
 
+def parsed_rows(rows: list[dict]) -> pl.DataFrame:
+    """Parsed rows (``FileResult.rows``) with the declared schema plus ``_source_uri``."""
+    schema = pl.Schema({**PARSED.polars_schema, "_source_uri": pl.String})
+    return pl.DataFrame(rows, schema=schema)
+
+
 def parsed_frame(results: list[FileResult]) -> pl.DataFrame:
     """All parsed rows of a run, with the declared schema plus ``_source_uri``."""
-    schema = pl.Schema({**PARSED.polars_schema, "_source_uri": pl.String})
-    return pl.DataFrame([row for r in results for row in r.rows], schema=schema)
+    return parsed_rows([row for r in results for row in r.rows])
 
 
 def rejects_frame(results: list[FileResult], run_id: str, ingested_at: datetime) -> pl.DataFrame:
@@ -93,7 +98,7 @@ def account(results: list[FileResult], kept: pl.DataFrame, duplicates: pl.DataFr
 UNDETECTED = "(undetected)"
 FILL_COLUMNS = {
     "headline": pl.col("headline").str.len_chars().fill_null(0) > 0,
-    "body": pl.col("body").str.len_chars().fill_null(0) > 0,
+    "body": pl.col("word_count").fill_null(0) > 0,  # the cleaned body has a word
     "published_at": pl.col("published_at").is_not_null(),
     "authors": pl.col("authors").list.len().fill_null(0) > 0,
     "dateline": pl.col("dateline_location").is_not_null(),

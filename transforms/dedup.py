@@ -29,15 +29,35 @@ of ``schemas.DUPLICATES``; nothing is dropped silently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
 import polars as pl
 
-from transforms.fingerprint import BINS, EMPTY, signatures, similarity
+from transforms.features import (
+    FEATURE_COLUMNS,
+    FINGERPRINT_VERSION,
+    PARAGRAPH,
+    dedup_text,
+    item_features,
+    text_features,
+)
+from transforms.fingerprint import BINS, binary_to_sig, similarity, stable_hash
+
+# ``fetch(rows)``: the ``headline`` and ``body`` of the items at positions ``rows``
+# (a frame with ``_i``, ``headline``, ``body``). Dedup decides on the items'
+# features; it asks for text only for the few items that need it (those holding
+# a shared boilerplate paragraph, and truncated-take candidates).
+TextFetcher = Callable[[np.ndarray], pl.DataFrame]
 
 KILLED = ("canceled", "cancelled", "killed", "withdrawn")
+
+# What dedup reads of each item besides its ``fp_*`` features (no text).
+DEDUP_COLUMNS = ["story_id", "raw_uri", "source_format", "provider", "original_provider", "guid", "version",
+                 "headline", "published_at", "version_created", "slug", "pub_status", "version_marker",
+                 "word_count", "content_hash", "date"]
 
 
 @dataclass(frozen=True)
@@ -59,57 +79,47 @@ class DedupConfig:
     min_headline: float = 0.3     # same body, other headline: share of headline words in common
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
-    x = x + np.uint64(0x9E3779B97F4A7C15)
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
 
+def candidate_pairs(sig: np.ndarray, eligible: np.ndarray, cfg: DedupConfig,
+                    bands_per_pass: int = 8) -> pl.DataFrame:
+    """Pairs ``(a, b)``, ``a < b``, of rows sharing at least one LSH band bucket.
 
-def band_keys(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """``(n, bands)`` uint64 keys: one hash per band of ``rows`` signature values."""
-    n = sig.shape[0]
-    s = sig[:, : bands * rows].reshape(n, bands, rows).astype(np.uint64)
-    key = np.zeros((n, bands), dtype=np.uint64)
-    for r in range(rows):
-        key = _mix(key ^ s[:, :, r])
-    return key ^ (np.arange(bands, dtype=np.uint64) << np.uint64(56))
-
-
-def candidate_pairs(sig: np.ndarray, eligible: np.ndarray, cfg: DedupConfig) -> pl.DataFrame:
-    """Pairs ``(a, b)``, ``a < b``, of rows sharing at least one LSH band bucket."""
+    A band's key is its ``rows`` 16-bit signature values side by side (64 bits
+    for 4 rows: no hashing). Bands are bucketed a few at a time, so the key
+    table stays small at a million items.
+    """
     idx = np.nonzero(eligible)[0]
-    if len(idx) < 2:
+    if len(idx) < 2 or cfg.rows * sig.itemsize != 8:
+        if len(idx) >= 2:
+            raise ValueError("band keys take 64 bits: rows x signature bits must be 64")
         return pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
-    keys = band_keys(sig[idx], cfg.bands, cfg.rows)
-    df = pl.DataFrame({"key": keys.ravel(), "doc": np.repeat(idx, cfg.bands)})
-    sizes = df.group_by("key").len()
-    df = df.join(sizes.filter((pl.col("len") >= 2) & (pl.col("len") <= cfg.bucket_cap)).select("key"),
-                 on="key", how="semi")
-    pairs = (df.join(df, on="key", suffix="_b")
-             .filter(pl.col("doc") < pl.col("doc_b"))
-             .select(pl.col("doc").alias("a"), pl.col("doc_b").alias("b"))
-             .unique())
-    return pairs
+    found = []
+    for first in range(0, cfg.bands, bands_per_pass):
+        last = min(cfg.bands, first + bands_per_pass)
+        block = np.ascontiguousarray(sig[:, first * cfg.rows:last * cfg.rows][idx])
+        keys = block.view(np.uint64)  # (m, last - first): one key per band
+        df = pl.DataFrame({
+            "band": np.tile(np.arange(first, last, dtype=np.uint8), len(idx)),
+            "key": keys.ravel(),
+            "doc": np.repeat(idx.astype(np.int64), last - first),
+        })
+        del block, keys
+        sizes = df.group_by("band", "key").len()
+        df = df.join(sizes.filter((pl.col("len") >= 2) & (pl.col("len") <= cfg.bucket_cap)).select("band", "key"),
+                     on=["band", "key"], how="semi")
+        found.append(df.join(df, on=["band", "key"], suffix="_b")
+                     .filter(pl.col("doc") < pl.col("doc_b"))
+                     .select(pl.col("doc").alias("a"), pl.col("doc_b").alias("b"))
+                     .unique())
+    return pl.concat(found).unique()
 
 
-def _token_sets(texts: pl.Series, pattern: str, strip: int = 0) -> pl.Series:
-    tokens = texts.fill_null("").str.extract_all(pattern)
-    if strip:
-        tokens = tokens.list.eval(pl.element().str.slice(strip))
-    return tokens.list.unique()
-
-
-_NUMBERS = r"\d+(?:[.,]\d+)*"
-# Names: capitalised words inside a sentence (after a lower-case word, a digit or a
-# comma, so "The" and "Payment" opening sentences do not count), and tickers
-# ("<BEN>"). They tell templated stories apart: "Showa Aluminium" vs "Sankei Building".
-_NAMES = r"[a-z0-9,;] [A-Z][\w'’-]*[a-z][\w'’-]*|  <[A-Z][A-Z0-9.]*>"
-
-
-def verify_pairs(pairs: pl.DataFrame, bodies: pl.Series, sig: np.ndarray, counts: np.ndarray,
+def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts: np.ndarray,
                  cfg: DedupConfig) -> pl.DataFrame:
-    """Keep the candidate pairs that are near-copies; adds ``similarity``."""
+    """Keep the candidate pairs that are near-copies; adds ``similarity``.
+
+    ``df`` holds each row's ``fp_numbers`` and ``fp_names`` (by position ``_i``).
+    """
     if pairs.height == 0:
         return pairs.with_columns(pl.lit(None, dtype=pl.Float32).alias("similarity"))
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
@@ -123,9 +133,7 @@ def verify_pairs(pairs: pl.DataFrame, bodies: pl.Series, sig: np.ndarray, counts
     if cand.height == 0:
         return cand.drop("_ok")
     docs = np.unique(np.concatenate([cand["a"].to_numpy(), cand["b"].to_numpy()]))
-    sub = bodies.gather(docs)
-    tokens = pl.DataFrame({"doc": docs, "num": _token_sets(sub, _NUMBERS),
-                           "nam": _token_sets(sub.str.replace_all("<", "  <", literal=True), _NAMES, strip=2)})
+    tokens = df.select("_i", pl.col("fp_numbers").alias("num"), pl.col("fp_names").alias("nam"))[docs]
 
     def share(col: str) -> pl.Expr:
         inter = pl.col(f"{col}_a").list.set_intersection(pl.col(f"{col}_b")).list.len()
@@ -133,31 +141,30 @@ def verify_pairs(pairs: pl.DataFrame, bodies: pl.Series, sig: np.ndarray, counts
         return pl.when(smaller == 0).then(1.0).otherwise(inter / smaller)
 
     checked = (
-        cand.join(tokens.rename({"doc": "a", "num": "num_a", "nam": "nam_a"}), on="a", how="left")
-        .join(tokens.rename({"doc": "b", "num": "num_b", "nam": "nam_b"}), on="b", how="left")
+        cand.join(tokens.rename({"_i": "a", "num": "num_a", "nam": "nam_a"}), on="a", how="left")
+        .join(tokens.rename({"_i": "b", "num": "num_b", "nam": "nam_b"}), on="b", how="left")
         .filter((share("num") >= cfg.min_numbers) & (share("nam") >= cfg.min_names))
     )
     return checked.select("a", "b", "similarity")
 
 
 def lead_pairs(df: pl.DataFrame, cfg: DedupConfig) -> pl.DataFrame:
-    """Candidates that open with the same words: a truncated take and its full story
-    (Business Wire's ninjs 1.4 summary of a 1,300-word NewsML release), whose
-    Jaccard is far too low for MinHash to find."""
-    head = pl.col("body").str.slice(0, 2 * cfg.lead_chars).str.to_lowercase().str.replace_all(r"\s+", " ")
-    lead = pl.when(head.str.len_chars() >= cfg.lead_chars).then(head.str.slice(0, cfg.lead_chars))
-    g = df.select("_i", lead.alias("_lead")).drop_nulls("_lead")
-    sizes = g.group_by("_lead").len().filter((pl.col("len") >= 2) & (pl.col("len") <= cfg.bucket_cap))
-    g = g.join(sizes.select("_lead"), on="_lead", how="semi")
-    return (g.join(g, on="_lead", suffix="_b").filter(pl.col("_i") < pl.col("_i_b"))
+    """Candidates that open with the same words (``fp_lead``): a truncated take and its
+    full story (Business Wire's ninjs 1.4 summary of a 1,300-word NewsML release),
+    whose Jaccard is far too low for MinHash to find."""
+    g = df.select("_i", "fp_lead").drop_nulls("fp_lead")
+    sizes = g.group_by("fp_lead").len().filter((pl.col("len") >= 2) & (pl.col("len") <= cfg.bucket_cap))
+    g = g.join(sizes.select("fp_lead"), on="fp_lead", how="semi")
+    return (g.join(g, on="fp_lead", suffix="_b").filter(pl.col("_i") < pl.col("_i_b"))
             .select(pl.col("_i").alias("a"), pl.col("_i_b").alias("b")))
 
 
-def verify_contained(pairs: pl.DataFrame, bodies: pl.Series, cfg: DedupConfig) -> pl.DataFrame:
-    """Keep pairs where nearly every sentence of the shorter body is in the longer one."""
+def verify_contained(pairs: pl.DataFrame, text: pl.DataFrame, cfg: DedupConfig) -> pl.DataFrame:
+    """Keep pairs where nearly every sentence of the shorter body is in the longer one.
+    ``text`` holds ``_i`` and ``body`` of (at least) the rows of the pairs."""
     if pairs.height == 0:
         return pairs
-    text = pl.DataFrame({"_i": np.arange(len(bodies), dtype=np.int64), "t": bodies})
+    text = text.select("_i", pl.col("body").fill_null("").alias("t"))
     p = (pairs.join(text.rename({"_i": "a", "t": "ta"}), on="a").join(text.rename({"_i": "b", "t": "tb"}), on="b")
          .with_columns(pl.when(pl.col("ta").str.len_chars() <= pl.col("tb").str.len_chars())
                        .then(pl.struct(s="ta", l="tb")).otherwise(pl.struct(s="tb", l="ta")).alias("_sl"))
@@ -177,10 +184,7 @@ def same_body_pairs(df: pl.DataFrame, cfg: DedupConfig) -> pl.DataFrame:
     """The same body under another headline: a copy when the headlines name the same
     subject (a word or ticker in common), not when a templated body ("Qtly div 22 cts
     vs 22 cts prior") serves two companies."""
-    words = (pl.col("headline").fill_null("").str.to_lowercase().str.replace_all(r"\.[a-z]>", ">")
-             .str.extract_all(r"<[a-z0-9.]+>|[a-z0-9]{3,}").list.unique())
-    g = (df.filter(pl.col("body").is_not_null())
-         .select("_i", pl.col("body").hash(7).alias("_b"), words.alias("_w")))
+    g = df.select("_i", pl.col("fp_body").alias("_b"), pl.col("fp_headline_words").alias("_w")).drop_nulls("_b")
     sizes = g.group_by("_b").len().filter((pl.col("len") >= 2) & (pl.col("len") <= cfg.bucket_cap))
     g = g.join(sizes.select("_b"), on="_b", how="semi")
     pairs = g.join(g, on="_b", suffix="_2").filter(pl.col("_i") < pl.col("_i_2"))
@@ -221,55 +225,61 @@ def _group_edges(df: pl.DataFrame, keys: list[str], condition: pl.Expr | None = 
             .select(pl.col("_root").alias("a"), pl.col("_i").alias("b")))
 
 
-def dedup_texts(df: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.Series, pl.Series]:
-    """The text each row is compared by, and the share of its body's words that are
-    shared boilerplate.
+def shared_paragraphs(df: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.Series, np.ndarray]:
+    """Hashes of the paragraphs found in ``cfg.shared_paragraph`` or more different
+    stories (a guid, or a content hash when there is no guid), and each row's share
+    of body characters in them.
 
-    The text is the cleaned headline (templated briefs share a body and differ in
-    the headline, "<X> SETS QUARTERLY DIVIDEND") and the body without shared
-    boilerplate: a paragraph found in ``cfg.shared_paragraph`` or more different
-    stories (a guid, or a content hash when there is no guid) is a teaser list,
-    a promo or a sidebar (Yahoo Finance's "related videos", Bloomberg's podcast
-    promo), and would make unrelated stories look alike.
+    Such a paragraph is a teaser list, a promo or a sidebar (Yahoo Finance's
+    "related videos", Bloomberg's podcast promo) and would make unrelated
+    stories look alike: dedup leaves it out of the text it compares.
     """
     identity = pl.coalesce(pl.concat_str("provider", "guid", separator="\x1f"), pl.col("content_hash"))
-    # Paragraph hashes first (cheap); strings only for the few rows that hold a shared one.
-    paras = (df.select("_i", identity.hash(1).alias("_id"),
-                       pl.col("body").fill_null("").str.split("\n\n").alias("p"))
-             .explode("p").select("_i", "_id", pl.col("p").hash(2).alias("_h"),
-                                  pl.col("p").str.len_chars().alias("_c")))
-    shared = (paras.filter(pl.col("_c") > 0).group_by("_h").agg(pl.col("_id").n_unique().alias("_n"))
-              .filter(pl.col("_n") >= cfg.shared_paragraph).select("_h"))
-    base = pl.concat_str(pl.col("headline").fill_null(""), pl.lit("\n\n"), pl.col("body").fill_null(""))
-    if shared.height == 0:
-        return df.select(base.alias("t"))["t"], pl.Series("_share", np.zeros(df.height))
-    marked = paras.join(shared.with_columns(pl.lit(True).alias("_s")), on="_h", how="left")
-    share = (marked.group_by("_i").agg(
-        (pl.col("_c").filter(pl.col("_s").is_not_null()).sum() / pl.col("_c").sum().clip(lower_bound=1))
-        .alias("_share")))
-    hit = share.filter(pl.col("_share") > 0).select("_i")
-    rebuilt = (df.join(hit, on="_i", how="semi")
-               .select("_i", pl.col("body").fill_null("").str.split("\n\n").alias("p")).explode("p")
-               .with_columns(pl.col("p").hash(2).alias("_h"))
-               .join(shared, on="_h", how="anti", maintain_order="left")
-               .group_by("_i", maintain_order=True).agg(pl.col("p").str.join("\n\n").alias("_kept")))
-    out = (df.select("_i", "headline", "body").join(rebuilt, on="_i", how="left", maintain_order="left")
-           .join(share, on="_i", how="left", maintain_order="left")
-           .select(pl.when(pl.col("_i").is_in(rebuilt["_i"].implode()))
-                   .then(pl.concat_str(pl.col("headline").fill_null(""), pl.lit("\n\n"),
-                                       pl.col("_kept").fill_null("")))
-                   .otherwise(base).alias("t"),
-                   pl.col("_share").fill_null(0.0)))
-    return out["t"], out["_share"]
+    paras = (df.select("_i", identity.hash(1).alias("_id"), pl.col("fp_paragraphs").alias("_h"),
+                       pl.col("fp_paragraph_chars").alias("_c"))
+             .explode("_h", "_c").drop_nulls("_h"))
+    shared = (paras.group_by("_h").agg(pl.col("_id").n_unique().alias("_n"))
+              .filter(pl.col("_n") >= cfg.shared_paragraph)["_h"])
+    share = np.zeros(df.height)
+    if shared.len():
+        per_row = (paras.with_columns(pl.col("_h").is_in(shared.implode()).alias("_s"))
+                   .group_by("_i").agg((pl.col("_c").filter("_s").sum() / pl.col("_c").sum().clip(lower_bound=1))
+                                       .alias("_share"))
+                   .filter(pl.col("_share") > 0))
+        share[per_row["_i"].to_numpy()] = per_row["_share"].to_numpy()
+    return shared, share
 
 
-def link(stories: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, np.ndarray, pl.Series]:
-    """All links between rows (``a``, ``b``, ``kind``, ``similarity``), the signatures,
-    and each row's share of shared-boilerplate words."""
-    df = stories.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-    texts, shared = dedup_texts(df, cfg)
-    df = df.with_columns(shared.alias("_shared"))
-    sig, counts = signatures(texts)
+def _without_shared(text: pl.DataFrame, shared: pl.Series) -> pl.Series:
+    """The dedup text of each fetched row, its shared paragraphs left out."""
+    paras = (text.select("_i", pl.col("body").fill_null("").str.split(PARAGRAPH).alias("p"))
+             .explode("p").with_row_index("_k"))
+    hashes = stable_hash(paras["p"])
+    kept = (paras.filter(~hashes.is_in(shared.implode()) | (paras["p"] == ""))
+            .group_by("_i", maintain_order=True).agg(pl.col("p").str.join(PARAGRAPH).alias("_kept")))
+    out = text.join(kept, on="_i", how="left", maintain_order="left")
+    return out.select(dedup_text(pl.col("headline"), pl.col("_kept")).alias("t"))["t"]
+
+
+def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
+         cfg: DedupConfig) -> tuple[pl.DataFrame, np.ndarray]:
+    """All links between rows (``a``, ``b``, ``kind``, ``similarity``) and each row's
+    share of shared-boilerplate characters.
+
+    ``df`` holds the items' key columns and features with ``_i`` = position;
+    ``sig`` their signatures (updated in place for rows re-fingerprinted
+    without their shared boilerplate).
+    """
+    counts = df["fp_shingles"].to_numpy().copy()
+    shared, share = shared_paragraphs(df, cfg)
+    hit = np.nonzero(share > 0)[0]
+    if len(hit):
+        text = fetch(hit).sort("_i")
+        again = text_features(_without_shared(text, shared))
+        rows = text["_i"].to_numpy()
+        sig[rows] = binary_to_sig(again["fp_sig"])
+        counts[rows] = again["fp_shingles"].to_numpy()
+        df = df.update(again.select(pl.Series("_i", rows), "fp_numbers", "fp_names"), on="_i")
     edges = [
         # a guid without a known provider still names one chain
         _group_edges(df.with_columns(pl.col("provider").fill_null("")), ["provider", "guid"])
@@ -287,21 +297,23 @@ def link(stories: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.DataFrame, np.ndar
     # One representative per content hash: its copies are linked already, and a
     # story with many copies would only crowd the LSH buckets.
     first_of_hash = df.select(pl.col("content_hash").is_first_distinct()).to_series().to_numpy()
-    eligible = (counts >= cfg.min_words - 2) & (sig[:, 0] != EMPTY) & first_of_hash
-    near = verify_pairs(candidate_pairs(sig, eligible, cfg), texts, sig, counts, cfg)
+    eligible = (counts >= cfg.min_words - 2) & (counts > 0) & first_of_hash
+    near = verify_pairs(candidate_pairs(sig, eligible, cfg), df, sig, counts, cfg)
     # Only lead pairs that the other links have not already put together are checked.
     linked = pl.concat([edges.select("a", "b"), near.select("a", "b")])
     labels = components(df.height, linked["a"].to_numpy(), linked["b"].to_numpy())
     leads = lead_pairs(df, cfg)
     leads = leads.filter(pl.Series(labels[leads["a"].to_numpy()] != labels[leads["b"].to_numpy()]))
-    contained = verify_contained(leads, df["body"].fill_null(""), cfg)
-    if contained.height:
-        contained = contained.with_columns(
-            pl.Series("similarity", similarity(sig, contained["a"].to_numpy(), contained["b"].to_numpy())))
-        near = pl.concat([near, contained.select("a", "b", "similarity")])
+    if leads.height:
+        rows = np.unique(np.concatenate([leads["a"].to_numpy(), leads["b"].to_numpy()]))
+        contained = verify_contained(leads, fetch(rows), cfg)
+        if contained.height:
+            contained = contained.with_columns(
+                pl.Series("similarity", similarity(sig, contained["a"].to_numpy(), contained["b"].to_numpy())))
+            near = pl.concat([near, contained.select("a", "b", "similarity")])
     edges = pl.concat([edges.select("a", "b", "kind", "similarity"),
                        near.with_columns(pl.lit("near").alias("kind")).select("a", "b", "kind", "similarity")])
-    return edges, sig, shared
+    return edges, share
 
 
 def _rank_keys() -> tuple[list[pl.Expr], list[bool]]:
@@ -311,22 +323,69 @@ def _rank_keys() -> tuple[list[pl.Expr], list[bool]]:
     return exprs, [True, True, True, True, False]
 
 
+def current_features(items: pl.DataFrame) -> pl.DataFrame:
+    """``items`` with up-to-date ``fp_*`` columns: rows of another recipe (or none)
+    are fingerprinted again from their text."""
+    if "fp_version" in items.columns and items.height and (items["fp_version"] == FINGERPRINT_VERSION).all():
+        return items
+    return item_features(items)
+
+
 def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``(kept, duplicates)``: one row per story to publish, one row per folded item.
 
-    ``stories`` holds normalized rows (``schemas.STORIES`` columns); extra
-    columns starting with ``_`` are carried through to both outputs.
+    ``stories`` holds normalized rows (``schemas.STORIES`` columns, text
+    included); extra columns starting with ``_`` are carried through to both
+    outputs. The in-memory form of :func:`dedup_items`.
     """
     if stories.height == 0:
         return stories, _empty_duplicates(stories)
-    edges, sig, shared = link(stories, cfg)
-    labels = components(stories.height, edges["a"].to_numpy(), edges["b"].to_numpy())
-    df = stories.with_row_index("_i").with_columns(
-        pl.col("_i").cast(pl.Int64), pl.Series("_cluster", labels),
-        (shared >= cfg.shared_flag).alias("shared_boilerplate"))
+    items = current_features(stories).with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
+    text = items.select("_i", "headline", "body")
+
+    def fetch(rows: np.ndarray) -> pl.DataFrame:
+        return text[rows]
+
+    kept, duplicates = dedup_items(items.drop("body"), fetch, cfg)
+    order = kept.select("_i", "date", "shared_boilerplate")
+    body = stories.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64)).drop("date", strict=False)
+    kept = body.join(order, on="_i", how="inner", maintain_order="right").drop("_i")
+    return kept, duplicates.drop("_i", strict=False)
+
+
+def dedup_items(items: pl.DataFrame, fetch: TextFetcher, cfg: DedupConfig = DedupConfig(),
+                sig: np.ndarray | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(kept, duplicates)`` decided on the items' features, without their text.
+
+    ``items``: one row per item, ``_i`` its position (0..n-1), the key columns
+    (``story_id``, ``raw_uri``, ``provider``, ``guid``, ``version``,
+    ``version_created``, ``published_at``, ``pub_status``, ``original_provider``,
+    ``word_count``, ``content_hash``, ``slug``, ``version_marker``,
+    ``source_format``, ``headline``, ``date``) and the ``fp_*`` features;
+    ``fetch`` gives the text of the few rows that need it; ``sig``, the rows'
+    signatures when the caller has already taken them out of ``fp_sig``
+    (changed in place). ``kept`` holds the
+    kept rows (without ``fp_*``) with their partition ``date`` (the cluster's first
+    publication) and ``shared_boilerplate``; columns starting with ``_`` are
+    carried through to both outputs.
+    """
+    if items.height == 0:
+        return (items.drop(FEATURE_COLUMNS, strict=False)
+                .with_columns(pl.lit(None, dtype=pl.Boolean).alias("shared_boilerplate")),
+                _empty_duplicates(items))
+    if sig is None:
+        sig = binary_to_sig(items["fp_sig"])
+    df = items.drop("fp_sig", strict=False)
+    edges, shared = link(df, sig, fetch, cfg)
+    labels = components(df.height, edges["a"].to_numpy(), edges["b"].to_numpy())
+    extra = [c for c in df.columns if c.startswith("_")]
+    df = df.drop([c for c in FEATURE_COLUMNS if c not in ("fp_body",)], strict=False).with_columns(
+        pl.Series("_cluster", labels),
+        pl.Series("shared_boilerplate", shared >= cfg.shared_flag))
 
     # kills: the newest version of a guid chain is canceled -> the whole cluster goes
-    newest = (df.filter(pl.col("guid").is_not_null())
+    newest = (df.select("_cluster", "story_id", "raw_uri", "version_created", "provider", "guid", "pub_status")
+              .filter(pl.col("guid").is_not_null())
               .sort(["version_created", "raw_uri"], descending=[True, False], nulls_last=True)
               .group_by(["provider", "guid"], maintain_order=True).first())
     killed = newest.filter(pl.col("pub_status").str.to_lowercase().is_in(KILLED)).select(
@@ -339,28 +398,31 @@ def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tu
     chain = pl.coalesce(pl.concat_str(pl.col("provider").fill_null(""), "guid", separator="\x1f"),
                         pl.col("_i").cast(pl.String))
     df = df.with_columns(chain.alias("_chain"))
-    heads = (df.sort(["_chain", "version_created", "word_count", "raw_uri"],
+    rank = df.select("_i", "_chain", "_cluster", "version_created", "word_count", "raw_uri", "pub_status",
+                     "original_provider", "provider")
+    heads = (rank.sort(["_chain", "version_created", "word_count", "raw_uri"],
                      descending=[False, True, True, False], nulls_last=True, maintain_order=True)
              .group_by("_chain", maintain_order=True).first())
     exprs, desc = _rank_keys()
     ranked = heads.sort(["_cluster", *exprs], descending=[False, *desc], nulls_last=True, maintain_order=True)
     keeper = ranked.group_by("_cluster", maintain_order=True).agg(pl.col("_i").first().alias("_keeper")).join(
         df.group_by("_cluster").agg(pl.col("published_at").min().alias("_first_published")), on="_cluster")
-    df = df.join(keeper, on="_cluster", how="left").join(killed, on="_cluster", how="left")
+    df = df.join(keeper, on="_cluster", how="left", maintain_order="left").join(
+        killed, on="_cluster", how="left", maintain_order="left")
     first_date = pl.col("_first_published").dt.date()
     is_keeper = (pl.col("_i") == pl.col("_keeper")) & pl.col("_kill_id").is_null()
     kept = (df.filter(is_keeper)
             .with_columns(pl.coalesce(first_date, pl.col("date")).alias("date"))
-            .drop("_i", "_cluster", "_chain", "_keeper", "_first_published", "_kill_id", "_kill_uri"))
+            .drop("_cluster", "_chain", "_keeper", "_first_published", "_kill_id", "_kill_uri", "fp_body"))
 
     keepers = df.filter(pl.col("_i") == pl.col("_keeper")).select(
         "_cluster", pl.col("story_id").alias("_kept_id"), pl.col("raw_uri").alias("_kept_uri"),
         pl.col("_i").alias("_kept_i"), pl.col("provider").alias("_kept_provider"),
         pl.col("guid").alias("_kept_guid"), pl.col("version").alias("_kept_version"),
         pl.col("content_hash").alias("_kept_hash"),
-        pl.col("body").alias("_kept_body"),
+        pl.col("fp_body").alias("_kept_body"),
         pl.coalesce(first_date, pl.col("date")).alias("_kept_date"))
-    folded = df.filter(~is_keeper).join(keepers, on="_cluster", how="left")
+    folded = df.filter(~is_keeper).join(keepers, on="_cluster", how="left", maintain_order="left")
     if folded.height:
         sim = similarity(sig, folded["_i"].to_numpy(), folded["_kept_i"].to_numpy())
     else:
@@ -369,23 +431,20 @@ def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tu
         (pl.col("guid") == pl.col("_kept_guid")).fill_null(False)
         | pl.col("version_marker").is_not_null())
     same_guid = pl.col("provider").eq_missing(pl.col("_kept_provider")) & (pl.col("guid") == pl.col("_kept_guid"))
+    same_text = ((pl.col("content_hash") == pl.col("_kept_hash")) | (pl.col("fp_body") == pl.col("_kept_body")))
     reason = (pl.when(pl.col("_kill_id").is_not_null()).then(pl.lit("kill"))
               .when((same_guid & (pl.col("version") != pl.col("_kept_version"))).fill_null(False))
               .then(pl.lit("version"))
-              .when((pl.col("content_hash") == pl.col("_kept_hash")) | (pl.col("body") == pl.col("_kept_body")))
-              .then(pl.lit("exact"))
+              .when(same_text).then(pl.lit("exact"))
               .when(same_guid.fill_null(False)).then(pl.lit("version"))
               .when(same_chain).then(pl.lit("version"))
               .otherwise(pl.lit("near")))
-    extra = [c for c in stories.columns if c.startswith("_")]
     duplicates = folded.with_columns(pl.Series("_sim", sim)).select(
         "story_id", "guid", "raw_uri", "provider", "source_format", "headline",
         pl.coalesce("_kill_id", "_kept_id").alias("kept_story_id"),
         pl.coalesce("_kill_uri", "_kept_uri").alias("kept_raw_uri"),
         reason.alias("reason"),
-        pl.when((pl.col("content_hash") == pl.col("_kept_hash")) | (pl.col("body") == pl.col("_kept_body")))
-        .then(1.0)
-        .otherwise(pl.col("_sim")).cast(pl.Float32).alias("similarity"),
+        pl.when(same_text).then(1.0).otherwise(pl.col("_sim")).cast(pl.Float32).alias("similarity"),
         pl.col("_kept_date").alias("date"),
         *extra,
     )
@@ -418,4 +477,5 @@ def _empty_duplicates(stories: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(schema=schema)
 
 
-__all__ = ["BINS", "DedupConfig", "candidate_pairs", "components", "dedup_stories", "verify_pairs"]
+__all__ = ["BINS", "DEDUP_COLUMNS", "DedupConfig", "TextFetcher", "candidate_pairs", "components", "current_features",
+           "dedup_items", "dedup_stories", "verify_pairs"]

@@ -8,6 +8,7 @@ item found is a parsed story, a skip or a reject, and ``items_in`` counts them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -29,6 +30,20 @@ class FileResult:
     skipped: Counter = field(default_factory=Counter)  # by reason
     skipped_formats: Counter = field(default_factory=Counter)  # by source format
     formats: Counter = field(default_factory=Counter)  # members read per format
+    # With ``flush``, parsed rows are handed over every ``flush_rows`` rows (and at
+    # the end) instead of piling up: a large export is never held as dicts at once.
+    flush: Callable[[list[dict]], None] | None = field(default=None, repr=False, compare=False)
+    flush_rows: int = 0
+
+    def add_row(self, row: dict) -> None:
+        self.rows.append(row)
+        if self.flush is not None and len(self.rows) >= self.flush_rows:
+            self.flush_pending()
+
+    def flush_pending(self) -> None:
+        if self.flush is not None and self.rows:
+            rows, self.rows = self.rows, []
+            self.flush(rows)
 
 
 def _reject(result: FileResult, uri: str, reason: str, detail: str, raw: bytes,
@@ -56,7 +71,7 @@ def _parse_member(result: FileResult, name: str, data: bytes, parser: ModuleType
                 result.items_in += 1
                 row = story_row(item, fmt, uri)
                 row["_source_uri"] = result.source_uri
-                result.rows.append(row)
+                result.add_row(row)
             elif isinstance(item, SkippedItem):
                 result.items_in += 1
                 result.skipped[item.reason] += 1
@@ -79,13 +94,19 @@ def _parse_member(result: FileResult, name: str, data: bytes, parser: ModuleType
         _reject(result, f"{name}#0", "no_items", f"{fmt} found no item in the input", data, fmt)
 
 
-def extract_file(data: bytes, uri: str, forced_format: str | None = None) -> FileResult:
-    """Unpack, detect and parse one raw object. ``forced_format`` skips detection."""
-    result = FileResult(uri)
+def extract_file(data: bytes, uri: str, forced_format: str | None = None,
+                 flush: Callable[[list[dict]], None] | None = None, flush_rows: int = 10_000) -> FileResult:
+    """Unpack, detect and parse one raw object. ``forced_format`` skips detection.
+
+    With ``flush``, parsed rows go to it in chunks of ``flush_rows`` (the
+    result's ``rows`` stays empty); the accounting is the same."""
+    result = FileResult(uri, flush=flush, flush_rows=flush_rows)
     parser = by_name(forced_format) if forced_format else None
     for member in containers.unpack(data, uri):
         if isinstance(member, containers.BadMember):
             _reject(result, f"{member.name}#0", member.reason, member.detail, member.raw, None)
         else:
             _parse_member(result, member.name, member.data, parser)
+    result.flush_pending()
+    result.flush = None
     return result

@@ -1,0 +1,144 @@
+"""What dedup decides on, computed once per item from the item alone.
+
+:func:`item_features` adds the ``fp_*`` columns of ``schemas.ITEMS`` to a frame
+of normalized stories. They are pure functions of one item (its headline and
+body), use only hashes that depend on the bytes (``fingerprint.stable_hash``,
+the OPH kernel), and are stored with the item in ``items/``: a later run
+deduplicates against the lake's items by reading these columns, never their
+text. ``FINGERPRINT_VERSION`` names the recipe; items stored under another
+recipe are fingerprinted again when they are read.
+
+======================  =================================================================
+column                  what it is
+======================  =================================================================
+fp_version              the recipe (``FINGERPRINT_VERSION``)
+fp_sig                  OPH MinHash of the dedup text (headline + body), 256 bins x 16 bits
+fp_shingles             3-word shingles in the dedup text (0: no words)
+fp_body                 hash of the body (same body, other headline)
+fp_lead                 hash of the body's first 100 characters, lower-cased (truncated takes)
+fp_headline_words       hashes of the headline's words and tickers (what the story is about)
+fp_paragraphs           hashes of the body's non-empty paragraphs (shared boilerplate) ...
+fp_paragraph_chars      ... and their lengths
+fp_numbers              hashes of the numbers in the dedup text (templated look-alikes) ...
+fp_names                ... and of its in-sentence capitalised names and tickers
+======================  =================================================================
+
+Dedup removes *shared boilerplate* paragraphs (found in many different
+stories) from the text it compares; that depends on the whole item set, so
+the few items holding such a paragraph are fingerprinted again from their text
+at dedup time (:func:`text_features`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from transforms.fingerprint import BINS, SHINGLE, compact, sig_to_binary, signatures, stable_hash
+
+FINGERPRINT_VERSION = f"oph{BINS}x16-fnv1a-w{SHINGLE}-cjk-v3"
+LEAD_CHARS = 100
+PARAGRAPH = "\n\n"
+
+NUMBERS = r"\d+(?:[.,]\d+)*"
+# Names: capitalised words inside a sentence (after a lower-case word, a digit or a
+# comma, so "The" and "Payment" opening sentences do not count), and tickers
+# ("<BEN>"). They tell templated stories apart: "Showa Aluminium" vs "Sankei Building".
+NAMES = r"[a-z0-9,;] [A-Z][\w'’-]*[a-z][\w'’-]*|  <[A-Z][A-Z0-9.]*>"
+HEADLINE_WORDS = r"<[a-z0-9.]+>|[a-z0-9]{3,}"
+
+FEATURE_COLUMNS = ("fp_version", "fp_sig", "fp_shingles", "fp_body", "fp_lead", "fp_headline_words",
+                   "fp_paragraphs", "fp_paragraph_chars", "fp_numbers", "fp_names")
+
+
+def _hash_lists(lists: pl.Series, bits: int = 32) -> pl.Series:
+    """Each list of strings as a list of stable hashes (UInt32, or UInt64 with ``bits=64``)."""
+    arrow = lists.to_arrow()
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    arrow = arrow.cast(pa.large_list(pa.large_string()))
+    values = stable_hash(pl.Series(arrow.values)).to_numpy()
+    if bits == 32:
+        values = (values & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    offsets = np.frombuffer(arrow.buffers()[1], dtype=np.int64, count=len(arrow) + 1, offset=arrow.offset * 8)
+    out = pa.LargeListArray.from_arrays(pa.array(offsets - offsets[0]), pa.array(values))
+    return pl.Series(lists.name, out, dtype=pl.List(pl.UInt32 if bits == 32 else pl.UInt64))
+
+
+def dedup_text(headline: pl.Expr, body: pl.Expr) -> pl.Expr:
+    """The text an item is compared by: cleaned headline and body (templated briefs
+    share a body and differ in the headline, "<X> SETS QUARTERLY DIVIDEND")."""
+    return pl.concat_str(headline.fill_null(""), pl.lit(PARAGRAPH), body.fill_null(""))
+
+
+def text_features(texts: pl.Series) -> pl.DataFrame:
+    """The features that depend on the dedup text: signature, shingles, numbers, names."""
+    sig, counts = signatures(texts)
+    texts = texts.fill_null("")
+    numbers = texts.str.extract_all(NUMBERS).list.unique()
+    names = (texts.str.replace_all("<", "  <", literal=True).str.extract_all(NAMES)
+             .list.eval(pl.element().str.slice(2)).list.unique())
+    return pl.DataFrame([
+        sig_to_binary(compact(sig)),
+        pl.Series("fp_shingles", counts, dtype=pl.Int32),
+        _hash_lists(numbers.alias("fp_numbers")),
+        _hash_lists(names.alias("fp_names")),
+    ])
+
+
+def paragraph_hashes(body: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Per body: the hashes and lengths of its non-empty paragraphs."""
+    arrow = body.fill_null("").str.split(PARAGRAPH).to_arrow()
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    arrow = arrow.cast(pa.large_list(pa.large_string()))
+    offsets = np.frombuffer(arrow.buffers()[1], dtype=np.int64, count=len(arrow) + 1, offset=arrow.offset * 8)
+    values = pl.Series(arrow.values)
+    chars = values.str.len_chars().to_numpy()
+    keep = chars > 0
+    # offsets of the lists once the empty paragraphs are left out
+    kept_before = np.concatenate([[0], np.cumsum(keep)])
+    new_offsets = pa.array(kept_before[offsets - offsets[0]])
+    hashes = stable_hash(values).to_numpy()[keep]
+    return (pl.Series("fp_paragraphs", pa.LargeListArray.from_arrays(new_offsets, pa.array(hashes)),
+                      dtype=pl.List(pl.UInt64)),
+            pl.Series("fp_paragraph_chars",
+                      pa.LargeListArray.from_arrays(new_offsets, pa.array(chars[keep].astype(np.int32))),
+                      dtype=pl.List(pl.Int32)))
+
+
+def item_features(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` (normalized stories) with the ``fp_*`` columns added (replaced if present)."""
+    df = df.drop([c for c in FEATURE_COLUMNS if c in df.columns])
+    if df.height == 0:
+        from schemas import ITEMS
+
+        return df.with_columns(pl.lit(None, dtype=ITEMS.polars_schema[c]).alias(c) for c in FEATURE_COLUMNS)
+    text = df.select(dedup_text(pl.col("headline"), pl.col("body")).alias("t"))["t"]
+    by_text = text_features(text)
+    del text
+    small = df.select(
+        pl.col("body").str.slice(0, 2 * LEAD_CHARS).str.to_lowercase().str.replace_all(r"\s+", " ").alias("head"),
+        pl.col("headline").fill_null("").str.to_lowercase().str.replace_all(r"\.[a-z]>", ">")
+        .str.extract_all(HEADLINE_WORDS).list.unique().alias("fp_headline_words"),
+    )
+    lead = small.select(pl.when(pl.col("head").str.len_chars() >= LEAD_CHARS)
+                        .then(pl.col("head").str.slice(0, LEAD_CHARS)).alias("fp_lead"))["fp_lead"]
+    paragraphs, chars = paragraph_hashes(df["body"])
+    return df.with_columns(
+        pl.lit(FINGERPRINT_VERSION).alias("fp_version"),
+        by_text["fp_sig"],
+        by_text["fp_shingles"],
+        stable_hash(df["body"]).alias("fp_body"),
+        stable_hash(lead).alias("fp_lead"),
+        _hash_lists(small["fp_headline_words"]),
+        paragraphs,
+        chars,
+        by_text["fp_numbers"],
+        by_text["fp_names"],
+    )
+
+
+__all__ = ["FEATURE_COLUMNS", "FINGERPRINT_VERSION", "dedup_text", "item_features", "paragraph_hashes",
+           "text_features"]

@@ -1,0 +1,73 @@
+"""Dedup features: stored in items/, so they must depend on the item alone and be
+stable across processes and library versions."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from tests.test_dedup import _row, _stories, _text
+from transforms.dedup import dedup_items, dedup_stories
+from transforms.features import FEATURE_COLUMNS, FINGERPRINT_VERSION, item_features, paragraph_hashes
+from transforms.fingerprint import binary_to_sig, compact, sig_to_binary, signatures, stable_hash
+
+
+def test_stable_hash_is_a_fixed_function_of_the_bytes():
+    # Golden values: a change here changes every stored feature (bump FINGERPRINT_VERSION).
+    got = stable_hash(pl.Series(["wirelake", "", None, "Zürich"])).to_list()
+    assert got[2] is None
+    assert got[0] == stable_hash(pl.Series(["x", "wirelake"]))[1]
+    assert got[:2] == [16240897005509215244, 14087677454934409008]
+    assert got[3] != stable_hash(pl.Series(["Zurich"]))[0]
+
+
+def test_signatures_round_trip_through_the_binary_column():
+    texts = pl.Series([_text(i) for i in range(5)] + [""])
+    sig = compact(signatures(texts)[0])
+    column = sig_to_binary(sig)
+    assert column.dtype == pl.Binary and column.bin.size().unique().to_list() == [512]
+    back = binary_to_sig(pl.concat([column[:2], column[2:]]))  # two chunks
+    assert back.dtype == np.uint16 and np.array_equal(back, sig)
+
+
+def test_paragraph_hashes_skip_empty_paragraphs():
+    hashes, chars = paragraph_hashes(pl.Series(["One.\n\n\n\nTwo two.", None, ""]))
+    assert chars.to_list() == [[4, 8], [], []]
+    assert hashes[0].to_list() == stable_hash(pl.Series(["One.", "Two two."])).to_list()
+
+
+def test_features_depend_on_the_item_alone():
+    rows = [_row(f"u{i}#0", _text(i), headline=f"Headline {i}") for i in range(6)]
+    together = item_features(_stories(rows))
+    for i in (0, 3, 5):
+        alone = item_features(_stories([rows[i]]))
+        for col in FEATURE_COLUMNS:
+            assert alone[col].to_list() == together[col][i:i + 1].to_list(), col
+    assert set(together["fp_version"]) == {FINGERPRINT_VERSION}
+
+
+def test_dedup_decides_on_features_and_reads_text_only_where_needed():
+    """dedup_items, given no text but a fetcher, decides as dedup_stories does; it asks
+    for the rows holding a shared boilerplate paragraph and nothing more here."""
+    promo = "Watch the related videos and subscribe to our daily newsletter for more news every morning."
+    rows = [_row(f"s{i}#0", _text(100 + i) + "\n\n" + promo, headline=f"Story {i}", guid=f"g{i}")
+            for i in range(9)]
+    rows += [_row("copy#0", _text(100) + "\n\n" + promo, headline="Story 0", guid="other")]
+    stories = _stories(rows)
+    want_kept, want_dups = dedup_stories(stories)
+
+    items = item_features(stories).with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
+    text = items.select("_i", "headline", "body")
+    asked: list[int] = []
+
+    def fetch(wanted: np.ndarray) -> pl.DataFrame:
+        asked.extend(wanted.tolist())
+        return text[wanted]
+
+    kept, dups = dedup_items(items.drop("body"), fetch)
+    assert sorted(kept["raw_uri"]) == sorted(want_kept["raw_uri"])
+    assert dups.select("raw_uri", "kept_raw_uri", "reason").sort("raw_uri").equals(
+        want_dups.select("raw_uri", "kept_raw_uri", "reason").sort("raw_uri"))
+    assert dups.height == 1 and dups["reason"].to_list() == ["exact"]
+    assert sorted(asked) == list(range(10))  # every row holds the shared promo, once each
+    assert kept["shared_boilerplate"].to_list() == [False] * kept.height  # a small share of each body

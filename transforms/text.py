@@ -56,6 +56,7 @@ def looks_binary(data: bytes, sample: int = 8192) -> bool:
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _LINE_EDGES = re.compile(r" ?\n ?")
 _BLANKS = re.compile(r"\n{3,}")
+_ODD_WS = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
 
 def tidy(text: str | None) -> str | None:
@@ -65,9 +66,20 @@ def tidy(text: str | None) -> str | None:
     story on the bulk path."""
     if text is None:
         return None
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _LINE_EDGES.sub("\n", _WS.sub(" ", text))
-    out = _BLANKS.sub("\n\n", text).strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    ascii_only = text.isascii()
+    if not ascii_only:
+        text = unicodedata.normalize("NFC", text)
+    # Each substitution only where it has something to do: a regex pass over every
+    # space of a story costs more than the rest of parsing it (str's `in` is C).
+    if "  " in text or "\t" in text or (not ascii_only and _ODD_WS.search(text)):
+        text = _WS.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGES.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _BLANKS.sub("\n\n", text)
+    out = text.strip()
     return out or None
 
 

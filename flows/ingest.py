@@ -7,9 +7,11 @@ body reads as the pipeline it runs.
 
 from __future__ import annotations
 
+import io
 import os
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import partial
 
@@ -68,25 +70,37 @@ def probe_lake(lake: str) -> None:
 VIEW = [*DEDUP_COLUMNS, "authors", "dateline_location", *FEATURE_COLUMNS]
 
 
+def _signatures(df: pl.DataFrame) -> np.ndarray:
+    return binary_to_sig(df["fp_sig"])
+
+
 def _view(df: pl.DataFrame, loc: str | None) -> pl.DataFrame:
+    """The dedup view of some items, about 500 bytes an item, the signature apart
+    (a matrix beside it, :func:`_signatures`): the content hash as 64 bits instead
+    of 64 hex characters, the recipe dropped (every view is of the current one),
+    where the item waits as ``_loc``."""
     source = pl.col("_source_uri") if "_source_uri" in df.columns else pl.lit(None, dtype=pl.String)
-    return df.select(*VIEW, source.alias("_source_uri"),
-                     pl.lit(loc, dtype=pl.String).cast(pl.Categorical).alias("_loc"))
+    return df.select(*(c for c in VIEW if c not in ("fp_version", "fp_sig")),
+                     source.cast(pl.Categorical).alias("_source_uri"),
+                     pl.lit(loc, dtype=pl.String).cast(pl.Categorical).alias("_loc")).with_columns(
+        pl.col("content_hash").str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64))
 
 
 @task(name="extract-files", cache_policy=NO_CACHE, **STORAGE_RETRIES)
 def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: str,
                   ingested_at: datetime, lake: str, batch_no: int,
-                  chunk_rows: int = 10_000) -> tuple[list[FileResult], pl.DataFrame]:
+                  chunk_rows: int = 10_000) -> tuple[list[FileResult], pl.DataFrame, np.ndarray]:
     """Read a batch of raw objects, extract their items, normalize and fingerprint them
     ``chunk_rows`` at a time (one task per batch, so batches run in parallel).
 
     Each chunk's normalized items go to the lake's staging area, one object per
     date; the task hands back the per-file accounting and the items' dedup view
-    (keys and features, no text), so a run never holds the text of its whole input.
+    (keys and features, no text) with their signatures, so a run never holds the
+    text of its whole input.
     """
     lake_store = open_storage(lake)
     views: list[pl.DataFrame] = []
+    sigs: list[np.ndarray] = []
     chunk_no = 0
 
     def stage(rows: list[dict]) -> None:
@@ -99,6 +113,7 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: 
             key = lakeio.staging_key(run_id, value, f"{batch_no:05d}-{chunk_no:04d}")
             lake_store.put(key, lakeio.to_parquet_bytes(ITEMS, part))
             views.append(_view(part, key))
+            sigs.append(_signatures(part))
         chunk_no += 1
 
     results = []
@@ -118,24 +133,25 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: 
             continue
         results.append(extract_file(data, obj.uri, forced_format, flush=stage, flush_rows=chunk_rows))
         del data
-    view = pl.concat(views, how="vertical") if views else _view(item_features(
-        normalize_stories(parsed_rows([]).lazy()).collect().with_columns(
-            pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))), None)
-    return results, view
+    if not views:
+        empty = item_features(normalize_stories(parsed_rows([]).lazy()).collect().with_columns(
+            pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id")))
+        return results, _view(empty, None), _signatures(empty)
+    return results, pl.concat(views, how="vertical"), np.concatenate(sigs)
 
 
 TABLES = {"stories": STORIES, "duplicates": DUPLICATES, "items": ITEMS}
 
 
 @task(name="load-window", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def load_window(lake: str, window: set) -> tuple[pl.DataFrame | None, dict[str, list]]:
+def load_window(lake: str, window: set) -> tuple[tuple[pl.DataFrame, np.ndarray] | None, dict[str, list]]:
     """The dedup view of the items already in the lake for the window's dates (their
     features, not their text), and which partitions of stories/ and duplicates/
     exist there (they are re-derived by this run)."""
     storage = open_storage(lake)
     present = {name: [v for v in lakeio.list_partitions(storage, TABLES[name]) if v in window]
                for name in ("items", "stories", "duplicates")}
-    frames = []
+    frames, sigs = [], []
     for value in present["items"]:
         key = lakeio.partition_key(ITEMS, value)
         data = storage.get(key)
@@ -145,22 +161,23 @@ def load_window(lake: str, window: set) -> tuple[pl.DataFrame | None, dict[str, 
             part = current_features(lakeio.read_parquet_bytes(ITEMS, data)).select(part.columns)
         del data
         frames.append(_view(part.with_columns(pl.lit(value, dtype=pl.Date).alias("date")), key))
-    existing = pl.concat(frames, how="vertical") if frames else None
+        sigs.append(_signatures(part))
+    existing = (pl.concat(frames, how="vertical"), np.concatenate(sigs)) if frames else None
     return existing, present
 
 
-def fetch_texts(lake: str, locator: pl.DataFrame, rows: np.ndarray) -> pl.DataFrame:
-    """``_i``, ``headline`` and ``body`` of the items at ``rows``, read from where each
-    item waits (its staging object, or its items/ partition): what dedup asks for
-    the few items it must read (shared boilerplate, truncated takes)."""
+def fetch_texts(lake: str, locator: pl.DataFrame, rows: np.ndarray) -> Iterator[pl.DataFrame]:
+    """``_i``, ``headline`` and ``body`` of the items at ``rows``, one frame per object
+    they wait in (their staging object, or their items/ partition), reading only
+    those rows' text: what dedup asks for the items it must read (shared
+    boilerplate, truncated takes)."""
     storage = open_storage(lake)
     want = locator.select("_i", "raw_uri", pl.col("_loc").cast(pl.String))[rows]
-    out = []
     for (loc,), group in want.group_by("_loc", maintain_order=True):
-        text = lakeio.read_columns(storage, loc, ITEMS, ["raw_uri", "headline", "body"])
-        out.append(group.join(text, on="raw_uri", how="left").select("_i", "headline", "body"))
-    return pl.concat(out) if out else pl.DataFrame(schema={"_i": pl.Int64, "headline": pl.String,
-                                                           "body": pl.String})
+        text = (pl.scan_parquet(io.BytesIO(storage.get(loc)))
+                .filter(pl.col("raw_uri").is_in(group["raw_uri"].implode()))
+                .select("raw_uri", "headline", "body").collect())
+        yield group.join(text, on="raw_uri", how="left").select("_i", "headline", "body")
 
 
 @task(name="publish-items", cache_policy=NO_CACHE, **STORAGE_RETRIES)
@@ -296,12 +313,13 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     batches = _batches(objects, batch_files, batch_bytes)
     futures = extract_batch.map(batches, unmapped(format), unmapped(run_id), unmapped(started),
                                 unmapped(lake), list(range(len(batches))), unmapped(chunk_rows))
-    results, views = [], []
+    results, views, sigs = [], [], []
     for f in futures:
-        batch_results, view = f.result()
+        batch_results, view, sig = f.result()
         results.extend(batch_results)
         views.append(view)
-    del futures
+        sigs.append(sig)
+    del futures, view, sig
     new = pl.concat(views, how="vertical")
     del views
     staged: dict[object, list[str]] = {}
@@ -316,13 +334,18 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     window = window_dates(new["date"].unique().to_list(), window_days)
     existing, present = load_window(lake, window)
     if existing is not None:
-        new = pl.concat([existing.join(new.select("raw_uri"), on="raw_uri", how="anti"), new], how="vertical")
+        # the lake's items of the window, but those read again by this run
+        old, old_sig = existing
+        keep = old.select(~pl.col("raw_uri").is_in(new["raw_uri"].implode())).to_series().to_numpy()
+        new = pl.concat([old.filter(keep), new], how="vertical")
+        sigs.insert(0, old_sig[keep])
+        del old, old_sig, keep
     del existing
+    sig = np.concatenate(sigs)
+    del sigs
     items = new.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     del new
     locator = items.select("_i", "raw_uri", "_loc")
-    sig = binary_to_sig(items["fp_sig"])  # the signatures leave the frame: one copy in memory
-    items = items.drop("fp_sig")
     kept, duplicates = dedup_items(items, partial(fetch_texts, lake, locator), sig=sig)
     del items, sig, locator
     duplicates = duplicates.with_columns(pl.lit(run_id).alias("run_id"))

@@ -29,7 +29,7 @@ of ``schemas.DUPLICATES``; nothing is dropped silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -46,11 +46,12 @@ from transforms.features import (
 )
 from transforms.fingerprint import BINS, binary_to_sig, similarity, stable_hash
 
-# ``fetch(rows)``: the ``headline`` and ``body`` of the items at positions ``rows``
-# (a frame with ``_i``, ``headline``, ``body``). Dedup decides on the items'
-# features; it asks for text only for the few items that need it (those holding
-# a shared boilerplate paragraph, and truncated-take candidates).
-TextFetcher = Callable[[np.ndarray], pl.DataFrame]
+# ``fetch(rows)``: the ``headline`` and ``body`` of the items at positions ``rows``,
+# as frames (``_i``, ``headline``, ``body``) of a few items each, in any order.
+# Dedup decides on the items' features; it asks for text only for the items that
+# need it (those holding a shared boilerplate paragraph, and truncated-take
+# candidates), and keeps only what it derives from each frame.
+TextFetcher = Callable[[np.ndarray], Iterator[pl.DataFrame]]
 
 KILLED = ("canceled", "cancelled", "killed", "withdrawn")
 
@@ -81,7 +82,7 @@ class DedupConfig:
 
 
 def candidate_pairs(sig: np.ndarray, eligible: np.ndarray, cfg: DedupConfig,
-                    bands_per_pass: int = 8) -> pl.DataFrame:
+                    bands_per_pass: int = 4) -> pl.DataFrame:
     """Pairs ``(a, b)``, ``a < b``, of rows sharing at least one LSH band bucket.
 
     A band's key is its ``rows`` 16-bit signature values side by side (64 bits
@@ -234,7 +235,8 @@ def shared_paragraphs(df: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.Series, np
     "related videos", Bloomberg's podcast promo) and would make unrelated
     stories look alike: dedup leaves it out of the text it compares.
     """
-    identity = pl.coalesce(pl.concat_str("provider", "guid", separator="\x1f"), pl.col("content_hash"))
+    identity = pl.coalesce(pl.concat_str("provider", "guid", separator="\x1f"),
+                           pl.col("content_hash").cast(pl.String))
     paras = (df.select("_i", identity.hash(1).alias("_id"), pl.col("fp_paragraphs").alias("_h"),
                        pl.col("fp_paragraph_chars").alias("_c"))
              .explode("_h", "_c").drop_nulls("_h"))
@@ -274,12 +276,17 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
     shared, share = shared_paragraphs(df, cfg)
     hit = np.nonzero(share > 0)[0]
     if len(hit):
-        text = fetch(hit).sort("_i")
-        again = text_features(_without_shared(text, shared))
-        rows = text["_i"].to_numpy()
-        sig[rows] = binary_to_sig(again["fp_sig"])
-        counts[rows] = again["fp_shingles"].to_numpy()
-        df = df.update(again.select(pl.Series("_i", rows), "fp_numbers", "fp_names"), on="_i")
+        # Fingerprint these items again without their shared paragraphs, a frame
+        # of them at a time: only the new features are kept, never the text.
+        tokens = []
+        for text in fetch(hit):
+            again = text_features(_without_shared(text, shared))
+            rows = text["_i"].to_numpy()
+            sig[rows] = binary_to_sig(again["fp_sig"])
+            counts[rows] = again["fp_shingles"].to_numpy()
+            tokens.append(again.select(pl.Series("_i", rows), "fp_numbers", "fp_names"))
+            del text, again
+        df = df.update(pl.concat(tokens), on="_i")
     edges = [
         # a guid without a known provider still names one chain
         _group_edges(df.with_columns(pl.col("provider").fill_null("")), ["provider", "guid"])
@@ -306,7 +313,7 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
     leads = leads.filter(pl.Series(labels[leads["a"].to_numpy()] != labels[leads["b"].to_numpy()]))
     if leads.height:
         rows = np.unique(np.concatenate([leads["a"].to_numpy(), leads["b"].to_numpy()]))
-        contained = verify_contained(leads, fetch(rows), cfg)
+        contained = verify_contained(leads, pl.concat(list(fetch(rows))), cfg)
         if contained.height:
             contained = contained.with_columns(
                 pl.Series("similarity", similarity(sig, contained["a"].to_numpy(), contained["b"].to_numpy())))
@@ -343,8 +350,8 @@ def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tu
     items = current_features(stories).with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     text = items.select("_i", "headline", "body")
 
-    def fetch(rows: np.ndarray) -> pl.DataFrame:
-        return text[rows]
+    def fetch(rows: np.ndarray) -> Iterator[pl.DataFrame]:
+        yield text[rows]
 
     kept, duplicates = dedup_items(items.drop("body"), fetch, cfg)
     order = kept.select("_i", "date", "shared_boilerplate")

@@ -212,9 +212,10 @@ def binary_to_sig(values: pl.Series, bins: int = BINS) -> np.ndarray:
     if values.null_count():
         raise ValueError("fp_sig has nulls")
     row = 0
-    arrow = values.to_arrow()
-    chunks = arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]
-    for chunk in chunks:
+    for piece in values.get_chunks():  # one chunk at a time: no whole-column copy
+        chunk = piece.to_arrow()
+        if isinstance(chunk, pa.ChunkedArray):
+            chunk = chunk.combine_chunks()
         chunk = chunk.cast(pa.large_binary())
         m = len(chunk)
         if m == 0:

@@ -323,7 +323,7 @@ def _ingest_child(lake: str, sources: list[str]) -> int:
     print(json.dumps({
         "seconds": seconds,
         "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "totals": manifest["totals"], "timings": manifest["timings_s"],
+        "totals": manifest["totals"], "timings": manifest["timings_s"], "peak_rss_mb": manifest["peak_rss_mb"],
         "duplicates_by_reason": manifest["duplicates_by_reason"],
     }))
     return 0
@@ -498,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
             t = figures["totals"]
             print(f"\ningest flow: {t['items_in']:,} items -> {t['stories']:,} stories, "
                   f"{t['duplicates']:,} duplicates, {t['rejects']:,} rejects in {figures['seconds']:.1f} s "
-                  f"(child process {figures['wall']:.1f} s with harness start); stages {figures['timings']}")
+                  f"(child process {figures['wall']:.1f} s with harness start); stages {figures['timings']}; "
+                  f"peak RSS (MiB) by the end of each stage {figures['peak_rss_mb']}")
             table += [
                 ("ingest end to end", f"{t['items_in'] / figures['seconds']:,.0f} stories/s "
                                       f"({figures['seconds']:.1f} s)"),

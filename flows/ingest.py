@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import resource
 import time
 import uuid
 from collections.abc import Iterator
@@ -89,7 +90,7 @@ def _view(df: pl.DataFrame, loc: str | None) -> pl.DataFrame:
 @task(name="extract-files", cache_policy=NO_CACHE, **STORAGE_RETRIES)
 def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: str,
                   ingested_at: datetime, lake: str, batch_no: int,
-                  chunk_rows: int = 10_000) -> tuple[list[FileResult], pl.DataFrame, np.ndarray]:
+                  chunk_rows: int = 5_000) -> tuple[list[FileResult], pl.DataFrame, np.ndarray]:
     """Read a batch of raw objects, extract their items, normalize and fingerprint them
     ``chunk_rows`` at a time (one task per batch, so batches run in parallel).
 
@@ -288,18 +289,20 @@ def default_workers() -> int:
 @flow(name="wirelake-ingest", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=default_workers()))
 def ingest(sources: list[str], lake: str, format: str | None = None,
            batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024,
-           partitions_per_task: int = 8, window_days: int = 3, chunk_rows: int = 10_000) -> dict:
+           partitions_per_task: int = 8, window_days: int = 3, chunk_rows: int = 5_000) -> dict:
     """Ingest raw dumps from ``sources`` (paths or s3:// prefixes) into ``lake``."""
     log = get_run_logger()
     started = datetime.now(UTC)
     run_id = _new_run_id(started)
     timings: dict[str, float] = {}
+    peak_rss: dict[str, int] = {}
     clock = time.perf_counter()
 
     def lap(stage: str) -> None:
         nonlocal clock
         now = time.perf_counter()
         timings[stage] = round(now - clock, 3)
+        peak_rss[stage] = _peak_rss_mb()
         clock = now
 
     probe_lake(lake)
@@ -341,8 +344,7 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
         sigs.insert(0, old_sig[keep])
         del old, old_sig, keep
     del existing
-    sig = np.concatenate(sigs)
-    del sigs
+    sig = _stack(sigs)
     items = new.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     del new
     locator = items.select("_i", "raw_uri", "_loc")
@@ -386,6 +388,7 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
         "stories_by_day_provider": stories_by_day_provider(kept),
         "outputs": outputs,
         "timings_s": timings,
+        "peak_rss_mb": peak_rss,  # the process's high-water mark at the end of each stage
     }
     publish_run(lake, run_id, rejects, manifest)
     drop_staging(lake, [key for keys in staged.values() for key in keys])
@@ -393,6 +396,25 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     log.info("run %s: %d files, %d items: %d stories, %d duplicates, %d skipped, %d rejects",
              run_id, t["files"], t["items_in"], t["stories"], t["duplicates"], t["skipped"], t["rejects"])
     return manifest
+
+
+def _stack(pieces: list[np.ndarray]) -> np.ndarray:
+    """``np.concatenate(pieces)``, emptying ``pieces`` as it goes: the pieces and the
+    whole are never all in memory at once."""
+    out = np.empty((sum(len(p) for p in pieces), *pieces[0].shape[1:]), dtype=pieces[0].dtype)
+    row = 0
+    pieces.reverse()
+    while pieces:
+        piece = pieces.pop()
+        out[row:row + len(piece)] = piece
+        row += len(piece)
+        del piece
+    return out
+
+
+def _peak_rss_mb() -> int:
+    """This process's peak resident memory so far (what the manifest reports per stage)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def _date_order(kv: tuple) -> tuple:

@@ -144,7 +144,7 @@ STORIES = Table(
 # (transforms/features.py): later runs read these columns, not the text.
 _FEATURES = (
     Column("fp_version", pl.String, True, "fingerprint recipe; items of another recipe are fingerprinted again"),
-    Column("fp_sig", pl.Binary, True, "OPH MinHash of headline + body: 256 bins x 16 bits"),
+    Column("fp_sig", pl.Binary, True, "OPH MinHash of headline + body: 256 bins x 8 bits"),
     Column("fp_shingles", pl.Int32, True, "3-word shingles in headline + body"),
     Column("fp_body", pl.UInt64, True, "hash of the body"),
     Column("fp_lead", pl.UInt64, True, "hash of the body's first 100 characters, lower-cased"),

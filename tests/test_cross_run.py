@@ -114,7 +114,7 @@ def test_items_of_an_older_fingerprint_recipe_are_fingerprinted_again(raw_files,
     for obj in list(storage.list("items/")):
         df = pl.read_parquet(io.BytesIO(storage.get(obj.key)))
         stale = df.with_columns(pl.lit("an-older-recipe").alias("fp_version"),
-                                pl.lit(b"\0" * 512, dtype=pl.Binary).alias("fp_sig"),
+                                pl.lit(b"\0" * 256, dtype=pl.Binary).alias("fp_sig"),
                                 pl.lit(None, dtype=pl.UInt64).alias("fp_lead"))
         storage.put(obj.key, lakeio.to_parquet_bytes(ITEMS, stale))
     manifest = ingest(sources=[str(p) for p in raw_files[5:]], lake=lake, window_days=WINDOW)

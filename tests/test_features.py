@@ -27,9 +27,9 @@ def test_signatures_round_trip_through_the_binary_column():
     texts = pl.Series([_text(i) for i in range(5)] + [""])
     sig = compact(signatures(texts)[0])
     column = sig_to_binary(sig)
-    assert column.dtype == pl.Binary and column.bin.size().unique().to_list() == [512]
+    assert column.dtype == pl.Binary and column.bin.size().unique().to_list() == [256]
     back = binary_to_sig(pl.concat([column[:2], column[2:]]))  # two chunks
-    assert back.dtype == np.uint16 and np.array_equal(back, sig)
+    assert back.dtype == np.uint8 and np.array_equal(back, sig)
 
 
 def test_paragraph_hashes_skip_empty_paragraphs():

@@ -85,20 +85,22 @@ def candidate_pairs(sig: np.ndarray, eligible: np.ndarray, cfg: DedupConfig,
                     bands_per_pass: int = 4) -> pl.DataFrame:
     """Pairs ``(a, b)``, ``a < b``, of rows sharing at least one LSH band bucket.
 
-    A band's key is its ``rows`` 16-bit signature values side by side (64 bits
-    for 4 rows: no hashing). Bands are bucketed a few at a time, so the key
-    table stays small at a million items.
+    A band's key is its ``rows`` signature values side by side (4 rows of 8 bits:
+    a 32-bit key, no hashing; unrelated texts share one by chance once in 2^32).
+    Bands are bucketed a few at a time, so the key table stays small at a
+    million items.
     """
     idx = np.nonzero(eligible)[0]
-    if len(idx) < 2 or cfg.rows * sig.itemsize != 8:
-        if len(idx) >= 2:
-            raise ValueError("band keys take 64 bits: rows x signature bits must be 64")
+    key_type = {4: np.uint32, 8: np.uint64}.get(cfg.rows * sig.itemsize)
+    if key_type is None:
+        raise ValueError("a band key takes 32 or 64 bits: rows x signature bytes must be 4 or 8")
+    if len(idx) < 2:
         return pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
     found = []
     for first in range(0, cfg.bands, bands_per_pass):
         last = min(cfg.bands, first + bands_per_pass)
         block = np.ascontiguousarray(sig[:, first * cfg.rows:last * cfg.rows][idx])
-        keys = block.view(np.uint64)  # (m, last - first): one key per band
+        keys = block.view(key_type)  # (m, last - first): one key per band
         df = pl.DataFrame({
             "band": np.tile(np.arange(first, last, dtype=np.uint8), len(idx)),
             "key": keys.ravel(),

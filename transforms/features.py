@@ -12,7 +12,7 @@ recipe are fingerprinted again when they are read.
 column                  what it is
 ======================  =================================================================
 fp_version              the recipe (``FINGERPRINT_VERSION``)
-fp_sig                  OPH MinHash of the dedup text (headline + body), 256 bins x 16 bits
+fp_sig                  OPH MinHash of the dedup text (headline + body), 256 bins x 8 bits
 fp_shingles             3-word shingles in the dedup text (0: no words)
 fp_body                 hash of the body (same body, other headline)
 fp_lead                 hash of the body's first 100 characters, lower-cased (truncated takes)
@@ -37,7 +37,7 @@ import pyarrow as pa
 
 from transforms.fingerprint import BINS, SHINGLE, compact, sig_to_binary, signatures, stable_hash
 
-FINGERPRINT_VERSION = f"oph{BINS}x16-fnv1a-w{SHINGLE}-cjk-v3"
+FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-v3"
 LEAD_CHARS = 100
 PARAGRAPH = "\n\n"
 

@@ -33,8 +33,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numba
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from transforms.features import (
     FEATURE_COLUMNS,
@@ -81,47 +83,80 @@ class DedupConfig:
 
 
 
+@numba.njit(cache=True)
+def _run_pairs(k, d, cap):  # pragma: no cover - compiled
+    """Codes ``a << 32 | b`` of the pairs inside each run of equal ``k`` of 2 to ``cap``."""
+    n = len(k)
+    total = 0
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and k[j] == k[i]:
+            j += 1
+        m = j - i
+        if 2 <= m <= cap:
+            total += m * (m - 1) // 2
+        i = j
+    out = np.empty(total, dtype=np.uint64)
+    w = 0
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and k[j] == k[i]:
+            j += 1
+        m = j - i
+        if 2 <= m <= cap:
+            for x in range(i, j):
+                for y in range(x + 1, j):
+                    out[w] = (np.uint64(d[x]) << np.uint64(32)) | np.uint64(d[y])
+                    w += 1
+        i = j
+    return out
+
+
+def _bucket_pairs(key: np.ndarray, doc: np.ndarray, cap: int) -> np.ndarray:
+    """Codes ``a << 32 | b`` (``a < b``) of the docs sharing a key, in buckets of 2 to
+    ``cap``: sorted by key (docs ascending within a key), each bucket is a run."""
+    frame = pl.DataFrame({"k": key, "d": doc}).sort("k", "d")
+    return _run_pairs(frame["k"].to_numpy(), frame["d"].to_numpy(), cap)
+
+
 def candidate_pairs(sig: np.ndarray, eligible: np.ndarray, cfg: DedupConfig,
-                    bands_per_pass: int = 4) -> pl.DataFrame:
+                    bands_per_pass: int = 8) -> pl.DataFrame:
     """Pairs ``(a, b)``, ``a < b``, of rows sharing at least one LSH band bucket.
 
     A band's key is its ``rows`` signature values side by side (4 rows of 8 bits:
-    a 32-bit key, no hashing; unrelated texts share one by chance once in 2^32).
-    Bands are bucketed a few at a time, so the key table stays small at a
-    million items.
+    a 32-bit key, no hashing; unrelated texts share one by chance once in 2^32),
+    with the band's number above it. Bands are bucketed a few at a time, so the
+    key table stays small at a million items.
     """
-    idx = np.nonzero(eligible)[0]
-    key_type = {4: np.uint32, 8: np.uint64}.get(cfg.rows * sig.itemsize)
-    if key_type is None:
-        raise ValueError("a band key takes 32 or 64 bits: rows x signature bytes must be 4 or 8")
+    idx = np.nonzero(eligible)[0].astype(np.int64)
+    if cfg.rows * sig.itemsize != 4:
+        raise ValueError("a band key takes 32 bits: rows x signature bytes must be 4")
     if len(idx) < 2:
         return pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
-    found = []
+    found = []  # pairs as a << 32 | b
     for first in range(0, cfg.bands, bands_per_pass):
         last = min(cfg.bands, first + bands_per_pass)
         block = np.ascontiguousarray(sig[:, first * cfg.rows:last * cfg.rows][idx])
-        keys = block.view(key_type)  # (m, last - first): one key per band
-        df = pl.DataFrame({
-            "band": np.tile(np.arange(first, last, dtype=np.uint8), len(idx)),
-            "key": keys.ravel(),
-            "doc": np.repeat(idx.astype(np.int64), last - first),
-        })
-        del block, keys
-        sizes = df.group_by("band", "key").len()
-        df = df.join(sizes.filter((pl.col("len") >= 2) & (pl.col("len") <= cfg.bucket_cap)).select("band", "key"),
-                     on=["band", "key"], how="semi")
-        found.append(df.join(df, on=["band", "key"], suffix="_b")
-                     .filter(pl.col("doc") < pl.col("doc_b"))
-                     .select(pl.col("doc").alias("a"), pl.col("doc_b").alias("b"))
-                     .unique())
-    return pl.concat(found).unique()
+        keys = block.view(np.uint32).astype(np.uint64)  # (m, last - first): one key per band
+        keys |= np.arange(first, last, dtype=np.uint64) << np.uint64(32)
+        del block
+        found.append(pl.Series(_bucket_pairs(keys.ravel(), np.repeat(idx, last - first), cfg.bucket_cap))
+                     .unique().to_numpy())
+        del keys
+    codes = pl.Series(np.concatenate(found)).unique().sort().to_numpy()
+    del found
+    return pl.DataFrame({"a": (codes >> np.uint64(32)).astype(np.int64),
+                         "b": (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)})
 
 
 def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts: np.ndarray,
-                 cfg: DedupConfig) -> pl.DataFrame:
+                 cfg: DedupConfig, retokens: pl.DataFrame | None = None) -> pl.DataFrame:
     """Keep the candidate pairs that are near-copies; adds ``similarity``.
 
-    ``df`` holds each row's ``fp_numbers`` and ``fp_names`` (by position ``_i``).
+    ``df`` holds each row's ``fp_numbers`` and ``fp_names`` (by position ``_i``);
+    ``retokens``, those of the rows fingerprinted again, which win.
     """
     if pairs.height == 0:
         return pairs.with_columns(pl.lit(None, dtype=pl.Float32).alias("similarity"))
@@ -136,7 +171,10 @@ def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts:
     if cand.height == 0:
         return cand.drop("_ok")
     docs = np.unique(np.concatenate([cand["a"].to_numpy(), cand["b"].to_numpy()]))
-    tokens = df.select("_i", pl.col("fp_numbers").alias("num"), pl.col("fp_names").alias("nam"))[docs]
+    tokens = df.select("_i", "fp_numbers", "fp_names")[docs]
+    if retokens is not None and retokens.height:
+        tokens = tokens.update(retokens, on="_i")
+    tokens = tokens.rename({"fp_numbers": "num", "fp_names": "nam"})
 
     def share(col: str) -> pl.Expr:
         inter = pl.col(f"{col}_a").list.set_intersection(pl.col(f"{col}_b")).list.len()
@@ -239,19 +277,50 @@ def shared_paragraphs(df: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.Series, np
     """
     identity = pl.coalesce(pl.concat_str("provider", "guid", separator="\x1f"),
                            pl.col("content_hash").cast(pl.String))
-    paras = (df.select("_i", identity.hash(1).alias("_id"), pl.col("fp_paragraphs").alias("_h"),
-                       pl.col("fp_paragraph_chars").alias("_c"))
-             .explode("_h", "_c").drop_nulls("_h"))
-    shared = (paras.group_by("_h").agg(pl.col("_id").n_unique().alias("_n"))
-              .filter(pl.col("_n") >= cfg.shared_paragraph)["_h"])
+    ident = df.select(identity.hash(1)).to_series().to_numpy()
+    hashes, offsets = _flat_list(df["fp_paragraphs"])
+    chars, _ = _flat_list(df["fp_paragraph_chars"])
+    lengths = np.diff(offsets)
+    shared = pl.Series("_h", _hashes_in_many(hashes, np.repeat(ident, lengths), cfg.shared_paragraph),
+                       dtype=pl.UInt64)
     share = np.zeros(df.height)
-    if shared.len():
-        per_row = (paras.with_columns(pl.col("_h").is_in(shared.implode()).alias("_s"))
-                   .group_by("_i").agg((pl.col("_c").filter("_s").sum() / pl.col("_c").sum().clip(lower_bound=1))
-                                       .alias("_share"))
-                   .filter(pl.col("_share") > 0))
-        share[per_row["_i"].to_numpy()] = per_row["_share"].to_numpy()
+    if shared.len() and len(hashes):
+        known = shared.to_numpy()
+        at = np.minimum(np.searchsorted(known, hashes), len(known) - 1)
+        in_shared = known[at] == hashes
+        rows = np.repeat(np.arange(df.height), lengths)
+        shared_chars = np.bincount(rows, weights=chars * in_shared, minlength=df.height)
+        all_chars = np.bincount(rows, weights=chars, minlength=df.height)
+        share = shared_chars / np.maximum(all_chars, 1)
     return shared, share
+
+
+def _hashes_in_many(hashes: np.ndarray, owners: np.ndarray, at_least: int) -> np.ndarray:
+    """The distinct values of ``hashes`` seen with ``at_least`` distinct ``owners``,
+    sorted (by sorting the pairs: memory in a few copies of the input)."""
+    if len(hashes) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    order = np.lexsort((owners, hashes))
+    h, o = hashes[order], owners[order]
+    del order
+    new_pair = np.concatenate([[True], (h[1:] != h[:-1]) | (o[1:] != o[:-1])])
+    h = h[new_pair]  # one entry per distinct (hash, owner)
+    del o, new_pair
+    starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
+    counts = np.diff(np.concatenate([starts, [len(h)]]))
+    return h[starts[counts >= at_least]]
+
+
+def _flat_list(values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A list column's values and offsets (``offsets[i]:offsets[i+1]`` is row i's);
+    a null list is an empty one."""
+    arrow = values.fill_null([]).to_arrow()
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    arrow = arrow.cast(pa.large_list(arrow.type.value_type))
+    offsets = np.frombuffer(arrow.buffers()[1], dtype=np.int64, count=len(arrow) + 1, offset=arrow.offset * 8)
+    flat = arrow.values.to_numpy(zero_copy_only=False)[offsets[0]:offsets[-1]]
+    return flat, offsets - offsets[0]
 
 
 def _without_shared(text: pl.DataFrame, shared: pl.Series) -> pl.Series:
@@ -280,15 +349,17 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
     if len(hit):
         # Fingerprint these items again without their shared paragraphs, a frame
         # of them at a time: only the new features are kept, never the text.
-        tokens = []
+        retokens = []
         for text in fetch(hit):
             again = text_features(_without_shared(text, shared))
             rows = text["_i"].to_numpy()
             sig[rows] = binary_to_sig(again["fp_sig"])
             counts[rows] = again["fp_shingles"].to_numpy()
-            tokens.append(again.select(pl.Series("_i", rows), "fp_numbers", "fp_names"))
+            retokens.append(again.select(pl.Series("_i", rows), "fp_numbers", "fp_names"))
             del text, again
-        df = df.update(pl.concat(tokens), on="_i")
+        retokens = pl.concat(retokens)
+    else:
+        retokens = None
     edges = [
         # a guid without a known provider still names one chain
         _group_edges(df.with_columns(pl.col("provider").fill_null("")), ["provider", "guid"])
@@ -307,7 +378,7 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
     # story with many copies would only crowd the LSH buckets.
     first_of_hash = df.select(pl.col("content_hash").is_first_distinct()).to_series().to_numpy()
     eligible = (counts >= cfg.min_words - 2) & (counts > 0) & first_of_hash
-    near = verify_pairs(candidate_pairs(sig, eligible, cfg), df, sig, counts, cfg)
+    near = verify_pairs(candidate_pairs(sig, eligible, cfg), df, sig, counts, cfg, retokens)
     # Only lead pairs that the other links have not already put together are checked.
     linked = pl.concat([edges.select("a", "b"), near.select("a", "b")])
     labels = components(df.height, linked["a"].to_numpy(), linked["b"].to_numpy())
@@ -392,66 +463,80 @@ def dedup_items(items: pl.DataFrame, fetch: TextFetcher, cfg: DedupConfig = Dedu
         pl.Series("_cluster", labels),
         pl.Series("shared_boilerplate", shared >= cfg.shared_flag))
 
+    # Per-cluster decisions live in arrays indexed by the cluster's label (its
+    # smallest row), gathered back per row: no join over the whole frame.
+    n = df.height
+    rows = np.arange(n, dtype=np.int64)
+
     # kills: the newest version of a guid chain is canceled -> the whole cluster goes
-    newest = (df.select("_cluster", "story_id", "raw_uri", "version_created", "provider", "guid", "pub_status")
+    newest = (df.select("_i", "_cluster", "raw_uri", "version_created", "provider", "guid", "pub_status")
               .filter(pl.col("guid").is_not_null())
               .sort(["version_created", "raw_uri"], descending=[True, False], nulls_last=True)
               .group_by(["provider", "guid"], maintain_order=True).first())
-    killed = newest.filter(pl.col("pub_status").str.to_lowercase().is_in(KILLED)).select(
-        "_cluster", pl.col("story_id").alias("_kill_id"), pl.col("raw_uri").alias("_kill_uri")
-    ).unique("_cluster", keep="first", maintain_order=True)
+    killed = (newest.filter(pl.col("pub_status").str.to_lowercase().is_in(KILLED))
+              .unique("_cluster", keep="first", maintain_order=True))
+    kill_of = np.full(n, -1, dtype=np.int64)
+    kill_of[killed["_cluster"].to_numpy()] = killed["_i"].to_numpy()
+    del newest, killed
 
     # Which item is kept: first the newest of each version chain (same provider and
     # guid), then among the chains' newest: usable, original provider, complete body,
     # newest, smallest raw_uri. A total order: the same items give the same keeper.
     chain = pl.coalesce(pl.concat_str(pl.col("provider").fill_null(""), "guid", separator="\x1f"),
                         pl.col("_i").cast(pl.String))
-    df = df.with_columns(chain.alias("_chain"))
-    rank = df.select("_i", "_chain", "_cluster", "version_created", "word_count", "raw_uri", "pub_status",
-                     "original_provider", "provider")
+    rank = df.select("_i", chain.alias("_chain"), "_cluster", "version_created", "word_count", "raw_uri",
+                     "pub_status", "original_provider", "provider")
     heads = (rank.sort(["_chain", "version_created", "word_count", "raw_uri"],
-                     descending=[False, True, True, False], nulls_last=True, maintain_order=True)
+                       descending=[False, True, True, False], nulls_last=True, maintain_order=True)
              .group_by("_chain", maintain_order=True).first())
+    del rank
     exprs, desc = _rank_keys()
     ranked = heads.sort(["_cluster", *exprs], descending=[False, *desc], nulls_last=True, maintain_order=True)
-    keeper = ranked.group_by("_cluster", maintain_order=True).agg(pl.col("_i").first().alias("_keeper")).join(
-        df.group_by("_cluster").agg(pl.col("published_at").min().alias("_first_published")), on="_cluster")
-    df = df.join(keeper, on="_cluster", how="left", maintain_order="left").join(
-        killed, on="_cluster", how="left", maintain_order="left")
-    first_date = pl.col("_first_published").dt.date()
-    is_keeper = (pl.col("_i") == pl.col("_keeper")) & pl.col("_kill_id").is_null()
-    kept = (df.filter(is_keeper)
-            .with_columns(pl.coalesce(first_date, pl.col("date")).alias("date"))
-            .drop("_cluster", "_chain", "_keeper", "_first_published", "_kill_id", "_kill_uri", "fp_body"))
+    first = ranked.group_by("_cluster", maintain_order=True).agg(pl.col("_i").first())
+    keeper_of = np.full(n, -1, dtype=np.int64)
+    keeper_of[first["_cluster"].to_numpy()] = first["_i"].to_numpy()
+    del heads, ranked, first
+    first_published = df.group_by("_cluster").agg(pl.col("published_at").min().dt.date().alias("d"))
+    cluster_date = pl.Series("d", [None] * n, dtype=pl.Date).scatter(
+        first_published["_cluster"].to_numpy(), first_published["d"])
+    del first_published
 
-    keepers = df.filter(pl.col("_i") == pl.col("_keeper")).select(
-        "_cluster", pl.col("story_id").alias("_kept_id"), pl.col("raw_uri").alias("_kept_uri"),
-        pl.col("_i").alias("_kept_i"), pl.col("provider").alias("_kept_provider"),
-        pl.col("guid").alias("_kept_guid"), pl.col("version").alias("_kept_version"),
-        pl.col("content_hash").alias("_kept_hash"),
-        pl.col("fp_body").alias("_kept_body"),
-        pl.coalesce(first_date, pl.col("date")).alias("_kept_date"))
-    folded = df.filter(~is_keeper).join(keepers, on="_cluster", how="left", maintain_order="left")
-    if folded.height:
-        sim = similarity(sig, folded["_i"].to_numpy(), folded["_kept_i"].to_numpy())
-    else:
-        sim = np.zeros(0, dtype=np.float32)
+    keeper = keeper_of[labels]  # per row: the row its cluster keeps
+    kill = kill_of[labels]      # per row: the kill notice of its cluster, or -1
+    is_keeper = (rows == keeper) & (kill < 0)
+    # a story's partition is the cluster's first publication (then its own date)
+    date = pl.coalesce(cluster_date.gather(labels), df["date"])
+    kept = (df.with_columns(date.alias("date")).filter(pl.Series(is_keeper))
+            .drop("_cluster", "fp_body"))
+
+    folded = np.flatnonzero(~is_keeper)
+    to = keeper[folded]
+    dead = kill[folded]
+    out = df[folded].with_columns(
+        df["story_id"].gather(to).alias("_kept_id"), df["raw_uri"].gather(to).alias("_kept_uri"),
+        df["provider"].gather(to).alias("_kept_provider"), df["guid"].gather(to).alias("_kept_guid"),
+        df["version"].gather(to).alias("_kept_version"), df["content_hash"].gather(to).alias("_kept_hash"),
+        df["fp_body"].gather(to).alias("_kept_body"), date.gather(to).alias("_kept_date"),
+        df["story_id"].gather(np.maximum(dead, 0)).alias("_kill_id"),
+        df["raw_uri"].gather(np.maximum(dead, 0)).alias("_kill_uri"),
+        pl.Series("_killed", dead >= 0),
+        pl.Series("_sim", similarity(sig, folded, to)))
     same_chain = pl.col("provider").eq_missing(pl.col("_kept_provider")) & (
         (pl.col("guid") == pl.col("_kept_guid")).fill_null(False)
         | pl.col("version_marker").is_not_null())
     same_guid = pl.col("provider").eq_missing(pl.col("_kept_provider")) & (pl.col("guid") == pl.col("_kept_guid"))
     same_text = ((pl.col("content_hash") == pl.col("_kept_hash")) | (pl.col("fp_body") == pl.col("_kept_body")))
-    reason = (pl.when(pl.col("_kill_id").is_not_null()).then(pl.lit("kill"))
+    reason = (pl.when(pl.col("_killed")).then(pl.lit("kill"))
               .when((same_guid & (pl.col("version") != pl.col("_kept_version"))).fill_null(False))
               .then(pl.lit("version"))
               .when(same_text).then(pl.lit("exact"))
               .when(same_guid.fill_null(False)).then(pl.lit("version"))
               .when(same_chain).then(pl.lit("version"))
               .otherwise(pl.lit("near")))
-    duplicates = folded.with_columns(pl.Series("_sim", sim)).select(
+    duplicates = out.select(
         "story_id", "guid", "raw_uri", "provider", "source_format", "headline",
-        pl.coalesce("_kill_id", "_kept_id").alias("kept_story_id"),
-        pl.coalesce("_kill_uri", "_kept_uri").alias("kept_raw_uri"),
+        pl.when("_killed").then("_kill_id").otherwise("_kept_id").alias("kept_story_id"),
+        pl.when("_killed").then("_kill_uri").otherwise("_kept_uri").alias("kept_raw_uri"),
         reason.alias("reason"),
         pl.when(same_text).then(1.0).otherwise(pl.col("_sim")).cast(pl.Float32).alias("similarity"),
         pl.col("_kept_date").alias("date"),

@@ -18,6 +18,7 @@ from functools import partial
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -187,8 +188,7 @@ def publish_items(lake: str, parts: list[tuple[object, list[str]]]) -> list[str]
     storage = open_storage(lake)
     keys = []
     for value, staged in parts:
-        new = pl.concat([lakeio.read_parquet_bytes(ITEMS, storage.get(k)) for k in staged], how="vertical")
-        lakeio.merge_partition(storage, ITEMS, value, new, refresh=current_features)
+        lakeio.merge_staged(storage, ITEMS, value, staged, refresh=current_features)
         keys.append(lakeio.partition_key(ITEMS, value))
     return keys
 
@@ -198,20 +198,20 @@ def publish_stories(lake: str, parts: list[tuple[object, pl.DataFrame]]) -> list
     """Write each date's stories/ partition whole: its kept items (``raw_uri``, their own
     ``item_date`` and ``shared_boilerplate``), read from items/; none: deleted."""
     storage = open_storage(lake)
-    cache: dict[object, pl.DataFrame] = {}
     keys = []
     for value, kept in parts:
         rows = []
         groups = kept.group_by("item_date", maintain_order=True) if kept.height else []
         for (item_date,), group in groups:
-            if item_date not in cache:
-                if len(cache) >= 3:
-                    cache.pop(next(iter(cache)))
-                cache[item_date] = lakeio.read_parquet_bytes(
-                    ITEMS, storage.get(lakeio.partition_key(ITEMS, item_date)), STORY_FILE_COLUMNS)
-            rows.append(cache[item_date].join(group.select("raw_uri", "shared_boilerplate"),
-                                              on="raw_uri", how="inner"))
-        frame = pl.concat(rows, how="vertical") if rows else pl.DataFrame()
+            # only the kept rows of that items/ partition are materialized
+            data = storage.get(lakeio.partition_key(ITEMS, item_date))
+            present = set(pq.read_schema(io.BytesIO(data)).names)  # older files lack newer columns
+            rows.append(pl.scan_parquet(io.BytesIO(data))
+                        .filter(pl.col("raw_uri").is_in(group["raw_uri"].implode()))
+                        .select([c for c in STORY_FILE_COLUMNS if c in present]).collect()
+                        .join(group.select("raw_uri", "shared_boilerplate"), on="raw_uri", how="inner"))
+            del data
+        frame = pl.concat(rows, how="diagonal_relaxed") if rows else pl.DataFrame()
         if rows and frame.height != kept.height:
             raise RuntimeError(f"stories {value}: {kept.height - frame.height} kept items missing from items/")
         key = lakeio.replace_partition(storage, STORIES, value, frame)

@@ -11,9 +11,10 @@ Layout (see README "The lake")::
 
 A partition is one deterministic object, rewritten whole by a single atomic
 PUT (or rename on disk): readers see the old content or the new, never a mix,
-and no stale file can survive a rewrite. items/ partitions merge the new rows
-into what they hold (same raw_uri: the new row wins); stories/ and duplicates/
-partitions of the dates a run touches are re-derived and replaced whole.
+and no stale file can survive a rewrite. items/ partitions merge a run's
+staged rows into what they hold (same raw_uri: the new row wins); stories/
+and duplicates/ partitions of the dates a run touches are re-derived and
+replaced whole.
 """
 
 from __future__ import annotations
@@ -121,31 +122,46 @@ def partitions(table: Table, df: pl.DataFrame) -> list[tuple[object, pl.DataFram
                   key=lambda kv: (kv[0] is None, kv[0] or 0))
 
 
-def merge_partition(storage: Storage, table: Table, value, new: pl.DataFrame,
-                    refresh: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> int:
-    """Merge ``new`` rows into one partition and publish it with one atomic write.
+def merge_staged(storage: Storage, table: Table, value, staged: list[str],
+                 refresh: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> int:
+    """Merge staged objects (each a sorted piece of new rows of this partition) into
+    one partition and publish it with one atomic write.
 
-    ``refresh`` brings the partition's older rows up to date (items/ rows of an
-    older fingerprint recipe are fingerprinted again). Returns the number of
-    rows the partition holds afterwards.
+    The partition is written piece by piece (the older rows not read again first,
+    then each staged object), so memory stays near one piece, never the whole
+    partition: items/ is read whole by dedup, not pruned, and needs no global
+    sort. A new row replaces an older one with the same key (``MERGE_KEYS``).
+    ``refresh`` brings the older rows up to date (items/ rows of an older
+    fingerprint recipe are fingerprinted again). Returns the rows written.
     """
     key = partition_key(table, value)
-    new = table.conform(new, with_partition=False)
-    try:
-        old = read_parquet_bytes(table, storage.get(key))
-    except FileNotFoundError:
-        old = None
-    if old is not None and old.height:
-        keys = MERGE_KEYS[table.name]
-        old = old.join(new.select(keys), on=keys, how="anti", maintain_order="left")
-        if refresh is not None and old.height:
-            old = table.conform(refresh(old), with_partition=False)
-        merged = pl.concat([old, new], how="vertical")
-    else:
-        merged = new
-    del old, new
-    storage.put(key, to_parquet_bytes(table, merged))
-    return merged.height
+    keys = MERGE_KEYS[table.name]
+    new_keys = pl.concat([read_parquet_bytes(table, storage.get(k), keys) for k in staged], how="vertical")
+    schema = table.arrow_schema()
+    buf = io.BytesIO()
+    rows = 0
+    with pq.ParquetWriter(buf, schema, compression="zstd", write_statistics=True) as writer:
+        def write(df: pl.DataFrame) -> None:
+            nonlocal rows
+            if df.height:
+                writer.write_table(table.conform(df, with_partition=False).to_arrow().cast(schema),
+                                   row_group_size=ROW_GROUP_ROWS)
+                rows += df.height
+
+        try:
+            old = read_parquet_bytes(table, storage.get(key))
+        except FileNotFoundError:
+            old = None
+        if old is not None and old.height:
+            old = old.join(new_keys, on=keys, how="anti", maintain_order="left")
+            if refresh is not None and old.height:
+                old = refresh(old)
+            write(old)
+        del old, new_keys
+        for k in staged:
+            write(read_parquet_bytes(table, storage.get(k)))
+    storage.put(key, buf.getvalue())
+    return rows
 
 
 def rejects_key(run_id: str) -> str:
@@ -188,5 +204,5 @@ def arrow_partitioning() -> pa.dataset.Partitioning:
     return ds.partitioning(pa.schema([("date", pa.date32())]), flavor="hive")
 
 
-__all__ = ["DUPLICATES", "ITEMS", "REJECTS", "STORIES", "merge_partition", "partitions", "scan_stories",
+__all__ = ["DUPLICATES", "ITEMS", "REJECTS", "STORIES", "merge_staged", "partitions", "scan_stories",
            "write_manifest", "write_rejects"]

@@ -352,6 +352,10 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     del items, sig, locator
     duplicates = duplicates.with_columns(pl.lit(run_id).alias("run_id"))
     counts = account(results, kept, duplicates, rejects)
+    summary = {"by_format": by_format(results, kept, duplicates, rejects),
+               "stories_by_day_provider": stories_by_day_provider(kept)}
+    # what publishing needs of the kept stories (their rows are read back from items/)
+    kept = kept.select("date", "raw_uri", "shared_boilerplate", pl.col("published_at").dt.date().alias("item_date"))
     lap("dedup")
 
     # 3. Publish: items/ first (stories are read from it), then stories/ and
@@ -359,9 +363,8 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     groups = _groups(sorted(staged.items(), key=_date_order), partitions_per_task)
     written = {"items": [publish_items.submit(lake, g) for g in groups]}
     outputs = {"items": [key for f in written["items"] for key in f.result()]}
-    stories_plan = _replacing(lakeio.partitions(STORIES, kept.select(
-        "date", "raw_uri", "shared_boilerplate",
-        pl.col("published_at").dt.date().alias("item_date"))), present["stories"])
+    stories_plan = _replacing(lakeio.partitions(STORIES, kept), present["stories"])
+    del kept
     duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"])
     written["stories"] = [publish_stories.submit(lake, g) for g in _groups(stories_plan, partitions_per_task)]
     written["duplicates"] = [publish_partitions.submit(lake, "duplicates", g)
@@ -384,8 +387,7 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
         "lake": lake,
         "format": format,
         **counts,
-        "by_format": by_format(results, kept, duplicates, rejects),
-        "stories_by_day_provider": stories_by_day_provider(kept),
+        **summary,
         "outputs": outputs,
         "timings_s": timings,
         "peak_rss_mb": peak_rss,  # the process's high-water mark at the end of each stage

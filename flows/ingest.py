@@ -423,7 +423,15 @@ def _stack(pieces: list[np.ndarray]) -> np.ndarray:
 
 
 def _peak_rss_mb() -> int:
-    """This process's peak resident memory so far (what the manifest reports per stage)."""
+    """This process's peak resident memory so far (what the manifest reports per stage).
+
+    On Linux, ``VmHWM`` of /proc/self/status: the high-water mark of this
+    program's own memory. ``ru_maxrss`` would also count the parent's memory at
+    the moment it started this process (it survives ``exec``)."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 

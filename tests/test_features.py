@@ -74,3 +74,28 @@ def test_dedup_decides_on_features_and_reads_text_only_where_needed():
     assert dups.height == 1 and dups["reason"].to_list() == ["exact"]
     assert sorted(asked) == list(range(10))  # every row holds the shared promo, once each
     assert kept["shared_boilerplate"].to_list() == [False] * kept.height  # a small share of each body
+
+
+def test_lsh_candidates_are_exactly_the_pairs_sharing_a_band_bucket():
+    """The bucket-pairing kernel against a brute force over every band."""
+    from itertools import combinations
+
+    from transforms.dedup import DedupConfig, candidate_pairs
+
+    rng = np.random.default_rng(7)
+    cfg = DedupConfig(bands=6, rows=4, bucket_cap=3)
+    sig = rng.integers(0, 4, size=(40, cfg.bands * cfg.rows), dtype=np.uint8)  # many collisions
+    sig[5] = sig[9]                       # an identical pair
+    sig[11:15, :4] = sig[2, :4]           # a bucket of 5 in band 0: over the cap
+    eligible = np.ones(40, dtype=bool)
+    eligible[30] = False
+    got = set(candidate_pairs(sig, eligible, cfg).iter_rows())
+    want = set()
+    for band in range(cfg.bands):
+        buckets: dict[bytes, list[int]] = {}
+        for doc in np.flatnonzero(eligible):
+            buckets.setdefault(sig[doc, band * 4:(band + 1) * 4].tobytes(), []).append(int(doc))
+        for docs in buckets.values():
+            if 2 <= len(docs) <= cfg.bucket_cap:
+                want.update(combinations(sorted(docs), 2))
+    assert got == want and (5, 9) in got and not any(30 in p for p in got)

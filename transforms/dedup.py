@@ -84,20 +84,11 @@ class DedupConfig:
 
 
 @numba.njit(cache=True)
-def _run_pairs(k, d, cap):  # pragma: no cover - compiled
-    """Codes ``a << 32 | b`` of the pairs inside each run of equal ``k`` of 2 to ``cap``."""
+def _walk_runs(k, d, cap, out):  # pragma: no cover - compiled
+    """Walk the runs of equal ``k`` of 2 to ``cap`` items; with room in ``out``, write
+    the codes ``a << 32 | b`` of the pairs inside them. Returns the number of pairs."""
     n = len(k)
-    total = 0
-    i = 0
-    while i < n:
-        j = i + 1
-        while j < n and k[j] == k[i]:
-            j += 1
-        m = j - i
-        if 2 <= m <= cap:
-            total += m * (m - 1) // 2
-        i = j
-    out = np.empty(total, dtype=np.uint64)
+    fill = len(out) > 0
     w = 0
     i = 0
     while i < n:
@@ -106,11 +97,22 @@ def _run_pairs(k, d, cap):  # pragma: no cover - compiled
             j += 1
         m = j - i
         if 2 <= m <= cap:
-            for x in range(i, j):
-                for y in range(x + 1, j):
-                    out[w] = (np.uint64(d[x]) << np.uint64(32)) | np.uint64(d[y])
-                    w += 1
+            if not fill:
+                w += m * (m - 1) // 2
+            else:
+                for x in range(i, j):
+                    for y in range(x + 1, j):
+                        out[w] = (np.uint64(d[x]) << np.uint64(32)) | np.uint64(d[y])
+                        w += 1
         i = j
+    return w
+
+
+def _run_pairs(k: np.ndarray, d: np.ndarray, cap: int) -> np.ndarray:
+    """Codes of the pairs inside the runs: counted first, then written."""
+    out = np.empty(_walk_runs(k, d, cap, np.empty(0, dtype=np.uint64)), dtype=np.uint64)
+    if len(out):
+        _walk_runs(k, d, cap, out)
     return out
 
 

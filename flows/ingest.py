@@ -253,10 +253,13 @@ def publish_run(lake: str, run_id: str, rejects: pl.DataFrame, manifest: dict) -
 
 
 @task(name="drop-staging", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def drop_staging(lake: str, keys: list[str]) -> None:
+def drop_staging(lake: str, run_id: str) -> int:
+    """Delete what the run left in the staging area (all of it, whatever stage it reached)."""
     storage = open_storage(lake)
+    keys = [o.key for o in storage.list(f"{lakeio.STAGING}/{run_id}/")]
     for key in keys:
         storage.delete(key)
+    return len(keys)
 
 
 def _batches(objects: list[SourceObject], max_files: int, max_bytes: int) -> list[list[SourceObject]]:
@@ -317,91 +320,96 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
         raise NoInputError(f"no raw objects under {', '.join(sources)}")
     lap("list")
 
-    # 1. Extract, normalize and fingerprint, batch by batch: the items wait in the
-    #    staging area; the flow keeps only their dedup view.
-    batches = _batches(objects, batch_files, batch_bytes)
-    futures = extract_batch.map(batches, unmapped(format), unmapped(run_id), unmapped(started),
-                                unmapped(lake), list(range(len(batches))), unmapped(chunk_rows))
-    results, views, sigs = [], [], []
-    for f in futures:
-        batch_results, view, sig = f.result()
-        results.extend(batch_results)
-        views.append(view)
-        sigs.append(sig)
-    del futures, view, sig
-    new = pl.concat(views, how="vertical")
-    del views
-    staged: dict[object, list[str]] = {}
-    for (value, loc), _ in new.group_by("date", pl.col("_loc").cast(pl.String), maintain_order=True):
-        staged.setdefault(value, []).append(loc)
-    rejects = rejects_frame(results, run_id, started)
-    _release_memory()
-    lap("extract_normalize")
+    try:
+        # 1. Extract, normalize and fingerprint, batch by batch: the items wait in the
+        #    staging area; the flow keeps only their dedup view.
+        batches = _batches(objects, batch_files, batch_bytes)
+        futures = extract_batch.map(batches, unmapped(format), unmapped(run_id), unmapped(started),
+                                    unmapped(lake), list(range(len(batches))), unmapped(chunk_rows))
+        results, views, sigs = [], [], []
+        for f in futures:
+            batch_results, view, sig = f.result()
+            results.extend(batch_results)
+            views.append(view)
+            sigs.append(sig)
+        del futures, view, sig
+        new = pl.concat(views, how="vertical")
+        del views
+        staged: dict[object, list[str]] = {}
+        for (value, loc), _ in new.group_by("date", pl.col("_loc").cast(pl.String), maintain_order=True):
+            staged.setdefault(value, []).append(loc)
+        rejects = rejects_frame(results, run_id, started)
+        _release_memory()
+        lap("extract_normalize")
 
-    # 2. Dedup against what the lake already holds for these dates: the items of the
-    #    window are re-deduplicated with the new ones (on their features), and the
-    #    window's partitions of stories/ and duplicates/ are re-derived from them.
-    window = window_dates(new["date"].unique().to_list(), window_days)
-    existing, present = load_window(lake, window)
-    if existing is not None:
-        # the lake's items of the window, but those read again by this run
-        old, old_sig = existing
-        keep = old.select(~pl.col("raw_uri").is_in(new["raw_uri"].implode())).to_series().to_numpy()
-        new = pl.concat([old.filter(keep), new], how="vertical")
-        sigs.insert(0, old_sig[keep])
-        del old, old_sig, keep
-    del existing
-    sig = _stack(sigs)
-    items = new.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-    del new
-    locator = items.select("_i", "raw_uri", "_loc")
-    kept, duplicates = dedup_items(items, partial(fetch_texts, lake, locator), sig=sig)
-    del items, sig, locator
-    duplicates = duplicates.with_columns(pl.lit(run_id).alias("run_id"))
-    counts = account(results, kept, duplicates, rejects)
-    summary = {"by_format": by_format(results, kept, duplicates, rejects),
-               "stories_by_day_provider": stories_by_day_provider(kept)}
-    # what publishing needs of the kept stories (their rows are read back from items/)
-    kept = kept.select("date", "raw_uri", "shared_boilerplate", pl.col("published_at").dt.date().alias("item_date"))
-    _release_memory()
-    lap("dedup")
+        # 2. Dedup against what the lake already holds for these dates: the items of the
+        #    window are re-deduplicated with the new ones (on their features), and the
+        #    window's partitions of stories/ and duplicates/ are re-derived from them.
+        window = window_dates(new["date"].unique().to_list(), window_days)
+        existing, present = load_window(lake, window)
+        if existing is not None:
+            # the lake's items of the window, but those read again by this run
+            old, old_sig = existing
+            keep = old.select(~pl.col("raw_uri").is_in(new["raw_uri"].implode())).to_series().to_numpy()
+            new = pl.concat([old.filter(keep), new], how="vertical")
+            sigs.insert(0, old_sig[keep])
+            del old, old_sig, keep
+        del existing
+        sig = _stack(sigs)
+        items = new.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
+        del new
+        locator = items.select("_i", "raw_uri", "_loc")
+        kept, duplicates = dedup_items(items, partial(fetch_texts, lake, locator), sig=sig)
+        del items, sig, locator
+        duplicates = duplicates.with_columns(pl.lit(run_id).alias("run_id"))
+        counts = account(results, kept, duplicates, rejects)
+        summary = {"by_format": by_format(results, kept, duplicates, rejects),
+                   "stories_by_day_provider": stories_by_day_provider(kept)}
+        # what publishing needs of the kept stories (their rows are read back from items/)
+        kept = kept.select("date", "raw_uri", "shared_boilerplate", pl.col("published_at").dt.date().alias("item_date"))
+        _release_memory()
+        lap("dedup")
 
-    # 3. Publish: items/ first (stories are read from it), then stories/ and
-    #    duplicates/, each partition replaced whole by one write.
-    groups = _groups(sorted(staged.items(), key=_date_order), partitions_per_task)
-    written = {"items": [publish_items.submit(lake, g) for g in groups]}
-    outputs = {"items": [key for f in written["items"] for key in f.result()]}
-    stories_plan = _replacing(lakeio.partitions(STORIES, kept), present["stories"])
-    del kept
-    duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"])
-    written["stories"] = [publish_stories.submit(lake, g) for g in _groups(stories_plan, partitions_per_task)]
-    written["duplicates"] = [publish_partitions.submit(lake, "duplicates", g)
-                             for g in _groups(duplicates_plan, partitions_per_task)]
-    for name in ("stories", "duplicates"):
-        outputs[name] = [key for f in written[name] for key in f.result()]
-    outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
-    outputs["manifest"] = lakeio.manifest_key(run_id)
-    lap("write")
+        # 3. Publish: items/ first (stories are read from it), then stories/ and
+        #    duplicates/, each partition replaced whole by one write.
+        groups = _groups(sorted(staged.items(), key=_date_order), partitions_per_task)
+        written = {"items": [publish_items.submit(lake, g) for g in groups]}
+        outputs = {"items": [key for f in written["items"] for key in f.result()]}
+        stories_plan = _replacing(lakeio.partitions(STORIES, kept), present["stories"])
+        del kept
+        duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"])
+        written["stories"] = [publish_stories.submit(lake, g) for g in _groups(stories_plan, partitions_per_task)]
+        written["duplicates"] = [publish_partitions.submit(lake, "duplicates", g)
+                                 for g in _groups(duplicates_plan, partitions_per_task)]
+        for name in ("stories", "duplicates"):
+            outputs[name] = [key for f in written[name] for key in f.result()]
+        outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
+        outputs["manifest"] = lakeio.manifest_key(run_id)
+        lap("write")
 
-    sizes = {o.uri: (o.size, o.version) for o in objects}
-    for row in counts["files"]:
-        row["size"], row["version"] = sizes.get(row["uri"], (None, None))
-    manifest = {
-        "run_id": run_id,
-        "schema_version": SCHEMA_VERSION,
-        "started_at": started.isoformat(),
-        "finished_at": datetime.now(UTC).isoformat(),
-        "sources": list(sources),
-        "lake": lake,
-        "format": format,
-        **counts,
-        **summary,
-        "outputs": outputs,
-        "timings_s": timings,
-        "peak_rss_mb": peak_rss,  # the process's high-water mark at the end of each stage
-    }
-    publish_run(lake, run_id, rejects, manifest)
-    drop_staging(lake, [key for keys in staged.values() for key in keys])
+        sizes = {o.uri: (o.size, o.version) for o in objects}
+        for row in counts["files"]:
+            row["size"], row["version"] = sizes.get(row["uri"], (None, None))
+        manifest = {
+            "run_id": run_id,
+            "schema_version": SCHEMA_VERSION,
+            "started_at": started.isoformat(),
+            "finished_at": datetime.now(UTC).isoformat(),
+            "sources": list(sources),
+            "lake": lake,
+            "format": format,
+            **counts,
+            **summary,
+            "outputs": outputs,
+            "timings_s": timings,
+            "peak_rss_mb": peak_rss,  # the process's high-water mark at the end of each stage
+        }
+        publish_run(lake, run_id, rejects, manifest)
+    finally:
+        # The staging area is the run's own: emptied whether the run finished or not
+        # (a run killed outright leaves it; readers ignore it, the next run re-derives).
+        with contextlib.suppress(Exception):
+            drop_staging(lake, run_id)
     t = counts["totals"]
     log.info("run %s: %d files, %d items: %d stories, %d duplicates, %d skipped, %d rejects",
              run_id, t["files"], t["items_in"], t["stories"], t["duplicates"], t["skipped"], t["rejects"])

@@ -149,3 +149,21 @@ def test_format_override(tmp_path):
     assert manifest["totals"]["stories"] == 0 and manifest["totals"]["rejects"] == 1
     [reject] = lakes.read_table(lake, "rejects").to_dicts()
     assert reject["source_format"] == "ninjs" and reject["reason"]
+
+
+def test_a_failing_run_leaves_the_lake_as_it_was_and_no_staging(any_lake, seed_dir, monkeypatch):
+    """A run that fails after extraction (here: dedup raises) publishes nothing and
+    empties its staging area; the lake keeps what the last good run wrote."""
+    ingest(sources=[str(seed_dir)], lake=any_lake)
+    before = lakes.stories(any_lake)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("injected dedup failure")
+
+    monkeypatch.setattr("flows.ingest.dedup_items", broken)
+    with pytest.raises(RuntimeError, match="injected"):
+        ingest(sources=[str(seed_dir)], lake=any_lake)
+    storage = open_storage(any_lake)
+    assert not list(storage.list("_staging/"))
+    assert lakes.stories(any_lake).equals(before)
+    assert len(lakes.manifests(any_lake)) == 1

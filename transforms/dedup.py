@@ -556,15 +556,6 @@ def window_dates(dates: list, days: int) -> set:
     return out
 
 
-def combine_items(existing: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
-    """Items already in the lake for the window, and this run's items: an item read
-    again (same ``raw_uri``) is replaced by its new reading."""
-    if existing.height == 0:
-        return new
-    old = existing.join(new.select("raw_uri"), on="raw_uri", how="anti")
-    return pl.concat([old, new], how="diagonal_relaxed")
-
-
 def _empty_duplicates(stories: pl.DataFrame) -> pl.DataFrame:
     from schemas import DUPLICATES
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import io
 import os
 import resource
 import sys
@@ -22,7 +21,6 @@ from functools import partial
 
 import numpy as np
 import polars as pl
-import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -182,9 +180,7 @@ def fetch_texts(lake: str, locator: pl.DataFrame, rows: np.ndarray) -> Iterator[
     storage = open_storage(lake)
     want = locator.select("_i", "raw_uri", pl.col("_loc").cast(pl.String))[rows]
     for (loc,), group in want.group_by("_loc", maintain_order=True):
-        text = (pl.scan_parquet(io.BytesIO(storage.get(loc)))
-                .filter(pl.col("raw_uri").is_in(group["raw_uri"].implode()))
-                .select("raw_uri", "headline", "body").collect())
+        text = lakeio.read_rows(storage, loc, ITEMS, group["raw_uri"], ["raw_uri", "headline", "body"])
         yield group.join(text, on="raw_uri", how="left").select("_i", "headline", "body")
 
 
@@ -209,14 +205,9 @@ def publish_stories(lake: str, parts: list[tuple[object, pl.DataFrame]]) -> list
         rows = []
         groups = kept.group_by("item_date", maintain_order=True) if kept.height else []
         for (item_date,), group in groups:
-            # only the kept rows of that items/ partition are materialized
-            data = storage.get(lakeio.partition_key(ITEMS, item_date))
-            present = set(pq.read_schema(io.BytesIO(data)).names)  # older files lack newer columns
-            rows.append(pl.scan_parquet(io.BytesIO(data))
-                        .filter(pl.col("raw_uri").is_in(group["raw_uri"].implode()))
-                        .select([c for c in STORY_FILE_COLUMNS if c in present]).collect()
-                        .join(group.select("raw_uri", "shared_boilerplate"), on="raw_uri", how="inner"))
-            del data
+            found = lakeio.read_rows(storage, lakeio.partition_key(ITEMS, item_date), ITEMS,
+                                     group["raw_uri"], STORY_FILE_COLUMNS)
+            rows.append(found.join(group.select("raw_uri", "shared_boilerplate"), on="raw_uri", how="inner"))
         frame = pl.concat(rows, how="diagonal_relaxed") if rows else pl.DataFrame()
         if rows and frame.height != kept.height:
             raise RuntimeError(f"stories {value}: {kept.height - frame.height} kept items missing from items/")
@@ -372,7 +363,8 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
 
         # 3. Publish: items/ first (stories are read from it), then stories/ and
         #    duplicates/, each partition replaced whole by one write.
-        groups = _groups(sorted(staged.items(), key=_date_order), partitions_per_task)
+        groups = _groups(sorted(staged.items(), key=lambda kv: lakeio.partition_order(kv[0])),
+                         partitions_per_task)
         written = {"items": [publish_items.submit(lake, g) for g in groups]}
         outputs = {"items": [key for f in written["items"] for key in f.result()]}
         stories_plan = _replacing(lakeio.partitions(STORIES, kept), present["stories"])
@@ -455,10 +447,6 @@ def _release_memory(collect: bool = True) -> None:
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to ask
             ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def _date_order(kv: tuple) -> tuple:
-    return (kv[0] is None, kv[0] or datetime.min.date())
 
 
 __all__ = ["NoInputError", "StorageError", "ingest"]

@@ -54,7 +54,12 @@ def partition_value(key: str, table: Table):
 def list_partitions(storage: Storage, table: Table) -> list:
     """The partition values that have an object in ``table``."""
     return sorted({partition_value(o.key, table) for o in storage.list(f"{table.name}/")
-                   if o.key.endswith(PART_FILE)}, key=lambda v: (v is None, v or dt.date.min))
+                   if o.key.endswith(PART_FILE)}, key=partition_order)
+
+
+def partition_order(value) -> tuple:
+    """Sort key of partition values: dates in order, the null partition last."""
+    return (value is None, value or dt.date.min)
 
 
 def read_partition(storage: Storage, table: Table, value) -> pl.DataFrame:
@@ -100,9 +105,14 @@ def read_parquet_bytes(table: Table, data: bytes, columns: list[str] | None = No
     return df.with_columns(pl.lit(None, dtype=types[c]).alias(c) for c in columns if c not in present).select(columns)
 
 
-def read_columns(storage: Storage, key: str, table: Table, columns: list[str]) -> pl.DataFrame:
-    """Some columns of one object (a partition or a staging file) of ``table``."""
-    return read_parquet_bytes(table, storage.get(key), columns)
+def read_rows(storage: Storage, key: str, table: Table, raw_uris: pl.Series, columns: list[str]) -> pl.DataFrame:
+    """The rows of one object of ``table`` (a partition or a staging file) whose
+    ``raw_uri`` is in ``raw_uris``: only they are materialized. ``columns`` the file
+    lacks (it predates them) are left out; conforming adds them as nulls."""
+    data = storage.get(key)
+    present = set(pq.read_schema(io.BytesIO(data)).names)
+    return (pl.scan_parquet(io.BytesIO(data)).filter(pl.col("raw_uri").is_in(raw_uris.implode()))
+            .select([c for c in columns if c in present]).collect())
 
 
 def staging_key(run_id: str, value, name: str) -> str:
@@ -119,7 +129,7 @@ def partitions(table: Table, df: pl.DataFrame) -> list[tuple[object, pl.DataFram
     col = table.partition_by
     groups = df.partition_by(col, as_dict=True, maintain_order=True)
     return sorted(((key[0], part) for key, part in groups.items()),
-                  key=lambda kv: (kv[0] is None, kv[0] or 0))
+                  key=lambda kv: partition_order(kv[0]))
 
 
 def merge_staged(storage: Storage, table: Table, value, staged: list[str],
@@ -127,8 +137,8 @@ def merge_staged(storage: Storage, table: Table, value, staged: list[str],
     """Merge staged objects (each a sorted piece of new rows of this partition) into
     one partition and publish it with one atomic write.
 
-    The partition is written piece by piece (the older rows not read again first,
-    then each staged object), so memory stays near one piece, never the whole
+    The partition is written piece by piece (each staged object, then the older rows
+    not read again), so memory stays near one piece, never the whole
     partition: items/ is read whole by dedup, not pruned, and needs no global
     sort. A new row replaces an older one with the same key (``MERGE_KEYS``).
     ``refresh`` brings the older rows up to date (items/ rows of an older
@@ -136,10 +146,10 @@ def merge_staged(storage: Storage, table: Table, value, staged: list[str],
     """
     key = partition_key(table, value)
     keys = MERGE_KEYS[table.name]
-    new_keys = pl.concat([read_parquet_bytes(table, storage.get(k), keys) for k in staged], how="vertical")
     schema = table.arrow_schema()
     buf = io.BytesIO()
     rows = 0
+    new_keys = []
     with pq.ParquetWriter(buf, schema, compression="zstd", write_statistics=True) as writer:
         def write(df: pl.DataFrame) -> None:
             nonlocal rows
@@ -148,18 +158,21 @@ def merge_staged(storage: Storage, table: Table, value, staged: list[str],
                                    row_group_size=ROW_GROUP_ROWS)
                 rows += df.height
 
+        for k in staged:  # each staged object read once
+            piece = read_parquet_bytes(table, storage.get(k))
+            new_keys.append(piece.select(keys))
+            write(piece)
+            del piece
         try:
             old = read_parquet_bytes(table, storage.get(key))
         except FileNotFoundError:
             old = None
         if old is not None and old.height:
-            old = old.join(new_keys, on=keys, how="anti", maintain_order="left")
+            if new_keys:
+                old = old.join(pl.concat(new_keys), on=keys, how="anti", maintain_order="left")
             if refresh is not None and old.height:
                 old = refresh(old)
             write(old)
-        del old, new_keys
-        for k in staged:
-            write(read_parquet_bytes(table, storage.get(k)))
     storage.put(key, buf.getvalue())
     return rows
 

@@ -43,6 +43,7 @@ from transforms.features import (
     FINGERPRINT_VERSION,
     PARAGRAPH,
     dedup_text,
+    flat_list,
     item_features,
     text_features,
 )
@@ -280,8 +281,9 @@ def shared_paragraphs(df: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.Series, np
     identity = pl.coalesce(pl.concat_str("provider", "guid", separator="\x1f"),
                            pl.col("content_hash").cast(pl.String))
     ident = df.select(identity.hash(1)).to_series().to_numpy()
-    hashes, offsets = _flat_list(df["fp_paragraphs"])
-    chars, _ = _flat_list(df["fp_paragraph_chars"])
+    hashes, offsets = flat_list(df["fp_paragraphs"], pa.uint64())
+    hashes = hashes.to_numpy()
+    chars = flat_list(df["fp_paragraph_chars"], pa.int32())[0].to_numpy()
     lengths = np.diff(offsets)
     shared = pl.Series("_h", _hashes_in_many(hashes, np.repeat(ident, lengths), cfg.shared_paragraph),
                        dtype=pl.UInt64)
@@ -311,18 +313,6 @@ def _hashes_in_many(hashes: np.ndarray, owners: np.ndarray, at_least: int) -> np
     starts = np.flatnonzero(np.concatenate([[True], h[1:] != h[:-1]]))
     counts = np.diff(np.concatenate([starts, [len(h)]]))
     return h[starts[counts >= at_least]]
-
-
-def _flat_list(values: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A list column's values and offsets (``offsets[i]:offsets[i+1]`` is row i's);
-    a null list is an empty one."""
-    arrow = values.fill_null([]).to_arrow()
-    if isinstance(arrow, pa.ChunkedArray):
-        arrow = arrow.combine_chunks()
-    arrow = arrow.cast(pa.large_list(arrow.type.value_type))
-    offsets = np.frombuffer(arrow.buffers()[1], dtype=np.int64, count=len(arrow) + 1, offset=arrow.offset * 8)
-    flat = arrow.values.to_numpy(zero_copy_only=False)[offsets[0]:offsets[-1]]
-    return flat, offsets - offsets[0]
 
 
 def _without_shared(text: pl.DataFrame, shared: pl.Series) -> pl.Series:

@@ -52,18 +52,28 @@ FEATURE_COLUMNS = ("fp_version", "fp_sig", "fp_shingles", "fp_body", "fp_lead", 
                    "fp_paragraphs", "fp_paragraph_chars", "fp_numbers", "fp_names")
 
 
-def _hash_lists(lists: pl.Series, bits: int = 32) -> pl.Series:
-    """Each list of strings as a list of stable hashes (UInt32, or UInt64 with ``bits=64``)."""
-    arrow = lists.to_arrow()
+def flat_list(lists: pl.Series, value_type: pa.DataType) -> tuple[pa.Array, np.ndarray]:
+    """A list column's values (as ``value_type``) and offsets: row i holds
+    ``values[offsets[i]:offsets[i + 1]]``; a null list is an empty one."""
+    arrow = lists.fill_null([]).to_arrow()
     if isinstance(arrow, pa.ChunkedArray):
         arrow = arrow.combine_chunks()
-    arrow = arrow.cast(pa.large_list(pa.large_string()))
-    values = stable_hash(pl.Series(arrow.values)).to_numpy()
-    if bits == 32:
-        values = (values & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    arrow = arrow.cast(pa.large_list(value_type))
     offsets = np.frombuffer(arrow.buffers()[1], dtype=np.int64, count=len(arrow) + 1, offset=arrow.offset * 8)
-    out = pa.LargeListArray.from_arrays(pa.array(offsets - offsets[0]), pa.array(values))
-    return pl.Series(lists.name, out, dtype=pl.List(pl.UInt32 if bits == 32 else pl.UInt64))
+    return arrow.values.slice(offsets[0], offsets[-1] - offsets[0]), offsets - offsets[0]
+
+
+def _lists(name: str, offsets: np.ndarray, values: np.ndarray, dtype: pl.DataType) -> pl.Series:
+    return pl.Series(name, pa.LargeListArray.from_arrays(pa.array(offsets), pa.array(values)), dtype=dtype)
+
+
+def _hash_lists(lists: pl.Series, bits: int = 32) -> pl.Series:
+    """Each list of strings as a list of stable hashes (UInt32, or UInt64 with ``bits=64``)."""
+    values, offsets = flat_list(lists, pa.large_string())
+    hashes = stable_hash(pl.Series(values)).to_numpy()
+    if bits == 32:
+        return _lists(lists.name, offsets, (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32), pl.List(pl.UInt32))
+    return _lists(lists.name, offsets, hashes, pl.List(pl.UInt64))
 
 
 def dedup_text(headline: pl.Expr, body: pl.Expr) -> pl.Expr:
@@ -89,23 +99,14 @@ def text_features(texts: pl.Series) -> pl.DataFrame:
 
 def paragraph_hashes(body: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Per body: the hashes and lengths of its non-empty paragraphs."""
-    arrow = body.fill_null("").str.split(PARAGRAPH).to_arrow()
-    if isinstance(arrow, pa.ChunkedArray):
-        arrow = arrow.combine_chunks()
-    arrow = arrow.cast(pa.large_list(pa.large_string()))
-    offsets = np.frombuffer(arrow.buffers()[1], dtype=np.int64, count=len(arrow) + 1, offset=arrow.offset * 8)
-    values = pl.Series(arrow.values)
+    values, offsets = flat_list(body.fill_null("").str.split(PARAGRAPH), pa.large_string())
+    values = pl.Series(values)
     chars = values.str.len_chars().to_numpy()
     keep = chars > 0
     # offsets of the lists once the empty paragraphs are left out
-    kept_before = np.concatenate([[0], np.cumsum(keep)])
-    new_offsets = pa.array(kept_before[offsets - offsets[0]])
-    hashes = stable_hash(values).to_numpy()[keep]
-    return (pl.Series("fp_paragraphs", pa.LargeListArray.from_arrays(new_offsets, pa.array(hashes)),
-                      dtype=pl.List(pl.UInt64)),
-            pl.Series("fp_paragraph_chars",
-                      pa.LargeListArray.from_arrays(new_offsets, pa.array(chars[keep].astype(np.int32))),
-                      dtype=pl.List(pl.Int32)))
+    kept = np.concatenate([[0], np.cumsum(keep)])[offsets]
+    return (_lists("fp_paragraphs", kept, stable_hash(values).to_numpy()[keep], pl.List(pl.UInt64)),
+            _lists("fp_paragraph_chars", kept, chars[keep].astype(np.int32), pl.List(pl.Int32)))
 
 
 def item_features(df: pl.DataFrame) -> pl.DataFrame:
@@ -140,5 +141,5 @@ def item_features(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-__all__ = ["FEATURE_COLUMNS", "FINGERPRINT_VERSION", "dedup_text", "item_features", "paragraph_hashes",
-           "text_features"]
+__all__ = ["FEATURE_COLUMNS", "FINGERPRINT_VERSION", "dedup_text", "flat_list", "item_features",
+           "paragraph_hashes", "text_features"]

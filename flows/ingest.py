@@ -27,6 +27,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import unmapped
 
 from flows import lake as lakeio
+from flows import lease as leases
+from flows import ledger as ledgers
 from flows.storage import S3Storage, SourceObject, StorageError, list_source, open_storage
 from schemas import DUPLICATES, ITEMS, SCHEMA_VERSION, STORIES
 from transforms.accounting import (
@@ -37,7 +39,7 @@ from transforms.accounting import (
     stories_by_day_provider,
 )
 from transforms.dedup import DEDUP_COLUMNS, current_features, dedup_items, window_dates
-from transforms.extract import FileResult, extract_file
+from transforms.extract import FileResult, extract_file, from_sources
 from transforms.features import FEATURE_COLUMNS, FINGERPRINT_VERSION, item_features
 from transforms.fingerprint import binary_to_sig
 from transforms.normalize import normalize_stories
@@ -185,23 +187,30 @@ def fetch_texts(lake: str, locator: pl.DataFrame, rows: np.ndarray) -> Iterator[
 
 
 @task(name="publish-items", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_items(lake: str, parts: list[tuple[object, list[str]]]) -> list[str]:
-    """Merge each date's staged items into its items/ partition (one atomic write each)."""
+def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list[str],
+                  lease_token: str) -> list[str]:
+    """Merge each date's staged items into its items/ partition (one atomic write each).
+    The older items of raw objects read again (``reread``) are dropped: their new
+    items replace them all. A partition left empty is deleted."""
     storage = open_storage(lake)
+    again = set(reread)
+    drop = (lambda df: from_sources(df["raw_uri"], again)) if again else None
     keys = []
     for value, staged in parts:
-        lakeio.merge_staged(storage, ITEMS, value, staged, refresh=current_features)
-        keys.append(lakeio.partition_key(ITEMS, value))
+        leases.check_token(storage, lease_token)
+        if lakeio.merge_staged(storage, ITEMS, value, staged, refresh=current_features, drop=drop):
+            keys.append(lakeio.partition_key(ITEMS, value))
     return keys
 
 
 @task(name="publish-stories", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_stories(lake: str, parts: list[tuple[object, pl.DataFrame]]) -> list[str]:
+def publish_stories(lake: str, parts: list[tuple[object, pl.DataFrame]], lease_token: str) -> list[str]:
     """Write each date's stories/ partition whole: its kept items (``raw_uri``, their own
     ``item_date`` and ``shared_boilerplate``), read from items/; none: deleted."""
     storage = open_storage(lake)
     keys = []
     for value, kept in parts:
+        leases.check_token(storage, lease_token)
         rows = []
         groups = kept.group_by("item_date", maintain_order=True) if kept.height else []
         for (item_date,), group in groups:
@@ -222,13 +231,15 @@ STORY_FILE_COLUMNS = [c for c in STORIES.file_columns if c != "shared_boilerplat
 
 
 @task(name="publish-partitions", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.DataFrame]]) -> list[str]:
+def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.DataFrame]],
+                       lease_token: str) -> list[str]:
     """Publish a group of partitions whole, each with one atomic write (an empty one is
     deleted); retrying is idempotent."""
     table = TABLES[table_name]
     storage = open_storage(lake)
     keys = []
     for value, rows in parts:
+        leases.check_token(storage, lease_token)
         key = lakeio.replace_partition(storage, table, value, rows)
         if key:
             keys.append(key)
@@ -236,11 +247,30 @@ def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.
 
 
 @task(name="publish-run", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_run(lake: str, run_id: str, rejects: pl.DataFrame, manifest: dict) -> str:
-    """Rejects first, then the manifest: a manifest only ever names written objects."""
+def publish_run(lake: str, run_id: str, rejects: pl.DataFrame, manifest: dict, lease_token: str) -> str:
+    """Rejects first, then the manifest: a manifest only ever names written objects.
+    The manifest is the run's commit: a run without one is cleared by the next."""
     storage = open_storage(lake)
+    leases.check_token(storage, lease_token)
     lakeio.write_rejects(storage, run_id, rejects)
+    leases.check_token(storage, lease_token)
     return lakeio.write_manifest(storage, run_id, manifest)
+
+
+@task(name="prepare-lake", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def prepare_lake(lake: str, run_id: str) -> tuple[dict, ledgers.Ledger]:
+    """Holding the lease: clear what dead runs left, read the ledger (folding in a
+    committed run it misses)."""
+    storage = open_storage(lake)
+    recovered = ledgers.recover(storage, run_id)
+    return recovered, ledgers.load(storage)
+
+
+@task(name="commit-ledger", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def commit_ledger(lake: str, ledger: ledgers.Ledger, lease_token: str) -> str:
+    storage = open_storage(lake)
+    leases.check_token(storage, lease_token)
+    return ledgers.write(storage, ledger)
 
 
 @task(name="drop-staging", cache_policy=NO_CACHE, **STORAGE_RETRIES)
@@ -289,8 +319,11 @@ def default_workers() -> int:
 @flow(name="wirelake-ingest", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=default_workers()))
 def ingest(sources: list[str], lake: str, format: str | None = None,
            batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024,
-           partitions_per_task: int = 8, window_days: int = 3, chunk_rows: int = 5_000) -> dict:
-    """Ingest raw dumps from ``sources`` (paths or s3:// prefixes) into ``lake``."""
+           partitions_per_task: int = 8, window_days: int = 3, chunk_rows: int = 5_000,
+           reprocess: bool = False, lease_wait: float = 300.0) -> dict:
+    """Ingest raw dumps from ``sources`` (paths or s3:// prefixes) into ``lake``: the
+    raw objects the lake's ledger lacks or that changed since (all: ``reprocess``),
+    holding the lake's lease (waiting up to ``lease_wait`` seconds for it)."""
     log = get_run_logger()
     started = datetime.now(UTC)
     run_id = _new_run_id(started)
@@ -306,82 +339,29 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
         clock = now
 
     probe_lake(lake)
-    objects = list_inputs(sources)
-    if not objects:
+    listed = list_inputs(sources)
+    if not listed:
         raise NoInputError(f"no raw objects under {', '.join(sources)}")
-    lap("list")
-
+    lease = leases.acquire(lake, run_id, wait=lease_wait, on_wait=lambda held: log.warning(
+        "lake %s is being written by run %s (lease until %s): waiting up to %.0f s",
+        lake, held.get("run_id"), held.get("expires_at"), lease_wait))
+    lease.start_renewing()
+    token = lease.token
     try:
-        # 1. Extract, normalize and fingerprint, batch by batch: the items wait in the
-        #    staging area; the flow keeps only their dedup view.
-        batches = _batches(objects, batch_files, batch_bytes)
-        futures = extract_batch.map(batches, unmapped(format), unmapped(run_id), unmapped(started),
-                                    unmapped(lake), list(range(len(batches))), unmapped(chunk_rows))
-        results, views, sigs = [], [], []
-        for f in futures:
-            batch_results, view, sig = f.result()
-            results.extend(batch_results)
-            views.append(view)
-            sigs.append(sig)
-        del futures, view, sig
-        new = pl.concat(views, how="vertical")
-        del views
-        staged: dict[object, list[str]] = {}
-        for (value, loc), _ in new.group_by("date", pl.col("_loc").cast(pl.String), maintain_order=True):
-            staged.setdefault(value, []).append(loc)
-        rejects = rejects_frame(results, run_id, started)
-        _release_memory()
-        lap("extract_normalize")
-
-        # 2. Dedup against what the lake already holds for these dates: the items of the
-        #    window are re-deduplicated with the new ones (on their features), and the
-        #    window's partitions of stories/ and duplicates/ are re-derived from them.
-        window = window_dates(new["date"].unique().to_list(), window_days)
-        existing, present = load_window(lake, window)
-        if existing is not None:
-            # the lake's items of the window, but those read again by this run
-            old, old_sig = existing
-            keep = old.select(~pl.col("raw_uri").is_in(new["raw_uri"].implode())).to_series().to_numpy()
-            new = pl.concat([old.filter(keep), new], how="vertical")
-            sigs.insert(0, old_sig[keep])
-            del old, old_sig, keep
-        del existing
-        sig = _stack(sigs)
-        items = new.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-        del new
-        locator = items.select("_i", "raw_uri", "_loc")
-        kept, duplicates = dedup_items(items, partial(fetch_texts, lake, locator), sig=sig)
-        del items, sig, locator
-        duplicates = duplicates.with_columns(pl.lit(run_id).alias("run_id"))
-        counts = account(results, kept, duplicates, rejects)
-        summary = {"by_format": by_format(results, kept, duplicates, rejects),
-                   "stories_by_day_provider": stories_by_day_provider(kept)}
-        # what publishing needs of the kept stories (their rows are read back from items/)
-        kept = kept.select("date", "raw_uri", "shared_boilerplate", pl.col("published_at").dt.date().alias("item_date"))
-        _release_memory()
-        lap("dedup")
-
-        # 3. Publish: items/ first (stories are read from it), then stories/ and
-        #    duplicates/, each partition replaced whole by one write.
-        groups = _groups(sorted(staged.items(), key=lambda kv: lakeio.partition_order(kv[0])),
-                         partitions_per_task)
-        written = {"items": [publish_items.submit(lake, g) for g in groups]}
-        outputs = {"items": [key for f in written["items"] for key in f.result()]}
-        stories_plan = _replacing(lakeio.partitions(STORIES, kept), present["stories"])
-        del kept
-        duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"])
-        written["stories"] = [publish_stories.submit(lake, g) for g in _groups(stories_plan, partitions_per_task)]
-        written["duplicates"] = [publish_partitions.submit(lake, "duplicates", g)
-                                 for g in _groups(duplicates_plan, partitions_per_task)]
-        for name in ("stories", "duplicates"):
-            outputs[name] = [key for f in written[name] for key in f.result()]
-        outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
+        recovered, ledger = prepare_lake(lake, run_id)
+        objects, unchanged = ledger.pending(listed, reprocess)
+        consumed = set(ledger.rows["uri"].to_list())
+        reread = [o.uri for o in objects if o.uri in consumed]  # their older items are replaced
+        before = ledger.previous_dates(reread)
+        lap("list")
+        if objects:
+            manifest_parts = _ingest_objects(lake, run_id, started, objects, reread, before, format, lap, token,
+                                             batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows)
+        else:
+            manifest_parts = _nothing_new(run_id, started)
+        counts, summary, outputs, rejects = manifest_parts
         outputs["manifest"] = lakeio.manifest_key(run_id)
-        lap("write")
-
-        sizes = {o.uri: (o.size, o.version) for o in objects}
-        for row in counts["files"]:
-            row["size"], row["version"] = sizes.get(row["uri"], (None, None))
+        outputs["ledger"] = ledgers.LEDGER_KEY
         manifest = {
             "run_id": run_id,
             "schema_version": SCHEMA_VERSION,
@@ -390,22 +370,129 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
             "sources": list(sources),
             "lake": lake,
             "format": format,
+            "reprocess": reprocess,
+            "listed_objects": len(listed),
+            "unchanged_objects": len(unchanged),  # consumed by earlier runs, not read again
+            "reread_objects": len(reread),  # changed since an earlier run read them (or reprocess)
+            "recovered": {**recovered, "ledger_folded_runs": ledger.folded},
             **counts,
             **summary,
             "outputs": outputs,
             "timings_s": timings,
             "peak_rss_mb": peak_rss,  # the process's high-water mark at the end of each stage
         }
-        publish_run(lake, run_id, rejects, manifest)
+        publish_run(lake, run_id, rejects, manifest, token)
+        commit_ledger(lake, ledger.with_run(run_id, started, counts["files"]), token)
     finally:
         # The staging area is the run's own: emptied whether the run finished or not
-        # (a run killed outright leaves it; readers ignore it, the next run re-derives).
+        # (a run killed outright leaves it; the next run clears it).
         with contextlib.suppress(Exception):
             drop_staging(lake, run_id)
+        with contextlib.suppress(Exception):
+            lease.release()
     t = counts["totals"]
-    log.info("run %s: %d files, %d items: %d stories, %d duplicates, %d skipped, %d rejects",
-             run_id, t["files"], t["items_in"], t["stories"], t["duplicates"], t["skipped"], t["rejects"])
+    log.info("run %s: %d files (%d unchanged, not read), %d items: %d stories, %d duplicates, "
+             "%d skipped, %d rejects", run_id, t["files"], len(unchanged), t["items_in"], t["stories"],
+             t["duplicates"], t["skipped"], t["rejects"])
     return manifest
+
+
+def _nothing_new(run_id: str, started: datetime) -> tuple[dict, dict, dict, pl.DataFrame]:
+    """A run that found no new or changed raw object: its accounting is all zeros."""
+    none = pl.DataFrame(schema={"_source_uri": pl.String, "source_format": pl.String,
+                                "reason": pl.String, "date": pl.Date, "provider": pl.String})
+    rejects = rejects_frame([], run_id, started)
+    counts = account([], none, none, rejects)
+    summary = {"by_format": [], "stories_by_day_provider": []}
+    return counts, summary, {"items": [], "stories": [], "duplicates": [], "rejects": None}, rejects
+
+
+def _ingest_objects(lake: str, run_id: str, started: datetime, objects: list[SourceObject],
+                    reread: list[str], before: dict[str, list | None], format: str | None, lap,
+                    token: str, batch_files: int, batch_bytes: int, partitions_per_task: int,
+                    window_days: int, chunk_rows: int) -> tuple[dict, dict, dict, pl.DataFrame]:
+    """Extract, dedup and publish ``objects``; the run's counts, summary, outputs and rejects."""
+    # 1. Extract, normalize and fingerprint, batch by batch: the items wait in the
+    #    staging area; the flow keeps only their dedup view.
+    batches = _batches(objects, batch_files, batch_bytes)
+    futures = extract_batch.map(batches, unmapped(format), unmapped(run_id), unmapped(started),
+                                unmapped(lake), list(range(len(batches))), unmapped(chunk_rows))
+    results, views, sigs = [], [], []
+    for f in futures:
+        batch_results, view, sig = f.result()
+        results.extend(batch_results)
+        views.append(view)
+        sigs.append(sig)
+    del futures, view, sig
+    new = pl.concat(views, how="vertical")
+    del views
+    staged: dict[object, list[str]] = {}
+    for (value, loc), _ in new.group_by("date", pl.col("_loc").cast(pl.String), maintain_order=True):
+        staged.setdefault(value, []).append(loc)
+    item_dates = {uri: dates for uri, dates in new.group_by(pl.col("_source_uri").cast(pl.String)).agg(
+        pl.col("date").unique().sort(nulls_last=True)).iter_rows()}
+    rejects = rejects_frame(results, run_id, started)
+    _release_memory()
+    lap("extract_normalize")
+
+    # 2. Dedup against what the lake already holds for these dates: the items of the
+    #    window are re-deduplicated with the new ones (on their features), and the
+    #    window's partitions of stories/ and duplicates/ are re-derived from them.
+    #    Objects read again replace all their older items, wherever those went.
+    purge = {d for dates in before.values() if dates for d in dates}
+    window = window_dates([*new["date"].unique().to_list(), *purge], window_days)
+    existing, present = load_window(lake, window)
+    if existing is not None:
+        # the lake's items of the window, but those read again by this run
+        old, old_sig = existing
+        stale = old["raw_uri"].is_in(new["raw_uri"].implode()) | from_sources(old["raw_uri"], reread)
+        keep = (~stale).to_numpy()
+        new = pl.concat([old.filter(keep), new], how="vertical")
+        sigs.insert(0, old_sig[keep])
+        del old, old_sig, keep, stale
+    del existing
+    sig = _stack(sigs)
+    items = new.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
+    del new
+    locator = items.select("_i", "raw_uri", "_loc")
+    kept, duplicates = dedup_items(items, partial(fetch_texts, lake, locator), sig=sig)
+    del items, sig, locator
+    duplicates = duplicates.with_columns(pl.lit(run_id).alias("run_id"))
+    counts = account(results, kept, duplicates, rejects)
+    summary = {"by_format": by_format(results, kept, duplicates, rejects),
+               "stories_by_day_provider": stories_by_day_provider(kept)}
+    # what publishing needs of the kept stories (their rows are read back from items/)
+    kept = kept.select("date", "raw_uri", "shared_boilerplate", pl.col("published_at").dt.date().alias("item_date"))
+    _release_memory()
+    lap("dedup")
+
+    # 3. Publish: items/ first (stories are read from it), then stories/ and
+    #    duplicates/, each partition replaced whole by one write.
+    for value in purge & set(present["items"]):
+        staged.setdefault(value, [])  # only older items to drop there
+    groups = _groups(sorted(staged.items(), key=lambda kv: lakeio.partition_order(kv[0])),
+                     partitions_per_task)
+    written = {"items": [publish_items.submit(lake, g, reread, token) for g in groups]}
+    outputs = {"items": [key for f in written["items"] for key in f.result()]}
+    stories_plan = _replacing(lakeio.partitions(STORIES, kept), present["stories"])
+    del kept
+    duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"])
+    written["stories"] = [publish_stories.submit(lake, g, token) for g in _groups(stories_plan, partitions_per_task)]
+    written["duplicates"] = [publish_partitions.submit(lake, "duplicates", g, token)
+                             for g in _groups(duplicates_plan, partitions_per_task)]
+    for name in ("stories", "duplicates"):
+        outputs[name] = [key for f in written[name] for key in f.result()]
+    outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
+    lap("write")
+
+    sizes = {o.uri: (o.size, o.version) for o in objects}
+    vanished = set(rejects.filter(pl.col("reason") == "source_vanished")["raw_uri"].str.replace(r"#0$", "")
+                   .to_list()) if rejects.height else set()
+    for row in counts["files"]:
+        row["size"], row["version"] = sizes.get(row["uri"], (None, None))
+        row["item_dates"] = [None if d is None else d.isoformat() for d in item_dates.get(row["uri"], [])]
+        row["consumed"] = row["uri"] not in vanished  # read: the ledger records it
+    return counts, summary, outputs, rejects
 
 
 def _stack(pieces: list[np.ndarray]) -> np.ndarray:

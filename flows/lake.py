@@ -81,12 +81,16 @@ def replace_partition(storage: Storage, table: Table, value, rows: pl.DataFrame)
     return key
 
 
-def to_parquet_bytes(table: Table, df: pl.DataFrame) -> bytes:
-    """Serialize ``df`` with the declared schema: zstd, sorted, row groups for scanning."""
+def to_parquet_bytes(table: Table, df: pl.DataFrame, metadata: dict[bytes, bytes] | None = None) -> bytes:
+    """Serialize ``df`` with the declared schema: zstd, sorted, row groups for scanning
+    (``metadata``: more key-value pairs for the file's schema)."""
     conformed = table.conform(df, with_partition=False)
     if table.sort_by:
         conformed = conformed.sort(list(table.sort_by), nulls_last=True, maintain_order=True)
-    arrow = conformed.to_arrow().cast(table.arrow_schema())
+    schema = table.arrow_schema()
+    if metadata:
+        schema = schema.with_metadata({**schema.metadata, **metadata})
+    arrow = conformed.to_arrow().cast(schema)
     buf = io.BytesIO()
     pq.write_table(arrow, buf, compression="zstd", row_group_size=ROW_GROUP_ROWS,
                    write_statistics=True)
@@ -133,7 +137,8 @@ def partitions(table: Table, df: pl.DataFrame) -> list[tuple[object, pl.DataFram
 
 
 def merge_staged(storage: Storage, table: Table, value, staged: list[str],
-                 refresh: Callable[[pl.DataFrame], pl.DataFrame] | None = None) -> int:
+                 refresh: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+                 drop: Callable[[pl.DataFrame], pl.Series] | None = None) -> int:
     """Merge staged objects (each a sorted piece of new rows of this partition) into
     one partition and publish it with one atomic write.
 
@@ -142,7 +147,9 @@ def merge_staged(storage: Storage, table: Table, value, staged: list[str],
     partition: items/ is read whole by dedup, not pruned, and needs no global
     sort. A new row replaces an older one with the same key (``MERGE_KEYS``).
     ``refresh`` brings the older rows up to date (items/ rows of an older
-    fingerprint recipe are fingerprinted again). Returns the rows written.
+    fingerprint recipe are fingerprinted again). ``drop`` marks older rows to leave
+    out (those of raw objects read again: their new items replace all the old).
+    A partition left with no row is deleted. Returns the rows written.
     """
     key = partition_key(table, value)
     keys = MERGE_KEYS[table.name]
@@ -170,10 +177,15 @@ def merge_staged(storage: Storage, table: Table, value, staged: list[str],
         if old is not None and old.height:
             if new_keys:
                 old = old.join(pl.concat(new_keys), on=keys, how="anti", maintain_order="left")
+            if drop is not None and old.height:
+                old = old.filter(~drop(old))
             if refresh is not None and old.height:
                 old = refresh(old)
             write(old)
-    storage.put(key, buf.getvalue())
+    if rows == 0:
+        storage.delete(key)
+    else:
+        storage.put(key, buf.getvalue())
     return rows
 
 

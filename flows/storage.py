@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -52,6 +53,11 @@ class Storage(ABC):
     @abstractmethod
     def put(self, key: str, data: bytes) -> None:
         """Write ``key`` atomically: readers see the old bytes or the new, never a part."""
+
+    @abstractmethod
+    def put_if_absent(self, key: str, data: bytes) -> bool:
+        """Create ``key`` only if no object has it (atomic: of two callers, one wins).
+        Returns False when the key already exists."""
 
     @abstractmethod
     def delete(self, key: str) -> None: ...
@@ -108,6 +114,22 @@ class LocalStorage(Storage):
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)  # atomic on POSIX
+
+    def put_if_absent(self, key: str, data: bytes) -> bool:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)  # fails if the name exists: whole content or nothing
+            return True
+        except FileExistsError:
+            return False
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
@@ -196,6 +218,22 @@ class S3Storage(Storage):
         # One PUT replaces an object atomically on S3 and S3-compatible stores.
         _with_retries(f"put {self.uri(key)}",
                       lambda: self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data))
+
+    def put_if_absent(self, key: str, data: bytes) -> bool:
+        # A conditional write (If-None-Match: *): AWS S3 and SeaweedFS refuse it with
+        # 412 when the key exists; 409 means a concurrent conditional write won.
+        from botocore.exceptions import ClientError
+
+        try:
+            _with_retries(f"put {self.uri(key)}", lambda: self.client.put_object(
+                Bucket=self.bucket, Key=self._key(key), Body=data, IfNoneMatch="*"))
+            return True
+        except ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if status in (409, 412) or code in ("PreconditionFailed", "ConditionalRequestConflict"):
+                return False
+            raise
 
     def delete(self, key: str) -> None:
         _with_retries(f"delete {self.uri(key)}",

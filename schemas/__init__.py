@@ -3,6 +3,7 @@
 from schemas.tables import (
     DUPLICATES,
     ITEMS,
+    LEDGER,
     PARSED,
     REJECTS,
     SCHEMA_VERSION,
@@ -11,4 +12,4 @@ from schemas.tables import (
     Table,
 )
 
-__all__ = ["DUPLICATES", "ITEMS", "PARSED", "REJECTS", "SCHEMA_VERSION", "STORIES", "Column", "Table"]
+__all__ = ["DUPLICATES", "ITEMS", "LEDGER", "PARSED", "REJECTS", "SCHEMA_VERSION", "STORIES", "Column", "Table"]

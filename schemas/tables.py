@@ -197,3 +197,19 @@ REJECTS = Table(
     ),
     sort_by=("raw_uri",),
 )
+
+# Which raw objects the lake has consumed (one row per object, its last reading):
+# a run reads only objects not here or changed since (size or version differ).
+LEDGER = Table(
+    "ledger",
+    (
+        Column("uri", pl.String, False, "the raw object's full address"),
+        Column("size", pl.Int64, False, "its size in bytes when read"),
+        Column("version", pl.String, False, "its ETag on S3, mtime in ns on disk, when read"),
+        Column("run_id", pl.String, False, "the run that read it"),
+        Column("consumed_at", UTC_TS, False, "when that run started"),
+        Column("items_in", pl.Int64, False, "items read from it"),
+        Column("item_dates", pl.List(pl.Date), True, "items/ partitions holding its items"),
+    ),
+    sort_by=("uri",),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import polars as pl
@@ -45,3 +46,40 @@ def arrow_stories(lake: str):
 def manifests(lake: str) -> list[dict]:
     storage = open_storage(lake)
     return [json.loads(storage.get(o.key)) for o in storage.list("runs/")]
+
+
+RUN_COLUMNS = ("run_id", "ingested_at")  # which run wrote a row: differs between equal lakes
+
+
+def _rows(df: pl.DataFrame, by: list[str]) -> list[tuple]:
+    if df.height == 0:
+        return []
+    return df.drop([c for c in RUN_COLUMNS if c in df.columns]).sort(by, nulls_last=True).rows()
+
+
+def lake_state(lake: str) -> dict:
+    """What two lakes must share to be equal: every row of stories/, duplicates/ and
+    items/ (but which run wrote it), the committed runs' rejects, the ledger's
+    objects, and the data objects' keys; nothing left in staging."""
+    storage = open_storage(lake)
+    keys = sorted(o.key for o in storage.list() if o.key.split("/")[0] in ("stories", "items", "duplicates"))
+    committed = {json.loads(storage.get(o.key))["run_id"] for o in storage.list("runs/")}
+    reject_keys = [o.key for o in storage.list("rejects/")
+                   if o.key.removeprefix("rejects/").removesuffix(".parquet") in committed]
+    rejects = (pl.concat([pl.read_parquet(io.BytesIO(storage.get(k))) for k in reject_keys])
+               if reject_keys else pl.DataFrame())
+    try:
+        ledger = pl.read_parquet(io.BytesIO(storage.get("ledger/consumed.parquet")))
+        ledger = sorted(ledger.select("uri", "size", "version").rows())
+    except FileNotFoundError:
+        ledger = []
+    return {
+        "keys": keys,
+        "staging": sorted(o.key for o in storage.list("_staging/")),
+        "stories": _rows(read_table(lake, "stories"), ["story_id"]),
+        "duplicates": _rows(read_table(lake, "duplicates"), ["raw_uri"]),
+        "items": _rows(read_table(lake, "items"), ["raw_uri"]),
+        # a reject is counted once, whichever run read its object last
+        "rejects": sorted(set(_rows(rejects, ["raw_uri"]))),
+        "ledger": ledger,
+    }

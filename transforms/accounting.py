@@ -61,7 +61,7 @@ def account(results: list[FileResult], kept: pl.DataFrame, duplicates: pl.DataFr
     dups_by = _count_by_source(duplicates, "duplicates")
     rejects_by = _count_by_source(rejects, "rejects")
     files = []
-    totals = Counter()
+    totals = Counter(dict.fromkeys(("items_in", "stories", "duplicates", "skipped", "rejects"), 0))
     skipped = Counter()
     formats = Counter()
     for r in results:

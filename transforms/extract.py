@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
+import polars as pl
+
 from transforms import containers
 from transforms.formats import ParsedStory, ParseError, RejectedItem, SkippedItem, by_name, detect
 from transforms.records import story_row
@@ -110,3 +112,21 @@ def extract_file(data: bytes, uri: str, forced_format: str | None = None,
     result.flush_pending()
     result.flush = None
     return result
+
+
+def from_sources(raw_uris: pl.Series, sources: set[str] | list[str]) -> pl.Series:
+    """Which items (by ``raw_uri``: ``<object uri>#<n>``, or ``<object uri>!<member>#<n>``
+    for an archive member) were read from one of the raw objects ``sources``."""
+    sources = set(sources)
+    if not sources or raw_uris.len() == 0:
+        return pl.Series(raw_uris.name, [False] * raw_uris.len(), dtype=pl.Boolean)
+    base = raw_uris.str.replace(r"#\d+$", "")
+    hit = base.is_in(pl.Series(list(sources), dtype=pl.String).implode())
+    members = base.filter(~hit & base.str.contains("!", literal=True)).unique()
+    # an archive member: its object is the part before one of its "!" (an object's
+    # own name may hold a "!" too, so each cut is tried)
+    inside = [m for m in members.to_list()
+              if any(m[:i] in sources for i, ch in enumerate(m) if ch == "!")]
+    if inside:
+        hit = hit | base.is_in(pl.Series(inside, dtype=pl.String).implode())
+    return hit.alias(raw_uris.name)

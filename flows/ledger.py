@@ -1,0 +1,145 @@
+"""What the lake has consumed: the ledger, and what a run does before it reads.
+
+``LAKE/ledger/consumed.parquet`` holds one row per raw object the lake has read
+(its URI, size and version when read, the run, the dates of the items/
+partitions its items went to). A run reads only the listed objects the ledger
+lacks or that changed since (another size or version); ``reprocess`` reads all.
+
+A run commits with its manifest (``runs/<run_id>.json``): the partitions, then
+the rejects, then the manifest, then the ledger, each one atomic write, all
+under the lake's lease (flows/lease.py). The ledger is thus a summary of the
+manifests: if a run died between its manifest and its ledger write, the next
+run folds that manifest in (:func:`load`). The runs it covers are named in the
+ledger file's metadata.
+
+Before anything else a run that holds the lease clears what dead runs left
+(:func:`recover`): their staging objects, and rejects written by a run that
+never wrote its manifest (the run did not commit, its inputs are read again).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from flows import lake as lakeio
+from flows.storage import SourceObject, Storage
+from schemas import LEDGER
+
+LEDGER_KEY = "ledger/consumed.parquet"
+RUNS_METADATA = b"wirelake.ledger_runs"
+
+
+@dataclass
+class Ledger:
+    rows: pl.DataFrame
+    runs: set[str] = field(default_factory=set)
+    folded: list[str] = field(default_factory=list)  # runs whose manifest was folded in on load
+
+    def pending(self, listed: list[SourceObject], reprocess: bool = False
+                ) -> tuple[list[SourceObject], list[SourceObject]]:
+        """``listed`` split into the objects to read (new, changed, or all with
+        ``reprocess``) and those the lake already consumed unchanged."""
+        if reprocess or self.rows.height == 0:
+            return list(listed), []
+        seen = dict(zip(self.rows["uri"].to_list(),
+                        zip(self.rows["size"].to_list(), self.rows["version"].to_list(), strict=True),
+                        strict=True))
+        todo, done = [], []
+        for obj in listed:
+            (done if seen.get(obj.uri) == (obj.size, obj.version) else todo).append(obj)
+        return todo, done
+
+    def previous_dates(self, uris: list[str]) -> dict[str, list[date] | None]:
+        """For objects read before: the items/ dates their earlier items went to
+        (None: not recorded, the object was read before the ledger kept dates)."""
+        if self.rows.height == 0 or not uris:
+            return {}
+        hit = self.rows.filter(pl.col("uri").is_in(pl.Series(uris, dtype=pl.String).implode()))
+        return dict(zip(hit["uri"].to_list(), hit["item_dates"].to_list(), strict=True))
+
+    def with_run(self, run_id: str, started: datetime, files: list[dict]) -> Ledger:
+        """The ledger once the run's consumed ``files`` (manifest rows) are in."""
+        new = _rows(run_id, started, files)
+        rows = pl.concat([self.rows.filter(~pl.col("uri").is_in(new["uri"].implode())), new],
+                         how="vertical") if new.height else self.rows
+        return Ledger(rows.sort("uri"), self.runs | {run_id})
+
+
+def _rows(run_id: str, started: datetime | str, files: list[dict]) -> pl.DataFrame:
+    consumed = [f for f in files if f.get("consumed", True) and f.get("size") is not None]
+    if isinstance(started, str):
+        started = datetime.fromisoformat(started)
+    df = pl.DataFrame({
+        "uri": [f["uri"] for f in consumed],
+        "size": [f["size"] for f in consumed],
+        "version": [str(f["version"]) for f in consumed],
+        "run_id": [run_id] * len(consumed),
+        "consumed_at": [started] * len(consumed),
+        "items_in": [f.get("items_in", 0) for f in consumed],
+        "item_dates": [[date.fromisoformat(d) for d in f["item_dates"]] if f.get("item_dates") is not None
+                       else None for f in consumed],
+    }, schema={c.name: c.dtype for c in LEDGER.columns})
+    return df
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema={c.name: c.dtype for c in LEDGER.columns})
+
+
+def run_ids(storage: Storage) -> list[str]:
+    """Ids of the runs that committed (wrote their manifest), in id (time) order."""
+    return [o.key.removeprefix("runs/").removesuffix(".json") for o in storage.list("runs/")
+            if o.key.endswith(".json")]
+
+
+def load(storage: Storage) -> Ledger:
+    """The lake's ledger, with any committed run it misses folded in from its manifest."""
+    try:
+        data = storage.get(LEDGER_KEY)
+    except FileNotFoundError:
+        rows, runs = _empty(), set()
+    else:
+        meta = pq.read_schema(io.BytesIO(data)).metadata or {}
+        runs = set(json.loads(meta.get(RUNS_METADATA, b"[]")))
+        rows = lakeio.read_parquet_bytes(LEDGER, data)
+    ledger = Ledger(rows, runs)
+    folded = []
+    for run_id in run_ids(storage):
+        if run_id in ledger.runs:
+            continue
+        try:
+            manifest = lakeio.read_manifest(storage, run_id)
+        except (FileNotFoundError, ValueError):
+            continue
+        ledger = ledger.with_run(run_id, manifest.get("started_at"), manifest.get("files", []))
+        folded.append(run_id)
+    ledger.folded = folded
+    return ledger
+
+
+def write(storage: Storage, ledger: Ledger) -> str:
+    """Replace the ledger object (one atomic write)."""
+    storage.put(LEDGER_KEY, lakeio.to_parquet_bytes(
+        LEDGER, ledger.rows, metadata={RUNS_METADATA: json.dumps(sorted(ledger.runs)).encode()}))
+    return LEDGER_KEY
+
+
+def recover(storage: Storage, run_id: str) -> dict:
+    """Delete what dead runs left: staging objects of any other run, and rejects of
+    runs without a manifest (they never committed). Call it holding the lease."""
+    committed = set(run_ids(storage))
+    staging = [o.key for o in storage.list(f"{lakeio.STAGING}/")
+               if not o.key.startswith(f"{lakeio.STAGING}/{run_id}/")]
+    rejects = [o.key for o in storage.list("rejects/")
+               if o.key.removeprefix("rejects/").removesuffix(".parquet") not in committed]
+    for key in staging + rejects:
+        with contextlib.suppress(FileNotFoundError):
+            storage.delete(key)
+    return {"staging_objects": len(staging), "uncommitted_rejects": rejects}

@@ -4,7 +4,8 @@
 Prefect ingest flow and prints the run summary. ``wirelake report LAKE [--run
 ID]`` prints a run's accounting per source format with fill rates. Exit status: 0 when the run
 finished (even if some records were rejected: they are in LAKE/rejects/), 2 when
-there was no input, 3 when storage was unreachable, 1 on any other failure.
+there was no input, 3 when storage was unreachable, 4 when another run held the
+lake's lease longer than ``--lease-wait``, 1 on any other failure.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import argparse
 import os
 import sys
 
-EXIT_OK, EXIT_FAILED, EXIT_NO_INPUT, EXIT_STORAGE = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_NO_INPUT, EXIT_STORAGE, EXIT_BUSY = 0, 1, 2, 3, 4
 
 
 def _quiet_prefect_defaults() -> None:
@@ -36,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--format", default=None, help="skip detection and read every file as NAME")
     ing.add_argument("--window-days", type=int, default=3,
                      help="re-deduplicate against stories published within this many days (default 3)")
+    ing.add_argument("--reprocess", action="store_true",
+                     help="read every listed raw object, even those the lake's ledger has consumed")
+    ing.add_argument("--lease-wait", type=float, default=300.0, metavar="SECONDS",
+                     help="wait this long for another run writing the lake to finish (default 300)")
     rep = sub.add_parser("report", help="per-format accounting and fill rates of a run")
     rep.add_argument("lake", help="a directory or s3://bucket/prefix")
     rep.add_argument("--run", default=None, help="run id (default: the latest run)")
@@ -93,12 +98,14 @@ def run_report(lake: str, run_id: str | None) -> int:
     return EXIT_OK
 
 
-def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int = 3) -> int:
+def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int = 3,
+               reprocess: bool = False, lease_wait: float = 300.0) -> int:
     _quiet_prefect_defaults()
     from botocore.exceptions import BotoCoreError, ClientError
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.ingest import NoInputError, ingest
+    from flows.lease import LakeBusyError, LeaseLost
     from flows.storage import StorageError
     from flows.summary import format_summary
     from transforms.formats import by_name
@@ -113,13 +120,20 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
         # No heartbeat thread: a batch CLI run has nothing to gain from it
         # and it costs a second at the end of every run.
         with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            manifest = ingest(sources=sources, lake=lake, format=fmt, window_days=window_days)
+            manifest = ingest(sources=sources, lake=lake, format=fmt, window_days=window_days,
+                              reprocess=reprocess, lease_wait=lease_wait)
     except (NoInputError, FileNotFoundError) as exc:
         print(f"wirelake: no input: {exc}", file=sys.stderr)
         return EXIT_NO_INPUT
     except (StorageError, BotoCoreError, ClientError) as exc:
         print(f"wirelake: storage failure: {exc}", file=sys.stderr)
         return EXIT_STORAGE
+    except LakeBusyError as exc:
+        print(f"wirelake: lake busy: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except LeaseLost as exc:
+        print(f"wirelake: stopped before publishing more: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     print(format_summary(manifest))
     return EXIT_OK
 
@@ -127,7 +141,8 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "ingest":
-        return run_ingest(args.sources, args.lake, args.format, args.window_days)
+        return run_ingest(args.sources, args.lake, args.format, args.window_days,
+                          args.reprocess, args.lease_wait)
     if args.command == "report":
         return run_report(args.lake, args.run)
     if args.command == "quality":

@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from flows.storage import Storage, StorageError, open_storage
+from flows.storage import S3Storage, Storage, StorageError, open_storage
 
 PREFIX = "_lease/"
 
@@ -154,6 +154,8 @@ def acquire(lake: str | Storage, run_id: str, *, wait: float = 300.0, ttl: float
     """Take the lake's lease for ``run_id``, waiting up to ``wait`` seconds for a
     holder to release it or for its lease to expire; else ``LakeBusyError``."""
     storage = open_storage(lake) if isinstance(lake, str) else lake
+    if isinstance(storage, S3Storage):
+        storage.ensure_bucket()
     ttl = default_ttl() if ttl is None else ttl
     deadline = time.monotonic() + wait
     told = False

@@ -18,6 +18,14 @@ def format_summary(manifest: dict) -> str:
         f"  {t['files']} files, {t['items_in']} items in: {t['stories']} stories, "
         f"{t['duplicates']} duplicates, {t['skipped']} skipped, {t['rejects']} rejects",
     ]
+    if manifest.get("listed_objects") is not None:
+        out.append(f"  {manifest['listed_objects']} raw objects listed: {t['files']} read "
+                   f"({manifest.get('reread_objects', 0)} of them read before), "
+                   f"{manifest.get('unchanged_objects', 0)} consumed by earlier runs and unchanged")
+    recovered = manifest.get("recovered") or {}
+    if recovered.get("staging_objects") or recovered.get("uncommitted_rejects"):
+        out.append(f"  cleared what an interrupted run left: {recovered['staging_objects']} staging "
+                   f"objects, {len(recovered['uncommitted_rejects'])} uncommitted rejects files")
     if manifest.get("stories_by_day_provider"):
         out.append("stories per day and provider:")
         out.append(_table([[r["date"] or "(no date)", r["provider"] or "(unknown)", r["stories"]]

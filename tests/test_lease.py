@@ -1,0 +1,137 @@
+"""One writer at a time: the lake's lease, by conditional writes (``If-None-Match``).
+
+On disk and on SeaweedFS: a second taker waits or fails with a clear message,
+a race has exactly one winner, a lease left by a killed run expires, and a run
+that lost its lease cannot publish.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bench.wire_corpus import generate
+from flows import lease as leases
+from flows.ingest import ingest
+from flows.storage import open_storage
+from tests import lakes
+
+
+def test_a_second_taker_is_told_who_holds_the_lake(any_lake):
+    a = leases.acquire(any_lake, "run-a", wait=0, ttl=60)
+    with pytest.raises(leases.LakeBusyError, match=r"being written by run run-a .*expires at"):
+        leases.acquire(any_lake, "run-b", wait=0)
+    a.release()
+    b = leases.acquire(any_lake, "run-b", wait=0)
+    assert leases.holder(open_storage(any_lake))["run_id"] == "run-b"
+    b.release()
+    assert leases.holder(open_storage(any_lake)) is None
+
+
+def test_a_waiting_taker_gets_the_lake_when_the_holder_releases(any_lake):
+    a = leases.acquire(any_lake, "run-a", wait=0, ttl=60)
+    threading.Timer(1.0, a.release).start()
+    started = time.monotonic()
+    b = leases.acquire(any_lake, "run-b", wait=30, poll=0.2)
+    assert 0.8 < time.monotonic() - started < 30
+    b.release()
+
+
+def test_of_racing_takers_exactly_one_wins(any_lake):
+    storage = open_storage(any_lake)
+
+    def take(i: int) -> str | None:
+        try:
+            leases.acquire(storage, f"run-{i}", wait=0, ttl=60)
+            return f"run-{i}"
+        except leases.LakeBusyError:
+            return None
+
+    with ThreadPoolExecutor(8) as pool:
+        winners = [w for w in pool.map(take, range(8)) if w]
+    assert len(winners) == 1
+    assert leases.holder(storage)["run_id"] == winners[0]
+
+
+def test_a_killed_holders_lease_expires_and_the_holder_cannot_publish_after(any_lake):
+    storage = open_storage(any_lake)
+    dead = leases.acquire(storage, "run-dead", wait=0, ttl=1.0)  # never renewed: as if killed
+    with pytest.raises(leases.LakeBusyError):
+        leases.acquire(storage, "run-next", wait=0)
+    nxt = leases.acquire(storage, "run-next", wait=10, poll=0.2)
+    assert nxt.generation == dead.generation + 1
+    # the frozen holder wakes up: every write path checks the lease first
+    with pytest.raises(leases.LeaseLost, match="run run-dead lost the lake's lease.*run-next"):
+        leases.check_token(storage, dead.token)
+    with pytest.raises(leases.LeaseLost):
+        dead.renew()
+    dead.release()  # does not clobber the new holder
+    assert leases.holder(storage)["run_id"] == "run-next"
+    nxt.release()
+
+
+def test_renewal_keeps_a_lease_past_its_ttl(any_lake):
+    a = leases.acquire(any_lake, "run-a", wait=0, ttl=1.0)
+    a.start_renewing()
+    time.sleep(2.5)
+    with pytest.raises(leases.LakeBusyError):
+        leases.acquire(any_lake, "run-b", wait=0)
+    a.release()
+    leases.acquire(any_lake, "run-b", wait=0).release()
+
+
+@pytest.fixture(scope="module")
+def feeds(tmp_path_factory) -> list[Path]:
+    items, _ = generate(120, seed=5)
+    root = tmp_path_factory.mktemp("feeds")
+    paths = []
+    for i in range(2):
+        path = root / f"part{i}" / "feed.jsonl"
+        path.parent.mkdir()
+        path.write_text("".join(json.dumps(x) + "\n" for x in items[i::2]))
+        paths.append(path.parent)
+    return paths
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_ingest_fails_clearly_when_the_lake_stays_busy(s3_lake, feeds):
+    holder = leases.acquire(s3_lake, "run-elsewhere", wait=0, ttl=60)
+    try:
+        with pytest.raises(leases.LakeBusyError, match="run-elsewhere"):
+            ingest(sources=[str(feeds[0])], lake=s3_lake, lease_wait=0)
+        assert not list(open_storage(s3_lake).list("runs/"))
+    finally:
+        holder.release()
+
+
+def _cli(feed: Path, lake: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", str(feed), "--lake", lake,
+                             "--window-days", "40", "--lease-wait", "120"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_two_ingest_processes_at_once_give_the_lake_of_two_in_turn(s3_lake, feeds, tmp_path):
+    """Two `wirelake ingest` processes on one SeaweedFS lake at the same moment: one
+    waits for the other's lease, and the lake equals two runs one after the other."""
+    import os
+
+    from prefect.settings import get_current_settings
+
+    env = dict(os.environ, PREFECT_API_URL=str(get_current_settings().api.url))
+    procs = [_cli(feed, s3_lake, env) for feed in feeds]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outs]
+    assert any("being written by run" in err for _, err in outs)  # one of them waited
+    turn = f"{s3_lake}-in-turn"
+    for feed in feeds:
+        ingest(sources=[str(feed)], lake=turn, window_days=40)
+    assert lakes.lake_state(s3_lake) == lakes.lake_state(turn)
+    assert len(lakes.manifests(s3_lake)) == 2

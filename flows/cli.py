@@ -106,10 +106,16 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
 
     from flows.ingest import NoInputError, ingest
     from flows.lease import LakeBusyError, LeaseLost
-    from flows.storage import StorageError
+    from flows.storage import BadURLError, StorageError, check_url
     from flows.summary import format_summary
     from transforms.formats import by_name
 
+    try:
+        for url in (*sources, lake):
+            check_url(url)
+    except BadURLError as exc:
+        print(f"wirelake: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     if fmt:
         try:
             by_name(fmt)

@@ -217,9 +217,12 @@ def read_manifest(storage: Storage, run_id: str) -> dict:
 
 def scan_stories(lake_url: str, storage_options: dict | None = None) -> pl.LazyFrame:
     """The stories table as analysts read it: hive partitions, pruning on ``date``."""
+    # the declared schema: partitions written before a nullable column was added
+    # read with it as null
     return pl.scan_parquet(
         f"{lake_url.rstrip('/')}/stories/**/*.parquet", hive_partitioning=True,
-        hive_schema={"date": pl.Date}, storage_options=storage_options,
+        schema={c: t for c, t in STORIES.polars_schema.items() if c != STORIES.partition_by},
+        hive_schema={"date": pl.Date}, missing_columns="insert", storage_options=storage_options,
     )
 
 

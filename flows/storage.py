@@ -27,6 +27,10 @@ class StorageError(RuntimeError):
     """Storage is unreachable or refused an operation (a systemic failure)."""
 
 
+class BadURLError(ValueError):
+    """A lake or source address wirelake cannot use (said without repeating it)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ObjectInfo:
     key: str
@@ -139,8 +143,9 @@ class LocalStorage(Storage):
 
 
 def _with_retries(what: str, call: Callable[[], T], attempts: int = 5) -> T:
-    """Retry transient S3 failures with exponential backoff; others raise at once."""
-    from botocore.exceptions import BotoCoreError, ClientError
+    """Retry transient S3 failures (throttling, 5xx, connections refused, reset or
+    timed out) with exponential backoff; others raise at once."""
+    from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 
     transient_codes = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout",
                        "500", "502", "503", "504"}
@@ -152,9 +157,11 @@ def _with_retries(what: str, call: Callable[[], T], attempts: int = 5) -> T:
             code = str(exc.response.get("Error", {}).get("Code", ""))
             if code not in transient_codes or attempt == attempts:
                 raise
-        except BotoCoreError as exc:
+        except HTTPClientError as exc:  # the connection, not the request
             if attempt == attempts:
                 raise StorageError(f"{what}: storage unreachable ({type(exc).__name__}: {exc})") from None
+        except BotoCoreError as exc:  # a bad request or set-up (no credentials ...): no retry helps
+            raise StorageError(f"{what}: {type(exc).__name__}: {exc}") from None
         time.sleep(delay)
         delay = min(delay * 2, 5.0)
     raise AssertionError("unreachable")
@@ -279,13 +286,31 @@ def is_s3(url: str) -> bool:
     return url.startswith("s3://")
 
 
+def _s3_parts(url: str) -> tuple[str, str]:
+    """Bucket and key prefix of an ``s3://`` URL. Credentials in it are refused, and
+    the refusal does not repeat the URL (it holds a secret)."""
+    parsed = urlparse(url)
+    if "@" in parsed.netloc:
+        raise BadURLError("an s3:// URL cannot carry credentials (user:secret@): "
+                         "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead")
+    return parsed.netloc, parsed.path
+
+
+def check_url(url: str) -> None:
+    """Raise ``BadURLError`` if ``url`` is an ``s3://`` address wirelake cannot use."""
+    if is_s3(url):
+        bucket, _ = _s3_parts(url)
+        if not bucket:
+            raise BadURLError(f"no bucket in {url!r}")
+
+
 def open_storage(url: str) -> Storage:
     """A storage for ``url``: ``s3://bucket[/prefix]`` or a local directory path."""
     if is_s3(url):
-        parsed = urlparse(url)
-        if not parsed.netloc:
-            raise ValueError(f"no bucket in {url!r}")
-        return S3Storage(parsed.netloc, parsed.path)
+        bucket, path = _s3_parts(url)
+        if not bucket:
+            raise BadURLError(f"no bucket in {url!r}")
+        return S3Storage(bucket, path)
     if url.startswith("file://"):
         url = urlparse(url).path
     return LocalStorage(url)
@@ -309,10 +334,10 @@ def list_source(url: str) -> list[SourceObject]:
     """Every raw object under a SOURCE argument: a file, a directory (recursive,
     hidden names skipped) or ``s3://bucket/prefix``."""
     if is_s3(url):
-        parsed = urlparse(url)
-        bucket_url = f"s3://{parsed.netloc}"
+        bucket, path = _s3_parts(url)
+        bucket_url = f"s3://{bucket}"
         storage = open_storage(bucket_url)
-        prefix = parsed.path.lstrip("/")
+        prefix = path.lstrip("/")
         objs = list(storage.list(prefix))
         exact = [o for o in objs if o.key == prefix]
         if not exact and prefix and not prefix.endswith("/"):

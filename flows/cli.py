@@ -2,8 +2,10 @@
 
 ``wirelake ingest SOURCE [SOURCE ...] --lake LAKE [--format NAME]`` runs the
 Prefect ingest flow and prints the run summary. ``wirelake report LAKE [--run
-ID]`` prints a run's accounting per source format with fill rates. Exit status: 0 when the run
-finished (even if some records were rejected: they are in LAKE/rejects/), 2 when
+ID]`` prints a run's accounting per source format with fill rates. ``wirelake
+compact LAKE`` rewrites fragmented partitions and merges finished months' rejects.
+
+Exit status: 0 when the run finished (even if some records were rejected: they are in LAKE/rejects/), 2 when
 there was no input, 3 when storage was unreachable, 4 when another run held the
 lake's lease longer than ``--lease-wait``, 1 on any other failure.
 """
@@ -41,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
                      help="read every listed raw object, even those the lake's ledger has consumed")
     ing.add_argument("--lease-wait", type=float, default=300.0, metavar="SECONDS",
                      help="wait this long for another run writing the lake to finish (default 300)")
+    com = sub.add_parser("compact", help="rewrite fragmented partitions, merge finished months' rejects")
+    com.add_argument("lake", help="a directory or s3://bucket/prefix")
+    com.add_argument("--rejects-through", default=None, metavar="YYYY-MM",
+                     help="merge per-run rejects files of months up to this one (default: last month)")
+    com.add_argument("--lease-wait", type=float, default=300.0, metavar="SECONDS",
+                     help="wait this long for a run writing the lake to finish (default 300)")
     rep = sub.add_parser("report", help="per-format accounting and fill rates of a run")
     rep.add_argument("lake", help="a directory or s3://bucket/prefix")
     rep.add_argument("--run", default=None, help="run id (default: the latest run)")
@@ -144,11 +152,43 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
     return EXIT_OK
 
 
+def run_compact(lake: str, rejects_through: str | None, lease_wait: float) -> int:
+    _quiet_prefect_defaults()
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows.compact import compact
+    from flows.lease import LakeBusyError
+    from flows.storage import BadURLError, StorageError, check_url
+
+    try:
+        check_url(lake)
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            report = compact(lake=lake, rejects_through=rejects_through, lease_wait=lease_wait)
+    except BadURLError as exc:
+        print(f"wirelake: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except StorageError as exc:
+        print(f"wirelake: storage failure: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+    except LakeBusyError as exc:
+        print(f"wirelake: lake busy: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    for name in ("items", "stories", "duplicates"):
+        r = report[name]
+        print(f"{name}: {r['rewritten']} of {r['partitions']} partitions rewritten "
+              f"({r['row_groups_before']} row groups -> {r['row_groups_after']})")
+    rej = report["rejects"]
+    print(f"rejects: {rej['rejects_files_merged']} per-run files merged into months {', '.join(rej['months']) or '-'}")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "ingest":
         return run_ingest(args.sources, args.lake, args.format, args.window_days,
                           args.reprocess, args.lease_wait)
+    if args.command == "compact":
+        return run_compact(args.lake, args.rejects_through, args.lease_wait)
     if args.command == "report":
         return run_report(args.lake, args.run)
     if args.command == "quality":

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -34,6 +35,7 @@ from schemas import LEDGER
 
 LEDGER_KEY = "ledger/consumed.parquet"
 RUNS_METADATA = b"wirelake.ledger_runs"
+RUN_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}")  # what flows.ingest names its runs
 
 
 @dataclass
@@ -137,8 +139,8 @@ def recover(storage: Storage, run_id: str) -> dict:
     committed = set(run_ids(storage))
     staging = [o.key for o in storage.list(f"{lakeio.STAGING}/")
                if not o.key.startswith(f"{lakeio.STAGING}/{run_id}/")]
-    rejects = [o.key for o in storage.list("rejects/")
-               if o.key.removeprefix("rejects/").removesuffix(".parquet") not in committed]
+    names = {o.key: o.key.removeprefix("rejects/").removesuffix(".parquet") for o in storage.list("rejects/")}
+    rejects = [key for key, name in names.items() if RUN_ID.fullmatch(name) and name not in committed]
     for key in staging + rejects:
         with contextlib.suppress(FileNotFoundError):
             storage.delete(key)

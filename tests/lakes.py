@@ -64,10 +64,10 @@ def lake_state(lake: str) -> dict:
     storage = open_storage(lake)
     keys = sorted(o.key for o in storage.list() if o.key.split("/")[0] in ("stories", "items", "duplicates"))
     committed = {json.loads(storage.get(o.key))["run_id"] for o in storage.list("runs/")}
-    reject_keys = [o.key for o in storage.list("rejects/")
-                   if o.key.removeprefix("rejects/").removesuffix(".parquet") in committed]
+    # per-run files and compacted months alike; the rows of committed runs
+    reject_keys = [o.key for o in storage.list("rejects/") if o.key.endswith(".parquet")]
     rejects = (pl.concat([pl.read_parquet(io.BytesIO(storage.get(k))) for k in reject_keys])
-               if reject_keys else pl.DataFrame())
+               .filter(pl.col("run_id").is_in(sorted(committed))) if reject_keys else pl.DataFrame())
     try:
         ledger = pl.read_parquet(io.BytesIO(storage.get("ledger/consumed.parquet")))
         ledger = sorted(ledger.select("uri", "size", "version").rows())

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from bench.wire_corpus import generate
+from flows import lake as lakeio
 from flows.ingest import ingest
 from flows.storage import open_storage
 from tests import lakes
@@ -98,7 +99,8 @@ class Reader(threading.Thread):
         super().__init__(daemon=True)
         self.lake, self.allowed = lake, allowed
         self.stop = threading.Event()
-        self.reads = 0
+        self.reads = self.scans = self.scan_errors = 0
+        self.scan_error = ""
         self.bad: list[str] = []
 
     def run(self) -> None:
@@ -128,6 +130,23 @@ class Reader(threading.Thread):
                 self.reads += 1
                 if ids not in self.allowed.get(o.key, set()):
                     self.bad.append(f"{o.key}: {len(ids)} rows, neither the old nor the new partition")
+            self.scan()
+
+    def scan(self) -> None:
+        """stories/ as a notebook scans it (polars, hive partitions): each date it
+        returns is one whole partition, old or new. A scan may fail while objects are
+        replaced under it (counted: the analyst runs it again), never mix them."""
+        try:
+            df = lakes.stories(self.lake)
+        except Exception as exc:  # noqa: BLE001
+            self.scan_errors += 1
+            self.scan_error = f"{type(exc).__name__}: {str(exc)[:300]}"
+            return
+        self.scans += 1
+        for (value,), group in df.group_by("date"):
+            key = f"stories/date={value or lakeio.NULL_PARTITION}/part-0.parquet"
+            if frozenset(group["story_id"].to_list()) not in self.allowed.get(key, set()):
+                self.bad.append(f"scan of {key}: {group.height} rows, neither the old nor the new partition")
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +204,8 @@ def _recover_and_check(world, lake: str, reader: Reader) -> dict:
     reader.stop.set()
     reader.join(10)
     assert not reader.bad, reader.bad[:5]
-    assert reader.reads > 0
+    assert reader.reads > 0 and reader.scans > 0
+    print(f"reader: {reader.reads} partition reads, {reader.scans} scans, {reader.scan_errors} failed scans {reader.scan_error}")
     assert lakes.lake_state(lake) == world["ref"]
     return manifest
 

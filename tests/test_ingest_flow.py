@@ -174,3 +174,25 @@ def test_a_failing_run_leaves_the_lake_as_it_was_and_no_staging(any_lake, seed_d
     assert leases.holder(storage) is None  # released: the next run need not wait
     assert lakes.stories(any_lake).equals(before)
     assert len(lakes.manifests(any_lake)) == 1
+
+
+def test_a_run_whose_numbers_do_not_add_up_fails_loudly_and_publishes_nothing(any_lake, seed_dir, monkeypatch):
+    """Accounting is checked per source file before anything is published: here dedup
+    silently loses one story, the run fails naming the file, the lake is unchanged."""
+    from flows import ingest as ingest_module
+    from transforms.accounting import AccountingError
+
+    ingest(sources=[str(seed_dir)], lake=any_lake)
+    before = lakes.lake_state(any_lake)
+    real = ingest_module.dedup_items
+
+    def lossy(*args, **kwargs):
+        kept, duplicates = real(*args, **kwargs)
+        return kept.slice(1), duplicates
+
+    monkeypatch.setattr(ingest_module, "dedup_items", lossy)
+    with pytest.raises(AccountingError, match=r"items in \d+ != stories"):
+        ingest(sources=[str(seed_dir)], lake=any_lake, reprocess=True)
+    assert lakes.lake_state(any_lake) == before
+    assert len(lakes.manifests(any_lake)) == 1
+    assert leases.holder(open_storage(any_lake)) is None

@@ -37,11 +37,10 @@ from prefect.cache_policies import NO_CACHE
 from flows import lake as lakeio
 from flows import lease as leases
 from flows import ledger as ledgers
+from flows.ingest import STORAGE_RETRIES
 from flows.ledger import RUN_ID
 from flows.storage import open_storage
 from schemas import DUPLICATES, ITEMS, REJECTS, STORIES, Table
-
-STORAGE_RETRIES = dict(retries=3, retry_delay_seconds=[1, 2, 4])
 
 
 def needs_rewrite(table: Table, data: bytes) -> tuple[bool, pl.DataFrame | None]:

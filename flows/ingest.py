@@ -49,7 +49,15 @@ class NoInputError(RuntimeError):
     """The sources hold no raw object at all (a systemic failure)."""
 
 
-STORAGE_RETRIES = dict(retries=3, retry_delay_seconds=[1, 2, 4])
+def _retryable(task, task_run, state) -> bool:
+    """Retry a failed task unless retrying cannot mend it: the run lost the lake's
+    lease, or its accounting does not add up."""
+    from transforms.accounting import AccountingError
+
+    return not isinstance(getattr(state, "data", None), (leases.LeaseLost, AccountingError))
+
+
+STORAGE_RETRIES = dict(retries=3, retry_delay_seconds=[1, 2, 4], retry_condition_fn=_retryable)
 
 
 @task(name="list-inputs", cache_policy=NO_CACHE, **STORAGE_RETRIES)

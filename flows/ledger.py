@@ -85,8 +85,9 @@ def _rows(run_id: str, started: datetime | str, files: list[dict]) -> pl.DataFra
         "run_id": [run_id] * len(consumed),
         "consumed_at": [started] * len(consumed),
         "items_in": [f.get("items_in", 0) for f in consumed],
-        "item_dates": [[date.fromisoformat(d) for d in f["item_dates"]] if f.get("item_dates") is not None
-                       else None for f in consumed],
+        "item_dates": [None if f.get("item_dates") is None else
+                       [None if d is None else date.fromisoformat(d) for d in f["item_dates"]]
+                       for f in consumed],
     }, schema={c.name: c.dtype for c in LEDGER.columns})
     return df
 

@@ -146,6 +146,7 @@ def _with_retries(what: str, call: Callable[[], T], attempts: int = 5) -> T:
     """Retry transient S3 failures (throttling, 5xx, connections refused, reset or
     timed out) with exponential backoff; others raise at once."""
     from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+    from botocore.exceptions import ConnectionError as BotoConnectionError
 
     transient_codes = {"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout",
                        "500", "502", "503", "504"}
@@ -157,7 +158,7 @@ def _with_retries(what: str, call: Callable[[], T], attempts: int = 5) -> T:
             code = str(exc.response.get("Error", {}).get("Code", ""))
             if code not in transient_codes or attempt == attempts:
                 raise
-        except HTTPClientError as exc:  # the connection, not the request
+        except (BotoConnectionError, HTTPClientError) as exc:  # refused, reset, timed out
             if attempt == attempts:
                 raise StorageError(f"{what}: storage unreachable ({type(exc).__name__}: {exc})") from None
         except BotoCoreError as exc:  # a bad request or set-up (no credentials ...): no retry helps

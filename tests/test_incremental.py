@@ -13,7 +13,7 @@ import json
 import os
 import random
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -160,3 +160,19 @@ def test_cli_reprocess_flag(tmp_path, shards, capsys):
     assert "0 read (0 of them read before), 2 consumed by earlier runs and unchanged" in capsys.readouterr().out
     assert main(["ingest", str(raw), "--lake", lake, "--reprocess"]) == 0
     assert "2 read (2 of them read before), 0 consumed" in capsys.readouterr().out
+
+
+def test_the_ledger_round_trips_items_without_a_date(any_lake):
+    """An item with no publication date lives in the null partition: the ledger
+    records it (as a null date) and reads it back."""
+    storage = open_storage(any_lake)
+    files = [{"uri": "/feeds/a.xml", "size": 10, "version": "7", "items_in": 2,
+              "item_dates": [None, "2026-01-01"]},
+             {"uri": "/feeds/gone.xml", "size": 0, "version": "1", "items_in": 1, "consumed": False}]
+    ledger = ledgers.Ledger(ledgers._empty()).with_run("20260101T000000Z-00000000",
+                                                       datetime(2026, 1, 1, tzinfo=UTC), files)
+    ledgers.write(storage, ledger)
+    back = ledgers.load(storage)
+    assert back.rows["uri"].to_list() == ["/feeds/a.xml"]  # a vanished object is not consumed
+    assert back.previous_dates(["/feeds/a.xml"]) == {"/feeds/a.xml": [None, date(2026, 1, 1)]}
+    assert back.runs == {"20260101T000000Z-00000000"}

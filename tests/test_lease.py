@@ -135,3 +135,30 @@ def test_two_ingest_processes_at_once_give_the_lake_of_two_in_turn(s3_lake, feed
         ingest(sources=[str(feed)], lake=turn, window_days=40)
     assert lakes.lake_state(s3_lake) == lakes.lake_state(turn)
     assert len(lakes.manifests(s3_lake)) == 2
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_run_that_lost_its_lease_publishes_nothing(s3_lake, feeds, monkeypatch):
+    """A run frozen past its lease's expiry (here: renewal off, a 1 s TTL, and another
+    taker while it deduplicates) stops at its first publish: the lake is unchanged."""
+    import flows.ingest as ingest_module
+
+    ingest(sources=[str(feeds[0])], lake=s3_lake, window_days=40)
+    before = lakes.lake_state(s3_lake)
+    monkeypatch.setenv("WIRELAKE_LEASE_TTL", "1")
+    monkeypatch.setattr(leases.Lease, "start_renewing", lambda self: None)
+    real = ingest_module.dedup_items
+    thief = {}
+
+    def slow_dedup(*args, **kwargs):
+        thief["lease"] = leases.acquire(s3_lake, "run-thief", wait=10, poll=0.2, ttl=60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "dedup_items", slow_dedup)
+    started = time.monotonic()
+    with pytest.raises(leases.LeaseLost, match="lost the lake's lease.*run-thief"):
+        ingest(sources=[str(feeds[0]), str(feeds[1])], lake=s3_lake, window_days=40)
+    assert time.monotonic() - started < 30  # not retried: a lost lease is final
+    assert leases.holder(open_storage(s3_lake))["run_id"] == "run-thief"
+    thief["lease"].release()
+    assert lakes.lake_state(s3_lake) == before

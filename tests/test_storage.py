@@ -72,3 +72,50 @@ def test_unreachable_s3_is_a_storage_error(monkeypatch):
     s = open_storage("s3://nobucket/prefix")
     with pytest.raises(StorageError, match="unreachable"):
         list(s.list())
+
+
+def _client_error(code: str, status: int):
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": code, "Message": "m"},
+                        "ResponseMetadata": {"HTTPStatusCode": status}}, "PutObject")
+
+
+@pytest.mark.parametrize("code,status", [("SlowDown", 503), ("InternalError", 500), ("503", 503)])
+def test_transient_errors_are_retried_with_backoff(monkeypatch, code, status):
+    from flows import storage as storage_mod
+
+    sleeps = []
+    monkeypatch.setattr(storage_mod.time, "sleep", sleeps.append)
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        if len(calls) < 3:
+            raise _client_error(code, status)
+        return "done"
+
+    assert storage_mod._with_retries("put x", flaky) == "done"
+    assert len(calls) == 3 and sleeps == [0.2, 0.4]  # exponential backoff
+
+
+def test_permanent_errors_are_not_retried(monkeypatch):
+    from botocore.exceptions import ClientError, ParamValidationError
+
+    from flows import storage as storage_mod
+
+    monkeypatch.setattr(storage_mod.time, "sleep", lambda s: pytest.fail("slept"))
+    with pytest.raises(ClientError):
+        storage_mod._with_retries("put x", lambda: (_ for _ in ()).throw(_client_error("AccessDenied", 403)))
+    with pytest.raises(StorageError, match="ParamValidationError"):
+        storage_mod._with_retries("put x", lambda: (_ for _ in ()).throw(ParamValidationError(report="bad")))
+
+
+def test_conditional_create_has_one_winner(storage):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        won = list(pool.map(lambda i: storage.put_if_absent("race/key", str(i).encode()), range(16)))
+    assert won.count(True) == 1
+    assert storage.get("race/key") == str(won.index(True)).encode()
+    assert storage.put_if_absent("race/key", b"again") is False

@@ -155,10 +155,20 @@ def test_a_run_that_lost_its_lease_publishes_nothing(s3_lake, feeds, monkeypatch
         return real(*args, **kwargs)
 
     monkeypatch.setattr(ingest_module, "dedup_items", slow_dedup)
-    started = time.monotonic()
+    state = ingest(sources=[str(feeds[0]), str(feeds[1])], lake=s3_lake, window_days=40,
+                   return_state=True)
+    assert state.is_failed()
     with pytest.raises(leases.LeaseLost, match="lost the lake's lease.*run-thief"):
-        ingest(sources=[str(feeds[0]), str(feeds[1])], lake=s3_lake, window_days=40)
-    assert time.monotonic() - started < 30  # not retried: a lost lease is final
+        state.result()
+    # a lost lease is final: no publish task was retried
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
+            id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+    publish = [r for r in runs if r.name.startswith("publish-items")]
+    assert publish and all(r.run_count == 1 and r.state.is_failed() for r in publish)
     assert leases.holder(open_storage(s3_lake))["run_id"] == "run-thief"
     thief["lease"].release()
     assert lakes.lake_state(s3_lake) == before

@@ -106,73 +106,74 @@ def run_report(lake: str, run_id: str | None) -> int:
     return EXIT_OK
 
 
-def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int = 3,
-               reprocess: bool = False, lease_wait: float = 300.0) -> int:
+def _run_lake_flow(urls: list[str], run) -> tuple[int, object]:
+    """Run a flow that writes a lake (``run()``) and map its failures to exit codes,
+    each with a one-line reason: the exit status and the flow's result."""
     _quiet_prefect_defaults()
     from botocore.exceptions import BotoCoreError, ClientError
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    from flows.ingest import NoInputError, ingest
+    from flows.ingest import NoInputError
     from flows.lease import LakeBusyError, LeaseLost
     from flows.storage import BadURLError, StorageError, check_url
-    from flows.summary import format_summary
-    from transforms.formats import by_name
 
     try:
-        for url in (*sources, lake):
+        for url in urls:
             check_url(url)
+        # No heartbeat thread: a batch CLI run has nothing to gain from it
+        # and it costs a second at the end of every run.
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            return EXIT_OK, run()
     except BadURLError as exc:
         print(f"wirelake: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except (NoInputError, FileNotFoundError) as exc:
+        print(f"wirelake: no input: {exc}", file=sys.stderr)
+        return EXIT_NO_INPUT, None
+    except (StorageError, BotoCoreError, ClientError) as exc:
+        print(f"wirelake: storage failure: {exc}", file=sys.stderr)
+        return EXIT_STORAGE, None
+    except LakeBusyError as exc:
+        print(f"wirelake: lake busy: {exc}", file=sys.stderr)
+        return EXIT_BUSY, None
+    except LeaseLost as exc:
+        print(f"wirelake: stopped before publishing more: {exc}", file=sys.stderr)
+    return EXIT_FAILED, None
+
+
+def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int = 3,
+               reprocess: bool = False, lease_wait: float = 300.0) -> int:
+    from transforms.formats import by_name
+
     if fmt:
         try:
             by_name(fmt)
         except ValueError as exc:
             print(f"wirelake: {exc}", file=sys.stderr)
             return EXIT_FAILED
-    try:
-        # No heartbeat thread: a batch CLI run has nothing to gain from it
-        # and it costs a second at the end of every run.
-        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            manifest = ingest(sources=sources, lake=lake, format=fmt, window_days=window_days,
-                              reprocess=reprocess, lease_wait=lease_wait)
-    except (NoInputError, FileNotFoundError) as exc:
-        print(f"wirelake: no input: {exc}", file=sys.stderr)
-        return EXIT_NO_INPUT
-    except (StorageError, BotoCoreError, ClientError) as exc:
-        print(f"wirelake: storage failure: {exc}", file=sys.stderr)
-        return EXIT_STORAGE
-    except LakeBusyError as exc:
-        print(f"wirelake: lake busy: {exc}", file=sys.stderr)
-        return EXIT_BUSY
-    except LeaseLost as exc:
-        print(f"wirelake: stopped before publishing more: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(format_summary(manifest))
-    return EXIT_OK
+
+    def run():
+        from flows.ingest import ingest
+
+        return ingest(sources=sources, lake=lake, format=fmt, window_days=window_days,
+                      reprocess=reprocess, lease_wait=lease_wait)
+
+    status, manifest = _run_lake_flow([*sources, lake], run)
+    if status == EXIT_OK:
+        from flows.summary import format_summary
+
+        print(format_summary(manifest))
+    return status
 
 
 def run_compact(lake: str, rejects_through: str | None, lease_wait: float) -> int:
-    _quiet_prefect_defaults()
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    def run():
+        from flows.compact import compact
 
-    from flows.compact import compact
-    from flows.lease import LakeBusyError
-    from flows.storage import BadURLError, StorageError, check_url
+        return compact(lake=lake, rejects_through=rejects_through, lease_wait=lease_wait)
 
-    try:
-        check_url(lake)
-        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            report = compact(lake=lake, rejects_through=rejects_through, lease_wait=lease_wait)
-    except BadURLError as exc:
-        print(f"wirelake: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except StorageError as exc:
-        print(f"wirelake: storage failure: {exc}", file=sys.stderr)
-        return EXIT_STORAGE
-    except LakeBusyError as exc:
-        print(f"wirelake: lake busy: {exc}", file=sys.stderr)
-        return EXIT_BUSY
+    status, report = _run_lake_flow([lake], run)
+    if status != EXIT_OK:
+        return status
     for name in ("items", "stories", "duplicates"):
         r = report[name]
         print(f"{name}: {r['rewritten']} of {r['partitions']} partitions rewritten "

@@ -109,24 +109,25 @@ class LocalStorage(Storage):
         except OSError as exc:
             raise StorageError(f"cannot read {self.uri(key)}: {exc.strerror}") from None
 
-    def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)  # atomic on POSIX
-
-    def put_if_absent(self, key: str, data: bytes) -> bool:
-        path = self._path(key)
+    @staticmethod
+    def _temporary(path: Path, data: bytes) -> Path:
+        """``data`` written and synced to a hidden file beside ``path`` (its own name:
+        threads and processes writing the same key do not share one)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        return tmp
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        os.replace(self._temporary(path, data), path)  # atomic on POSIX
+
+    def put_if_absent(self, key: str, data: bytes) -> bool:
+        path = self._path(key)
+        tmp = self._temporary(path, data)
         try:
             os.link(tmp, path)  # fails if the name exists: whole content or nothing
             return True

@@ -12,7 +12,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-from tests.seaweed import SeaweedServer, start_seaweed, stop_seaweed  # noqa: E402
+from tests.seaweed import SeaweedServer, start_seaweed, stop_seaweed, using  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -29,16 +29,10 @@ def prefect_harness() -> Iterator[None]:
 def seaweed() -> Iterator[SeaweedServer]:
     """A SeaweedFS server on 127.0.0.1 for the session, with its S3 env variables set."""
     server = start_seaweed()
-    saved = {k: os.environ.get(k) for k in server.env()}
-    os.environ.update(server.env())
     try:
-        yield server
+        with using(server):
+            yield server
     finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
         stop_seaweed(server)
 
 

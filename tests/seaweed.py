@@ -14,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,3 +127,18 @@ def start_seaweed() -> SeaweedServer:
 def stop_seaweed(server: SeaweedServer) -> None:
     server.stop()
     shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+@contextmanager
+def using(server: SeaweedServer) -> Iterator[SeaweedServer]:
+    """``server``'s S3 variables set in this process while inside (then put back)."""
+    saved = {k: os.environ.get(k) for k in server.env()}
+    os.environ.update(server.env())
+    try:
+        yield server
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

@@ -2,34 +2,14 @@
 
 import bz2
 import gzip
-import io
 import lzma
-import tarfile
-import zipfile
 
 import pytest
 
+from tests.archives import tar_bytes, zip_bytes
 from transforms.containers import BadMember, Member, kind, unpack
 
 STORY = b"March 3, 2021 / 4:05 PM / 2 years ago\n\nHeadline\n\nLONDON (Reuters) - Body.\n"
-
-
-def _tar(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 @pytest.mark.parametrize("compress", [gzip.compress, lzma.compress, bz2.compress])
@@ -38,8 +18,8 @@ def test_single_stream_keeps_its_name(compress):
 
 
 def test_nested_tar_xz_in_zip_in_gzip():
-    inner = lzma.compress(_tar({"a.txt": STORY, "dir/b.txt": STORY + b"x"}))
-    outer = gzip.compress(_zip({"feeds/day.tar.xz": inner, "c.txt": b"plain"}))
+    inner = lzma.compress(tar_bytes({"a.txt": STORY, "dir/b.txt": STORY + b"x"}))
+    outer = gzip.compress(zip_bytes({"feeds/day.tar.xz": inner, "c.txt": b"plain"}))
     got = [(m.name, m.data) for m in unpack(outer, "all.zip.gz")]
     assert got == [("all.zip.gz!feeds/day.tar.xz!a.txt", STORY),
                    ("all.zip.gz!feeds/day.tar.xz!dir/b.txt", STORY + b"x"),
@@ -48,13 +28,13 @@ def test_nested_tar_xz_in_zip_in_gzip():
 
 def test_name_is_not_trusted_plain_tar_named_xz():
     # dpa's 20170629-dpa-sample.tar.xz is a plain tar (SOURCES.md section 5)
-    data = _tar({"item.xml": STORY})
+    data = tar_bytes({"item.xml": STORY})
     assert kind(data) == "tar"
     assert [m.name for m in unpack(data, "sample.tar.xz")] == ["sample.tar.xz!item.xml"]
 
 
 def test_unsafe_member_paths_are_rejected_and_the_rest_kept():
-    got = list(unpack(_tar({"ok.txt": STORY, "../escape.txt": STORY, "/etc/abs.txt": STORY}), "t.tar"))
+    got = list(unpack(tar_bytes({"ok.txt": STORY, "../escape.txt": STORY, "/etc/abs.txt": STORY}), "t.tar"))
     assert isinstance(got[0], Member)
     assert [(m.name, m.reason) for m in got[1:]] == [("t.tar!../escape.txt", "unsafe_archive_path"),
                                                      ("t.tar!/etc/abs.txt", "unsafe_archive_path")]
@@ -68,7 +48,7 @@ def test_decompression_bomb_is_a_reject_not_an_oom(compress):
 
 
 def test_zip_member_over_the_limit_is_rejected():
-    [bad] = unpack(_zip({"big.txt": b"a" * 5000}), "z.zip", limit=1000)
+    [bad] = unpack(zip_bytes({"big.txt": b"a" * 5000}), "z.zip", limit=1000)
     assert bad.reason == "decompression_limit"
 
 
@@ -81,7 +61,7 @@ def test_truncated_stream(compress):
 def test_corrupt_zip_and_empty_zip():
     [bad] = unpack(b"PK\x03\x04garbage" * 10, "z.zip")
     assert bad.reason == "corrupt_archive"
-    [empty] = unpack(_zip({}), "empty.zip")
+    [empty] = unpack(zip_bytes({}), "empty.zip")
     assert empty.reason == "empty_archive"
 
 

@@ -32,7 +32,7 @@ from flows import lake as lakeio
 from flows.ingest import ingest
 from flows.storage import open_storage
 from tests import lakes
-from tests.seaweed import start_seaweed, stop_seaweed
+from tests.seaweed import start_seaweed, stop_seaweed, using
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -271,9 +271,7 @@ def test_storage_stopped_mid_run_then_restarted(world, writes, own_seaweed, tmp_
     Either way the lake ends equal to the clean one."""
     server = own_seaweed
     env = dict(_env(), **server.env())
-    saved = {k: os.environ.get(k) for k in server.env()}
-    os.environ.update(server.env())
-    try:
+    with using(server):
         lake = f"s3://{BUCKET}/weed-{outage}"
         _run_one(world["whole"], lake, tmp_path / "hidden")  # run 1 on this server
         reader = Reader(lake, world["allowed"])
@@ -299,9 +297,3 @@ def test_storage_stopped_mid_run_then_restarted(world, writes, own_seaweed, tmp_
             assert proc.returncode == 3 and "storage" in err, err[-3000:]
             server.restart()
         _recover_and_check(world, lake, reader)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v

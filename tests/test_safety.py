@@ -14,7 +14,6 @@ import logging
 import lzma
 import re
 import struct
-import tarfile
 import uuid
 import zipfile
 import zlib
@@ -31,6 +30,7 @@ from flows.cli import EXIT_OK, main
 from flows.ingest import ingest
 from flows.synthetic import make_story, render_newsml_g2
 from tests import lakes
+from tests.archives import tar_bytes, zip_bytes
 from tests.seaweed import ACCESS_KEY, SECRET_KEY
 from transforms.containers import MAX_MEMBER_BYTES
 
@@ -391,23 +391,6 @@ def test_awkward_file_names_on_disk(seaweed, s3_lake, tmp_path):
 # c. hostile archives through the flow, S3 to S3
 # --------------------------------------------------------------------------------------
 
-def _tar(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w") as tar:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return buf.getvalue()
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(zipfile.ZipInfo(name), data)
-    return buf.getvalue()
-
 
 def gzip_bomb(size: int) -> bytes:
     """A valid gzip of ``size`` zero bytes (a multiple of 1 MiB), built without
@@ -463,8 +446,8 @@ def test_hostile_archives_from_s3_are_rejects_and_memory_stays_bounded(seaweed, 
     assert gz_size > MAX_MEMBER_BYTES and xz_size > MAX_MEMBER_BYTES
     ok_tar, ok_zip = _originals(2, seed=41)
     inputs = {
-        "dump/evil.tar": _tar({"ok.json": _ninjs(ok_tar), "../../etc/evil.xml": _newsml(1)}),
-        "dump/abs.zip": _zip({"/abs.xml": _newsml(2), "fine.json": _ninjs(ok_zip)}),
+        "dump/evil.tar": tar_bytes({"ok.json": _ninjs(ok_tar), "../../etc/evil.xml": _newsml(1)}),
+        "dump/abs.zip": zip_bytes({"/abs.xml": _newsml(2), "fine.json": _ninjs(ok_zip)}),
         "dump/bomb.json.gz": gzip_bomb(gz_size),
         "dump/bomb.xml.xz": xz_bomb(xz_size),
     }

@@ -357,9 +357,7 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     token = lease.token
     try:
         recovered, ledger = prepare_lake(lake, run_id)
-        objects, unchanged = ledger.pending(listed, reprocess)
-        consumed = set(ledger.rows["uri"].to_list())
-        reread = [o.uri for o in objects if o.uri in consumed]  # their older items are replaced
+        objects, unchanged, reread = ledger.pending(listed, reprocess)
         before = ledger.previous_dates(reread)
         lap("list")
         if objects:
@@ -494,8 +492,7 @@ def _ingest_objects(lake: str, run_id: str, started: datetime, objects: list[Sou
     lap("write")
 
     sizes = {o.uri: (o.size, o.version) for o in objects}
-    vanished = set(rejects.filter(pl.col("reason") == "source_vanished")["raw_uri"].str.replace(r"#0$", "")
-                   .to_list()) if rejects.height else set()
+    vanished = {r.source_uri for r in results if any(x["reason"] == "source_vanished" for x in r.rejects)}
     for row in counts["files"]:
         row["size"], row["version"] = sizes.get(row["uri"], (None, None))
         row["item_dates"] = [None if d is None else d.isoformat() for d in item_dates.get(row["uri"], [])]

@@ -45,18 +45,18 @@ class Ledger:
     folded: list[str] = field(default_factory=list)  # runs whose manifest was folded in on load
 
     def pending(self, listed: list[SourceObject], reprocess: bool = False
-                ) -> tuple[list[SourceObject], list[SourceObject]]:
+                ) -> tuple[list[SourceObject], list[SourceObject], list[str]]:
         """``listed`` split into the objects to read (new, changed, or all with
-        ``reprocess``) and those the lake already consumed unchanged."""
-        if reprocess or self.rows.height == 0:
-            return list(listed), []
+        ``reprocess``) and those the lake already consumed unchanged; and the URIs
+        of the objects to read that an earlier run read (their older items go)."""
         seen = dict(zip(self.rows["uri"].to_list(),
                         zip(self.rows["size"].to_list(), self.rows["version"].to_list(), strict=True),
                         strict=True))
         todo, done = [], []
         for obj in listed:
-            (done if seen.get(obj.uri) == (obj.size, obj.version) else todo).append(obj)
-        return todo, done
+            unchanged = not reprocess and seen.get(obj.uri) == (obj.size, obj.version)
+            (done if unchanged else todo).append(obj)
+        return todo, done, [o.uri for o in todo if o.uri in seen]
 
     def previous_dates(self, uris: list[str]) -> dict[str, list[date] | None]:
         """For objects read before: the items/ dates their earlier items went to

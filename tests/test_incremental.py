@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bench.wire_corpus import generate
+from bench.wire_corpus import generate, to_jsonl
 from flows import lake as lakeio
 from flows import ledger as ledgers
 from flows.ingest import ingest
@@ -37,7 +37,7 @@ def _write(root: Path, shards: list[list[dict]]) -> list[Path]:
     paths = []
     for i, shard in enumerate(shards):
         path = root / f"feed-{i:02d}.jsonl"
-        path.write_text("".join(json.dumps(x) + "\n" for x in shard))
+        path.write_bytes(to_jsonl(shard))
         paths.append(path)
     return paths
 
@@ -176,3 +176,27 @@ def test_the_ledger_round_trips_items_without_a_date(any_lake):
     assert back.rows["uri"].to_list() == ["/feeds/a.xml"]  # a vanished object is not consumed
     assert back.previous_dates(["/feeds/a.xml"]) == {"/feeds/a.xml": [None, date(2026, 1, 1)]}
     assert back.runs == {"20260101T000000Z-00000000"}
+
+
+def test_an_object_gone_when_read_is_a_reject_and_not_consumed(tmp_path, shards, monkeypatch):
+    """Listed, then deleted before it was read: a ``source_vanished`` reject, the
+    accounting adds up, and the ledger does not take it as consumed."""
+    from prefect import task
+    from prefect.cache_policies import NO_CACHE
+
+    import flows.ingest as ingest_module
+    from flows.storage import SourceObject
+
+    raw = tmp_path / "raw"
+    _write(raw, shards[:1])
+    real = ingest_module.list_inputs.fn
+    gone = SourceObject(str(raw), "gone.jsonl", 10, "1")
+    monkeypatch.setattr(ingest_module, "list_inputs", task(name="list-inputs", cache_policy=NO_CACHE)(
+        lambda sources: [*real(sources), gone]))
+    lake = str(tmp_path / "lake")
+    run = ingest(sources=[str(raw)], lake=lake, window_days=WINDOW)
+    assert run["rejects_by_reason"] == {"source_vanished": 1}
+    t = run["totals"]
+    assert t["items_in"] == t["stories"] + t["duplicates"] + t["skipped"] + t["rejects"]
+    uris = ledgers.load(open_storage(lake)).rows["uri"].to_list()
+    assert gone.uri not in uris and len(uris) == 1

@@ -1,13 +1,17 @@
 """The ``wirelake`` command line.
 
 ``wirelake ingest SOURCE [SOURCE ...] --lake LAKE [--format NAME]`` runs the
-Prefect ingest flow and prints the run summary. ``wirelake report LAKE [--run
-ID]`` prints a run's accounting per source format with fill rates. ``wirelake
-compact LAKE`` rewrites fragmented partitions and merges finished months' rejects.
+Prefect ingest flow and prints the run summary (the same tables as the flow
+run's Prefect artifact). ``wirelake backfill SOURCE --lake LAKE --start DAY --end
+DAY [--concurrency N]`` ingests a date range chunk by chunk with a progress bar.
+``wirelake report LAKE [--run ID]`` prints a run's accounting per source format
+with fill rates. ``wirelake compact LAKE`` rewrites fragmented partitions and
+merges finished months' rejects.
 
 Exit status: 0 when the run finished (even if some records were rejected: they are in LAKE/rejects/), 2 when
 there was no input, 3 when storage was unreachable, 4 when another run held the
-lake's lease longer than ``--lease-wait``, 1 on any other failure.
+lake's lease longer than ``--lease-wait``, 130 when interrupted (Ctrl-C), 1 on any
+other failure.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import argparse
 import os
 import sys
 
-EXIT_OK, EXIT_FAILED, EXIT_NO_INPUT, EXIT_STORAGE, EXIT_BUSY = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_NO_INPUT, EXIT_STORAGE, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 
 def _quiet_prefect_defaults() -> None:
@@ -43,6 +47,25 @@ def _parser() -> argparse.ArgumentParser:
                      help="read every listed raw object, even those the lake's ledger has consumed")
     ing.add_argument("--lease-wait", type=float, default=300.0, metavar="SECONDS",
                      help="wait this long for another run writing the lake to finish (default 300)")
+    _dask_option(ing)
+    bf = sub.add_parser("backfill", help="ingest the raw objects of a date range, chunk by chunk")
+    bf.add_argument("sources", nargs="+", metavar="SOURCE",
+                    help="a file, a directory (walked recursively) or s3://bucket/prefix")
+    bf.add_argument("--lake", required=True, help="a directory or s3://bucket/prefix")
+    bf.add_argument("--start", required=True, metavar="YYYY-MM-DD", help="first day (inclusive)")
+    bf.add_argument("--end", required=True, metavar="YYYY-MM-DD", help="last day (inclusive)")
+    bf.add_argument("--concurrency", type=int, default=2, metavar="N",
+                    help="chunks in flight at once: parsing while an earlier one publishes (default 2)")
+    bf.add_argument("--chunk-days", type=int, default=1, metavar="DAYS",
+                    help="days per chunk; each chunk is one committed run (default 1)")
+    bf.add_argument("--format", default=None, help="skip detection and read every file as NAME")
+    bf.add_argument("--window-days", type=int, default=3,
+                    help="re-deduplicate against stories published within this many days (default 3)")
+    bf.add_argument("--reprocess", action="store_true",
+                    help="read the range's raw objects even if the lake's ledger has consumed them")
+    bf.add_argument("--lease-wait", type=float, default=300.0, metavar="SECONDS",
+                    help="wait this long for another run writing the lake to finish (default 300)")
+    _dask_option(bf)
     com = sub.add_parser("compact", help="rewrite fragmented partitions, merge finished months' rejects")
     com.add_argument("lake", help="a directory or s3://bucket/prefix")
     com.add_argument("--rejects-through", default=None, metavar="YYYY-MM",
@@ -57,6 +80,22 @@ def _parser() -> argparse.ArgumentParser:
     qual.add_argument("--by", default="provider,source_format",
                       help="comma-separated grouping columns (default: provider,source_format)")
     return p
+
+
+def _dask_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="parse on Dask: a local cluster, or the scheduler at ADDRESS (tcp://host:8786); "
+                        "default: the WIRELAKE_DASK setting, else threads")
+
+
+def _with_runner(flow, dask: str | None):
+    """``flow`` with its per-file tasks on Dask when ``dask`` says so (else its default runner,
+    which reads WIRELAKE_DASK when the run starts)."""
+    if dask is None:
+        return flow
+    from flows.runners import WirelakeTaskRunner
+
+    return flow.with_options(task_runner=WirelakeTaskRunner(dask=dask))
 
 
 def run_quality(lake: str, by: str) -> int:
@@ -137,11 +176,15 @@ def _run_lake_flow(urls: list[str], run) -> tuple[int, object]:
         return EXIT_BUSY, None
     except LeaseLost as exc:
         print(f"wirelake: stopped before publishing more: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("wirelake: interrupted: what was committed stays (a backfill keeps its finished chunks); "
+              "run the same command again to go on", file=sys.stderr)
+        return EXIT_INTERRUPTED, None
     return EXIT_FAILED, None
 
 
 def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int = 3,
-               reprocess: bool = False, lease_wait: float = 300.0) -> int:
+               reprocess: bool = False, lease_wait: float = 300.0, dask: str | None = None) -> int:
     from transforms.formats import by_name
 
     if fmt:
@@ -154,14 +197,64 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
     def run():
         from flows.ingest import ingest
 
-        return ingest(sources=sources, lake=lake, format=fmt, window_days=window_days,
-                      reprocess=reprocess, lease_wait=lease_wait)
+        return _with_runner(ingest, dask)(sources=sources, lake=lake, format=fmt, window_days=window_days,
+                                          reprocess=reprocess, lease_wait=lease_wait)
 
     status, manifest = _run_lake_flow([*sources, lake], run)
     if status == EXIT_OK:
         from flows.summary import format_summary
 
         print(format_summary(manifest))
+    return status
+
+
+def run_backfill(sources: list[str], lake: str, start: str, end: str, concurrency: int = 2,
+                 chunk_days: int = 1, fmt: str | None = None, window_days: int = 3, reprocess: bool = False,
+                 lease_wait: float = 300.0, dask: str | None = None) -> int:
+    from flows.backfill import PROGRESS_HOOKS, parse_day
+
+    try:
+        first, last = parse_day(start, "--start"), parse_day(end, "--end")
+        if last < first:
+            raise ValueError(f"--end {last} is before --start {first}")
+        if concurrency < 1 or chunk_days < 1:
+            raise ValueError("--concurrency and --chunk-days must be at least 1")
+    except ValueError as exc:
+        print(f"wirelake: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    # The progress bar says how far the backfill is; Prefect's per-task lines would
+    # bury it (set PREFECT_LOGGING_LEVEL=INFO to see them).
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("backfill {task.fields[range]}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("chunks, {task.fields[files]} files, last {task.fields[chunk]}"),
+                   TimeElapsedColumn(), console=Console(stderr=True))
+    task_id = bar.add_task("backfill", total=None, range=f"{first}..{last}", files="0/?", chunk="-")
+
+    def on_progress(event: dict) -> None:
+        bar.update(task_id, total=event["chunks_total"], completed=event["chunks_done"],
+                   files=f"{event['files_done']}/{event['files_total']}", chunk=event["chunk"] or "-")
+
+    def run():
+        from flows.backfill import backfill
+
+        return _with_runner(backfill, dask)(sources=sources, lake=lake, start=first.isoformat(),
+                                            end=last.isoformat(), concurrency=concurrency,
+                                            chunk_days=chunk_days, format=fmt, window_days=window_days,
+                                            reprocess=reprocess, lease_wait=lease_wait)
+
+    PROGRESS_HOOKS.append(on_progress)
+    try:
+        with bar:
+            status, report = _run_lake_flow([*sources, lake], run)
+    finally:
+        PROGRESS_HOOKS.remove(on_progress)
+    if status == EXIT_OK:
+        from flows.summary import format_backfill
+
+        print(format_backfill(report))
     return status
 
 
@@ -187,7 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "ingest":
         return run_ingest(args.sources, args.lake, args.format, args.window_days,
-                          args.reprocess, args.lease_wait)
+                          args.reprocess, args.lease_wait, args.dask)
+    if args.command == "backfill":
+        return run_backfill(args.sources, args.lake, args.start, args.end, args.concurrency, args.chunk_days,
+                            args.format, args.window_days, args.reprocess, args.lease_wait, args.dask)
     if args.command == "compact":
         return run_compact(args.lake, args.rejects_through, args.lease_wait)
     if args.command == "report":

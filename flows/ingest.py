@@ -12,10 +12,12 @@ import ctypes
 import gc
 import os
 import resource
+import socket
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
@@ -23,13 +25,14 @@ import numpy as np
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import unmapped
 
 from flows import lake as lakeio
 from flows import lease as leases
 from flows import ledger as ledgers
+from flows.runners import PER_FILE, WirelakeTaskRunner
 from flows.storage import S3Storage, SourceObject, StorageError, list_source, open_storage
+from flows.summary import summary_markdown
 from schemas import DUPLICATES, ITEMS, SCHEMA_VERSION, STORIES
 from transforms.accounting import (
     account,
@@ -100,18 +103,20 @@ def _view(df: pl.DataFrame, loc: str | None) -> pl.DataFrame:
         pl.col("content_hash").str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64))
 
 
-@task(name="extract-files", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+@task(name="extract-files", cache_policy=NO_CACHE, tags=[PER_FILE], **STORAGE_RETRIES)
 def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: str,
                   ingested_at: datetime, lake: str, batch_no: int,
-                  chunk_rows: int = 5_000) -> tuple[list[FileResult], pl.DataFrame, np.ndarray]:
+                  chunk_rows: int = 5_000) -> tuple[list[FileResult], pl.DataFrame, np.ndarray, str]:
     """Read a batch of raw objects, extract their items, normalize and fingerprint them
     ``chunk_rows`` at a time (one task per batch, so batches run in parallel).
 
     Each chunk's normalized items go to the lake's staging area, one object per
     date; the task hands back the per-file accounting and the items' dedup view
     (keys and features, no text) with their signatures, so a run never holds the
-    text of its whole input.
+    text of its whole input; and which process did the work (host:pid), since
+    this task may run on a Dask worker (flows/runners.py).
     """
+    worker = f"{socket.gethostname()}:{os.getpid()}"
     lake_store = open_storage(lake)
     views: list[pl.DataFrame] = []
     sigs: list[np.ndarray] = []
@@ -152,8 +157,8 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: 
     if not views:
         empty = item_features(normalize_stories(parsed_rows([]).lazy()).collect().with_columns(
             pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id")))
-        return results, _view(empty, None), _signatures(empty)
-    return results, pl.concat(views, how="vertical"), np.concatenate(sigs)
+        return results, _view(empty, None), _signatures(empty), worker
+    return results, pl.concat(views, how="vertical"), np.concatenate(sigs), worker
 
 
 TABLES = {"stories": STORIES, "duplicates": DUPLICATES, "items": ITEMS}
@@ -319,12 +324,7 @@ def _new_run_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
-def default_workers() -> int:
-    """Parallel tasks in one run: ``WIRELAKE_WORKERS``, else the machine's cores (at least 2)."""
-    return int(os.environ.get("WIRELAKE_WORKERS") or 0) or max(2, os.cpu_count() or 1)
-
-
-@flow(name="wirelake-ingest", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=default_workers()))
+@flow(name="wirelake-ingest", log_prints=False, task_runner=WirelakeTaskRunner())
 def ingest(sources: list[str], lake: str, format: str | None = None,
            batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024,
            partitions_per_task: int = 8, window_days: int = 3, chunk_rows: int = 5_000,
@@ -333,74 +333,177 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     raw objects the lake's ledger lacks or that changed since (all: ``reprocess``),
     holding the lake's lease (waiting up to ``lease_wait`` seconds for it)."""
     log = get_run_logger()
-    started = datetime.now(UTC)
-    run_id = _new_run_id(started)
-    timings: dict[str, float] = {}
-    peak_rss: dict[str, int] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[stage] = round(now - clock, 3)
-        peak_rss[stage] = _peak_rss_mb()
-        clock = now
-
+    timer = StageTimer()
+    run = RunSpec(_new_run_id(datetime.now(UTC)), datetime.now(UTC), list(sources), lake, format, reprocess,
+                  batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows)
     probe_lake(lake)
     listed = list_inputs(sources)
     if not listed:
         raise NoInputError(f"no raw objects under {', '.join(sources)}")
+    with holding_lake(lake, run.run_id, lease_wait) as (token, recovered, ledger):
+        objects, unchanged, reread = ledger.pending(listed, reprocess)
+        timer.lap("list")
+        inputs = {"listed_objects": len(listed), "unchanged_objects": len(unchanged)}
+        manifest, ledger = run_and_commit(run, objects, reread, ledger, token, inputs,
+                                          {**recovered, "ledger_folded_runs": ledger.folded},
+                                          timer=timer)
+    t = manifest["totals"]
+    log.info("run %s: %d files (%d unchanged, not read), %d items: %d stories, %d duplicates, "
+             "%d skipped, %d rejects", run.run_id, t["files"], len(unchanged), t["items_in"], t["stories"],
+             t["duplicates"], t["skipped"], t["rejects"])
+    return manifest
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run's identity and settings (an ingest, or one chunk of a backfill)."""
+
+    run_id: str
+    started: datetime
+    sources: list[str]
+    lake: str
+    format: str | None = None
+    reprocess: bool = False
+    batch_files: int = 64
+    batch_bytes: int = 64 * 1024 * 1024
+    partitions_per_task: int = 8
+    window_days: int = 3
+    chunk_rows: int = 5_000
+
+
+@contextlib.contextmanager
+def holding_lake(lake: str, run_id: str, lease_wait: float):
+    """Hold the lake's lease (renewed in the background) for the block, after clearing
+    what dead runs left; yields the lease token, what was cleared and the ledger.
+    The lease is released when the block ends, however it ends."""
+    log = get_run_logger()
     lease = leases.acquire(lake, run_id, wait=lease_wait, on_wait=lambda held: log.warning(
         "lake %s is being written by run %s (lease until %s): waiting up to %.0f s",
         lake, held.get("run_id"), held.get("expires_at"), lease_wait))
     lease.start_renewing()
-    token = lease.token
     try:
         recovered, ledger = prepare_lake(lake, run_id)
-        objects, unchanged, reread = ledger.pending(listed, reprocess)
-        before = ledger.previous_dates(reread)
-        lap("list")
+        yield lease.token, recovered, ledger
+    finally:
+        with contextlib.suppress(Exception):
+            lease.release()
+
+
+def run_and_commit(run: RunSpec, objects: list[SourceObject], reread: list[str], ledger: ledgers.Ledger,
+                   token: str, inputs: dict, recovered: dict, *, extraction: Extraction | None = None,
+                   timer: StageTimer | None = None, extra: dict | None = None
+                   ) -> tuple[dict, ledgers.Ledger]:
+    """Run ``objects`` through the pipeline as one run of the lake and commit it
+    (rejects, manifest, then ledger); the manifest and the ledger with the run in.
+
+    ``extraction``: the run's extract stage, already started (:func:`start_extract`).
+    The run's staging area is emptied whatever happens."""
+    timer = extraction.timer if extraction else timer or StageTimer()
+    try:
         if objects:
-            manifest_parts = _ingest_objects(lake, run_id, started, objects, reread, before, format, lap, token,
-                                             batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows)
+            extraction = extraction or start_extract(run, objects, timer)
+            parts = _ingest_objects(run, extraction, reread, ledger.previous_dates(reread), timer.lap, token)
         else:
-            manifest_parts = _nothing_new(run_id, started)
-        counts, summary, outputs, rejects = manifest_parts
-        outputs["manifest"] = lakeio.manifest_key(run_id)
+            parts = _nothing_new(run.run_id, run.started)
+        counts, summary, outputs, rejects = parts
+        outputs["manifest"] = lakeio.manifest_key(run.run_id)
         outputs["ledger"] = ledgers.LEDGER_KEY
         manifest = {
-            "run_id": run_id,
+            "run_id": run.run_id,
             "schema_version": SCHEMA_VERSION,
-            "started_at": started.isoformat(),
+            "started_at": run.started.isoformat(),
             "finished_at": datetime.now(UTC).isoformat(),
-            "sources": list(sources),
-            "lake": lake,
-            "format": format,
-            "reprocess": reprocess,
-            "listed_objects": len(listed),
-            "unchanged_objects": len(unchanged),  # consumed by earlier runs, not read again
+            "sources": run.sources,
+            "lake": run.lake,
+            "format": run.format,
+            "reprocess": run.reprocess,
+            "listed_objects": inputs["listed_objects"],
+            "unchanged_objects": inputs["unchanged_objects"],  # consumed by earlier runs, not read again
             "reread_objects": len(reread),  # changed since an earlier run read them (or reprocess)
-            "recovered": {**recovered, "ledger_folded_runs": ledger.folded},
+            "recovered": recovered,
+            **(extra or {}),
             **counts,
             **summary,
+            "extract_workers": sorted(extraction.workers) if objects else [],
             "outputs": outputs,
-            "timings_s": timings,
-            "peak_rss_mb": peak_rss,  # the process's high-water mark at the end of each stage
+            "timings_s": timer.timings,
+            "peak_rss_mb": timer.peak_rss,  # the process's high-water mark at the end of each stage
         }
-        publish_run(lake, run_id, rejects, manifest, token)
-        commit_ledger(lake, ledger.with_run(run_id, started, counts["files"]), token)
+        publish_run(run.lake, run.run_id, rejects, manifest, token)
+        ledger = ledger.with_run(run.run_id, run.started, counts["files"])
+        commit_ledger(run.lake, ledger, token)
     finally:
         # The staging area is the run's own: emptied whether the run finished or not
         # (a run killed outright leaves it; the next run clears it).
         with contextlib.suppress(Exception):
-            drop_staging(lake, run_id)
-        with contextlib.suppress(Exception):
-            lease.release()
-    t = counts["totals"]
-    log.info("run %s: %d files (%d unchanged, not read), %d items: %d stories, %d duplicates, "
-             "%d skipped, %d rejects", run_id, t["files"], len(unchanged), t["items_in"], t["stories"],
-             t["duplicates"], t["skipped"], t["rejects"])
-    return manifest
+            drop_staging(run.lake, run.run_id)
+    publish_summary(manifest)
+    return manifest, ledger
+
+
+def publish_summary(manifest: dict, key: str = "wirelake-run-summary",
+                    render: Callable[[dict], str] = summary_markdown) -> None:
+    """The run's summary tables as a Prefect artifact of the flow run (what the CLI prints)."""
+    from prefect.artifacts import create_markdown_artifact
+
+    try:
+        create_markdown_artifact(markdown=render(manifest), key=key,
+                                 description=f"wirelake run {manifest['run_id']}")
+    except Exception as exc:  # noqa: BLE001 - the run is committed; a lost artifact is only logged
+        get_run_logger().warning("run %s: summary artifact not published: %s", manifest["run_id"], exc)
+
+
+class StageTimer:
+    """Wall time and the process's peak memory at the end of each stage."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self.peak_rss: dict[str, int] = {}
+        self._clock = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(now - self._clock, 3)
+        self.peak_rss[stage] = _peak_rss_mb()
+        self._clock = now
+
+
+@dataclass
+class Extraction:
+    """A run's extract stage: its tasks while they run, then what they handed back."""
+
+    futures: list
+    objects: list[SourceObject]
+    timer: StageTimer
+    results: list[FileResult] | None = None
+    views: list[pl.DataFrame] | None = None
+    sigs: list[np.ndarray] | None = None
+    workers: set[str] | None = None
+
+    def done(self) -> bool:
+        return all(f.state.is_final() for f in self.futures)
+
+    def wait(self) -> Extraction:
+        if self.results is None:
+            self.results, self.views, self.sigs, self.workers = [], [], [], set()
+            for f in self.futures:
+                batch_results, view, sig, worker = f.result()
+                self.results.extend(batch_results)
+                self.views.append(view)
+                self.sigs.append(sig)
+                self.workers.add(worker)
+            self.futures = []
+        return self
+
+
+def start_extract(run: RunSpec, objects: list[SourceObject], timer: StageTimer | None = None) -> Extraction:
+    """Submit the run's extract tasks (one per batch of raw objects); they stage the
+    items in the lake while the caller goes on. ``timer`` times the run's stages
+    (a new one starts now)."""
+    batches = _batches(objects, run.batch_files, run.batch_bytes)
+    futures = extract_batch.map(batches, unmapped(run.format), unmapped(run.run_id), unmapped(run.started),
+                                unmapped(run.lake), list(range(len(batches))), unmapped(run.chunk_rows))
+    return Extraction(list(futures), objects, timer or StageTimer())
 
 
 def _nothing_new(run_id: str, started: datetime) -> tuple[dict, dict, dict, pl.DataFrame]:
@@ -413,23 +516,16 @@ def _nothing_new(run_id: str, started: datetime) -> tuple[dict, dict, dict, pl.D
     return counts, summary, {"items": [], "stories": [], "duplicates": [], "rejects": None}, rejects
 
 
-def _ingest_objects(lake: str, run_id: str, started: datetime, objects: list[SourceObject],
-                    reread: list[str], before: dict[str, list | None], format: str | None, lap,
-                    token: str, batch_files: int, batch_bytes: int, partitions_per_task: int,
-                    window_days: int, chunk_rows: int) -> tuple[dict, dict, dict, pl.DataFrame]:
-    """Extract, dedup and publish ``objects``; the run's counts, summary, outputs and rejects."""
+def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
+                    before: dict[str, list | None], lap: Callable[[str], None],
+                    token: str) -> tuple[dict, dict, dict, pl.DataFrame]:
+    """Extract, dedup and publish the run's objects; its counts, summary, outputs and rejects."""
+    lake, run_id, started = run.lake, run.run_id, run.started
     # 1. Extract, normalize and fingerprint, batch by batch: the items wait in the
     #    staging area; the flow keeps only their dedup view.
-    batches = _batches(objects, batch_files, batch_bytes)
-    futures = extract_batch.map(batches, unmapped(format), unmapped(run_id), unmapped(started),
-                                unmapped(lake), list(range(len(batches))), unmapped(chunk_rows))
-    results, views, sigs = [], [], []
-    for f in futures:
-        batch_results, view, sig = f.result()
-        results.extend(batch_results)
-        views.append(view)
-        sigs.append(sig)
-    del futures, view, sig
+    extraction.wait()
+    results, views, sigs = extraction.results, extraction.views, extraction.sigs
+    extraction.views = extraction.sigs = None
     new = pl.concat(views, how="vertical")
     del views
     staged: dict[object, list[str]] = {}
@@ -446,7 +542,7 @@ def _ingest_objects(lake: str, run_id: str, started: datetime, objects: list[Sou
     #    window's partitions of stories/ and duplicates/ are re-derived from them.
     #    Objects read again replace all their older items, wherever those went.
     purge = {d for dates in before.values() if dates for d in dates}
-    window = window_dates([*new["date"].unique().to_list(), *purge], window_days)
+    window = window_dates([*new["date"].unique().to_list(), *purge], run.window_days)
     existing, present = load_window(lake, window)
     if existing is not None:
         # the lake's items of the window, but those read again by this run
@@ -477,21 +573,21 @@ def _ingest_objects(lake: str, run_id: str, started: datetime, objects: list[Sou
     for value in purge & set(present["items"]):
         staged.setdefault(value, [])  # only older items to drop there
     groups = _groups(sorted(staged.items(), key=lambda kv: lakeio.partition_order(kv[0])),
-                     partitions_per_task)
+                     run.partitions_per_task)
     written = {"items": [publish_items.submit(lake, g, reread, token) for g in groups]}
     outputs = {"items": [key for f in written["items"] for key in f.result()]}
     stories_plan = _replacing(lakeio.partitions(STORIES, kept), present["stories"])
     del kept
     duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"])
-    written["stories"] = [publish_stories.submit(lake, g, token) for g in _groups(stories_plan, partitions_per_task)]
+    written["stories"] = [publish_stories.submit(lake, g, token) for g in _groups(stories_plan, run.partitions_per_task)]
     written["duplicates"] = [publish_partitions.submit(lake, "duplicates", g, token)
-                             for g in _groups(duplicates_plan, partitions_per_task)]
+                             for g in _groups(duplicates_plan, run.partitions_per_task)]
     for name in ("stories", "duplicates"):
         outputs[name] = [key for f in written[name] for key in f.result()]
     outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
     lap("write")
 
-    sizes = {o.uri: (o.size, o.version) for o in objects}
+    sizes = {o.uri: (o.size, o.version) for o in extraction.objects}
     vanished = {r.source_uri for r in results if any(x["reason"] == "source_vanished" for x in r.rejects)}
     for row in counts["files"]:
         row["size"], row["version"] = sizes.get(row["uri"], (None, None))

@@ -15,7 +15,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlparse
@@ -36,6 +36,8 @@ class ObjectInfo:
     key: str
     size: int
     version: str  # ETag on S3, mtime in ns on disk: what changes when the bytes do
+    # when the object was last written (its delivery), seconds since the epoch
+    modified: float | None = field(default=None, compare=False)
 
 
 class Storage(ABC):
@@ -98,7 +100,7 @@ class LocalStorage(Storage):
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
                     st = path.stat()
-                    found.append(ObjectInfo(key, st.st_size, str(st.st_mtime_ns)))
+                    found.append(ObjectInfo(key, st.st_size, str(st.st_mtime_ns), st.st_mtime))
         yield from sorted(found, key=lambda o: o.key)
 
     def get(self, key: str) -> bytes:
@@ -206,7 +208,8 @@ class S3Storage(Storage):
             for obj in page.get("Contents", []):
                 if obj["Key"].endswith("/"):
                     continue  # "directory" markers
-                yield ObjectInfo(obj["Key"][strip:], obj["Size"], obj.get("ETag", "").strip('"'))
+                modified = obj["LastModified"].timestamp() if obj.get("LastModified") else None
+                yield ObjectInfo(obj["Key"][strip:], obj["Size"], obj.get("ETag", "").strip('"'), modified)
             if not page.get("IsTruncated"):
                 return
             token = page["NextContinuationToken"]
@@ -326,6 +329,7 @@ class SourceObject:
     key: str
     size: int
     version: str
+    modified: float | None = field(default=None, compare=False)  # seconds since the epoch
 
     @property
     def uri(self) -> str:
@@ -347,13 +351,13 @@ def list_source(url: str) -> list[SourceObject]:
         else:
             objs = exact or objs
         # Hidden names (".DS_Store", editors' temporaries) are skipped, as on disk.
-        return [SourceObject(bucket_url, o.key, o.size, o.version) for o in objs
+        return [SourceObject(bucket_url, o.key, o.size, o.version, o.modified) for o in objs
                 if not any(part.startswith(".") for part in o.key.split("/"))]
     path = Path(url.removeprefix("file://")).expanduser().resolve()
     if path.is_file():
         st = path.stat()
-        return [SourceObject(str(path.parent), path.name, st.st_size, str(st.st_mtime_ns))]
+        return [SourceObject(str(path.parent), path.name, st.st_size, str(st.st_mtime_ns), st.st_mtime)]
     if path.is_dir():
         storage = LocalStorage(path)
-        return [SourceObject(storage.url, o.key, o.size, o.version) for o in storage.list()]
+        return [SourceObject(storage.url, o.key, o.size, o.version, o.modified) for o in storage.list()]
     raise FileNotFoundError(f"source {url} does not exist")

@@ -211,6 +211,9 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
 def run_backfill(sources: list[str], lake: str, start: str, end: str, concurrency: int = 2,
                  chunk_days: int = 1, fmt: str | None = None, window_days: int = 3, reprocess: bool = False,
                  lease_wait: float = 300.0, dask: str | None = None) -> int:
+    # The progress bar says how far the backfill is; Prefect's per-task lines would
+    # bury it (set PREFECT_LOGGING_LEVEL=INFO to see them). Read when Prefect is imported.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from flows.backfill import PROGRESS_HOOKS, parse_day
 
     try:
@@ -222,9 +225,6 @@ def run_backfill(sources: list[str], lake: str, start: str, end: str, concurrenc
     except ValueError as exc:
         print(f"wirelake: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    # The progress bar says how far the backfill is; Prefect's per-task lines would
-    # bury it (set PREFECT_LOGGING_LEVEL=INFO to see them).
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

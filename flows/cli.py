@@ -267,12 +267,9 @@ def run_compact(lake: str, rejects_through: str | None, lease_wait: float) -> in
     status, report = _run_lake_flow([lake], run)
     if status != EXIT_OK:
         return status
-    for name in ("items", "stories", "duplicates"):
-        r = report[name]
-        print(f"{name}: {r['rewritten']} of {r['partitions']} partitions rewritten "
-              f"({r['row_groups_before']} row groups -> {r['row_groups_after']})")
-    rej = report["rejects"]
-    print(f"rejects: {rej['rejects_files_merged']} per-run files merged into months {', '.join(rej['months']) or '-'}")
+    from flows.summary import format_compact
+
+    print(format_compact(report))
     return EXIT_OK
 
 

@@ -37,9 +37,10 @@ from prefect.cache_policies import NO_CACHE
 from flows import lake as lakeio
 from flows import lease as leases
 from flows import ledger as ledgers
-from flows.ingest import STORAGE_RETRIES
+from flows.ingest import STORAGE_RETRIES, publish_summary
 from flows.ledger import RUN_ID
 from flows.storage import open_storage
+from flows.summary import compact_markdown
 from schemas import DUPLICATES, ITEMS, REJECTS, STORIES, Table
 
 
@@ -149,5 +150,7 @@ def compact(lake: str, rejects_through: str | None = None, lease_wait: float = 3
     finally:
         with contextlib.suppress(Exception):
             lease.release()
+    report["run_id"] = run_id
+    publish_summary(report, key="wirelake-compact-summary", render=compact_markdown)
     log.info("compacted %s: %s", lake, report)
     return report

@@ -74,15 +74,15 @@ def _totals_line(t: dict) -> str:
             f"{t['skipped']} skipped, {t['rejects']} rejects")
 
 
-def _text(title: str, totals: dict, sections: list) -> str:
-    out = [title, "  " + _totals_line(totals)]
+def _text(title: str, totals: dict | None, sections: list) -> str:
+    out = [title, *(["  " + _totals_line(totals)] if totals else [])]
     for name, header, rows in sections:
         out += [f"{name}:", _table(rows, header)]
     return "\n".join(out)
 
 
-def _markdown(title: str, totals: dict, sections: list) -> str:
-    out = [f"# wirelake {title}", "", _totals_line(totals), ""]
+def _markdown(title: str, totals: dict | None, sections: list) -> str:
+    out = [f"# wirelake {title}", "", *([_totals_line(totals), ""] if totals else [])]
     for name, header, rows in sections:
         out += [f"## {name}", "", _md_table(rows, header), ""]
     return "\n".join(out)
@@ -127,6 +127,28 @@ def format_backfill(report: dict) -> str:
 
 def backfill_markdown(report: dict) -> str:
     return _markdown(_backfill_title(report), report["totals"], backfill_sections(report))
+
+
+def compact_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
+    """A compaction's summary: partitions rewritten per table, rejects files merged."""
+    tables = [[name, report[name]["partitions"], report[name]["rewritten"], report[name]["row_groups_before"],
+               report[name]["row_groups_after"]] for name in ("items", "stories", "duplicates")]
+    rej = report["rejects"]
+    return [("partitions", ["table", "partitions", "rewritten", "row groups before", "after"], tables),
+            ("rejects", ["per-run files merged", "into months"],
+             [[rej["rejects_files_merged"], ", ".join(rej["months"]) or "-"]])]
+
+
+def _compact_title(report: dict) -> str:
+    return f"compaction {report['run_id']} of {report['lake']}"
+
+
+def format_compact(report: dict) -> str:
+    return _text(_compact_title(report), None, compact_sections(report))
+
+
+def compact_markdown(report: dict) -> str:
+    return _markdown(_compact_title(report), None, compact_sections(report))
 
 
 def _pct(x: float | None) -> str:

@@ -158,7 +158,8 @@ def backfill(sources: list[str], lake: str, start: str, end: str, concurrency: i
             # keep up to `concurrency` chunks parsing (or parsed, waiting to publish)
             while pending and len(in_flight) < concurrency:
                 chunk_first, chunk_last, objects = pending.popleft()
-                run = RunSpec(new_run_id(datetime.now(UTC)), datetime.now(UTC), list(sources), lake, format,
+                now = datetime.now(UTC)
+                run = RunSpec(new_run_id(now), now, list(sources), lake, format,
                               reprocess, batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows)
                 in_flight.append((chunk_first, chunk_last, objects, run, start_extract(run, objects)))
             chunk_first, chunk_last, objects, run, extraction = in_flight.popleft()

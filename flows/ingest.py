@@ -334,7 +334,8 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     holding the lake's lease (waiting up to ``lease_wait`` seconds for it)."""
     log = get_run_logger()
     timer = StageTimer()
-    run = RunSpec(_new_run_id(datetime.now(UTC)), datetime.now(UTC), list(sources), lake, format, reprocess,
+    now = datetime.now(UTC)
+    run = RunSpec(_new_run_id(now), now, list(sources), lake, format, reprocess,
                   batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows)
     probe_lake(lake)
     listed = list_inputs(sources)

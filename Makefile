@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: demo test lint venv clean
+.PHONY: demo test lint venv clean stack-up stack-down stack-status
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,18 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m flows.demo --out demo
+
+# A local stack to try the scheduled deployments (deploy/stack.py): SeaweedFS, a Prefect server
+# and a worker on 127.0.0.1, state and data in .stack/ (WIRELAKE_STACK_DIR). Other ports:
+# make stack-up STACK_ARGS="--prefect-port 4300 --s3-port 8433"
+stack-up: $(STAMP)
+	$(BIN)/python -m deploy.stack up $(STACK_ARGS)
+
+stack-status: $(STAMP)
+	$(BIN)/python -m deploy.stack status
+
+stack-down: $(STAMP)
+	$(BIN)/python -m deploy.stack down
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,5 +1,7 @@
-"""Deployment definitions for the Prefect flows (scheduled ingest, backfills).
-
-Not written yet: they are the subject of the "run it like production" issue.
-The flows themselves (``flows.ingest``) run today from the ``wirelake`` CLI.
+"""Running the flows like production: ``prefect.yaml`` (the deployments and their
+schedules), ``settings.py`` (the deployments' settings, a build step of
+``prefect deploy``), ``stack.py`` (a local SeaweedFS + Prefect server + worker
+on 127.0.0.1: ``make stack-up``) and ``seaweed.py`` (starting ``weed mini``,
+shared with the tests). Imports run one way: ``deploy`` imports ``flows``,
+never the other way round.
 """

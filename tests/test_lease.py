@@ -111,25 +111,38 @@ def test_an_ingest_fails_clearly_when_the_lake_stays_busy(s3_lake, feeds):
         holder.release()
 
 
-def _cli(feed: Path, lake: str, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", str(feed), "--lake", lake,
-                             "--window-days", "40", "--lease-wait", "120"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def _cli(feed: Path, lake: str, env: dict, log: Path) -> subprocess.Popen:
+    with open(log, "w") as err:  # the child keeps its own descriptor
+        return subprocess.Popen([sys.executable, "-m", "flows.cli", "ingest", str(feed), "--lake", lake,
+                                 "--window-days", "40", "--lease-wait", "120"],
+                                env=env, stdout=subprocess.PIPE, stderr=err, text=True)
 
 
 @pytest.mark.usefixtures("prefect_harness")
 def test_two_ingest_processes_at_once_give_the_lake_of_two_in_turn(s3_lake, feeds, tmp_path):
-    """Two `wirelake ingest` processes on one SeaweedFS lake at the same moment: one
-    waits for the other's lease, and the lake equals two runs one after the other."""
+    """Two `wirelake ingest` processes on one SeaweedFS lake at the same moment: the
+    test holds the lease until both are waiting for it, then lets go, so they race
+    for it (however slowly each started); the lake equals two runs one after the other."""
     import os
+    import time
 
     from prefect.settings import get_current_settings
 
     env = dict(os.environ, PREFECT_API_URL=str(get_current_settings().api.url))
-    procs = [_cli(feed, s3_lake, env) for feed in feeds]
-    outs = [p.communicate(timeout=300) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outs]
-    assert any("being written by run" in err for _, err in outs)  # one of them waited
+    gate = leases.acquire(s3_lake, "run-gate", wait=0, ttl=120)
+    logs = [tmp_path / f"err-{i}.log" for i in range(len(feeds))]
+    procs = [_cli(feed, s3_lake, env, log) for feed, log in zip(feeds, logs, strict=True)]
+    try:
+        deadline = time.monotonic() + 180
+        while not all("being written by run run-gate" in log.read_text() for log in logs):
+            assert all(p.poll() is None for p in procs), [log.read_text()[-2000:] for log in logs]
+            assert time.monotonic() < deadline, "the ingest processes never waited for the lease"
+            time.sleep(0.1)
+    finally:
+        gate.release()
+    for p in procs:
+        p.communicate(timeout=300)
+    assert [p.returncode for p in procs] == [0, 0], [log.read_text()[-2000:] for log in logs]
     turn = f"{s3_lake}-in-turn"
     for feed in feeds:
         ingest(sources=[str(feed)], lake=turn, window_days=40)

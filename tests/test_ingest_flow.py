@@ -196,3 +196,27 @@ def test_a_run_whose_numbers_do_not_add_up_fails_loudly_and_publishes_nothing(an
     assert lakes.lake_state(any_lake) == before
     assert len(lakes.manifests(any_lake)) == 1
     assert leases.holder(open_storage(any_lake)) is None
+
+
+def test_a_batch_of_one_story_files_is_staged_in_chunks_not_file_by_file(tmp_path):
+    """A feed of one story per file (most NewsML-G2 and NITF deliveries): the batch's
+    parsed rows are gathered across files into chunks of ``chunk_rows``, so the
+    staging area gets one object per chunk and date, not one per file."""
+    from datetime import UTC, datetime
+
+    from flows.demo import write_dump
+    from flows.ingest import extract_batch
+    from flows.storage import list_source
+
+    raw = tmp_path / "raw"
+    write_dump(raw)
+    dpa = [o for o in list_source(str(raw / "dpa")) if "broken" not in o.key]  # 24 files, 4 dates
+    lake = tmp_path / "lake"
+    results, view, _, _ = extract_batch.fn(dpa, None, "run-x", datetime.now(UTC), str(lake), 0, chunk_rows=10)
+    assert len(results) == len(dpa) == view.height == 24
+    staged = sorted(p.relative_to(lake / "_staging" / "run-x").as_posix()
+                    for p in (lake / "_staging" / "run-x").rglob("*.parquet"))
+    chunks = {p.rsplit("/", 1)[1] for p in staged}
+    assert chunks == {"00000-0000.parquet", "00000-0001.parquet", "00000-0002.parquet"}  # 10 + 10 + 4 rows
+    assert len(staged) <= 3 * 4  # at most one object per chunk and date
+    assert view.select(pl.col("_loc").n_unique()).item() == len(staged)

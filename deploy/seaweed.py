@@ -119,13 +119,13 @@ class SeaweedServer:
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:
-                raise RuntimeError(f"weed exited early: {_tail(self.log_path)}")
+                raise RuntimeError(f"weed exited early: {tail(self.log_path)}")
             try:
                 client.list_buckets()
                 return
             except Exception:  # noqa: BLE001 - anything means "not up yet"
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"SeaweedFS not ready after {timeout}s: {_tail(self.log_path)}") from None
+                    raise RuntimeError(f"SeaweedFS not ready after {timeout}s: {tail(self.log_path)}") from None
                 time.sleep(0.2)
 
     def stop(self, grace: float = 15.0) -> None:
@@ -187,7 +187,8 @@ def start_weed(data_dir: Path, ports: dict[str, int], log_path: Path | None = No
     return server
 
 
-def _tail(path: Path, chars: int = 2000) -> str:
+def tail(path: Path, chars: int = 2000) -> str:
+    """The end of a log file (for error messages), or a word saying there is none."""
     try:
         return path.read_text(errors="replace")[-chars:]
     except FileNotFoundError:

@@ -101,7 +101,7 @@ def record_process(name: str, pid: int, log: Path) -> dict:
     """The state file's record of a process just started (raises if it already died)."""
     info = proc_info(pid)
     if info is None:
-        raise StackError(f"{name} exited at once: {_tail(log)}")
+        raise StackError(f"{name} exited at once: {seaweed.tail(log)}")
     return {"name": name, "pid": pid, "pgid": info.pgid, "start_ticks": info.start_ticks,
             "started_at": _started_at(info), "cmdline": info.cmdline, "log": str(log)}
 
@@ -166,13 +166,6 @@ def stop_process_tree(pid: int, grace: float = 10.0) -> list[int]:
     while time.monotonic() < deadline and any(_same(info) for info in tree):
         time.sleep(0.1)
     return killed
-
-
-def _tail(path: Path, chars: int = 3000) -> str:
-    try:
-        return path.read_text(errors="replace")[-chars:]
-    except FileNotFoundError:
-        return "(no log)"
 
 
 # --- environments ---------------------------------------------------------------------------------
@@ -279,9 +272,9 @@ class PrefectServer:
         deadline = time.monotonic() + timeout
         while not api_healthy(self.api_url):
             if self.process.poll() is not None:
-                raise StackError(f"the Prefect server exited ({self.process.returncode}): {_tail(self.log_path)}")
+                raise StackError(f"the Prefect server exited ({self.process.returncode}): {seaweed.tail(self.log_path)}")
             if time.monotonic() > deadline:
-                raise StackError(f"the Prefect server was not healthy after {timeout:.0f}s: {_tail(self.log_path)}")
+                raise StackError(f"the Prefect server was not healthy after {timeout:.0f}s: {seaweed.tail(self.log_path)}")
             time.sleep(0.3)
 
     def stop(self, grace: float = 10.0) -> None:
@@ -415,7 +408,7 @@ def _run_logged(args: list[str], env: dict[str, str], log_path: Path, what: str,
         done = subprocess.run(args, env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT,
                               stdin=subprocess.DEVNULL, timeout=timeout, check=False)
     if done.returncode:
-        raise StackError(f"{what} failed (exit {done.returncode}); from {log_path}:\n{_tail(log_path)}")
+        raise StackError(f"{what} failed (exit {done.returncode}); from {log_path}:\n{seaweed.tail(log_path)}")
 
 
 def apply_deployments(api_url: str, home: Path, log_path: Path) -> None:
@@ -432,9 +425,9 @@ def wait_worker_online(api_url: str, process: subprocess.Popen, log_path: Path, 
     deadline = time.monotonic() + timeout
     while not (names := online_workers(api_url)):
         if process.poll() is not None:
-            raise StackError(f"the worker exited ({process.returncode}): {_tail(log_path)}")
+            raise StackError(f"the worker exited ({process.returncode}): {seaweed.tail(log_path)}")
         if time.monotonic() > deadline:
-            raise StackError(f"the worker was not online after {timeout:.0f}s: {_tail(log_path)}")
+            raise StackError(f"the worker was not online after {timeout:.0f}s: {seaweed.tail(log_path)}")
         time.sleep(0.5)
     return names[0]
 

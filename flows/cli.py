@@ -37,35 +37,15 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wirelake", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
     ing = sub.add_parser("ingest", help="ingest raw dumps into a lake")
-    ing.add_argument("sources", nargs="+", metavar="SOURCE",
-                     help="a file, a directory (walked recursively) or s3://bucket/prefix")
-    ing.add_argument("--lake", required=True, help="a directory or s3://bucket/prefix")
-    ing.add_argument("--format", default=None, help="skip detection and read every file as NAME")
-    ing.add_argument("--window-days", type=int, default=3,
-                     help="re-deduplicate against stories published within this many days (default 3)")
-    ing.add_argument("--reprocess", action="store_true",
-                     help="read every listed raw object, even those the lake's ledger has consumed")
-    ing.add_argument("--lease-wait", type=float, default=300.0, metavar="SECONDS",
-                     help="wait this long for another run writing the lake to finish (default 300)")
-    _dask_option(ing)
+    _run_options(ing, "read every listed raw object, even those the lake's ledger has consumed")
     bf = sub.add_parser("backfill", help="ingest the raw objects of a date range, chunk by chunk")
-    bf.add_argument("sources", nargs="+", metavar="SOURCE",
-                    help="a file, a directory (walked recursively) or s3://bucket/prefix")
-    bf.add_argument("--lake", required=True, help="a directory or s3://bucket/prefix")
+    _run_options(bf, "read the range's raw objects even if the lake's ledger has consumed them")
     bf.add_argument("--start", required=True, metavar="YYYY-MM-DD", help="first day (inclusive)")
     bf.add_argument("--end", required=True, metavar="YYYY-MM-DD", help="last day (inclusive)")
     bf.add_argument("--concurrency", type=int, default=2, metavar="N",
                     help="chunks in flight at once: parsing while an earlier one publishes (default 2)")
     bf.add_argument("--chunk-days", type=int, default=1, metavar="DAYS",
                     help="days per chunk; each chunk is one committed run (default 1)")
-    bf.add_argument("--format", default=None, help="skip detection and read every file as NAME")
-    bf.add_argument("--window-days", type=int, default=3,
-                    help="re-deduplicate against stories published within this many days (default 3)")
-    bf.add_argument("--reprocess", action="store_true",
-                    help="read the range's raw objects even if the lake's ledger has consumed them")
-    bf.add_argument("--lease-wait", type=float, default=300.0, metavar="SECONDS",
-                    help="wait this long for another run writing the lake to finish (default 300)")
-    _dask_option(bf)
     com = sub.add_parser("compact", help="rewrite fragmented partitions, merge finished months' rejects")
     com.add_argument("lake", help="a directory or s3://bucket/prefix")
     com.add_argument("--rejects-through", default=None, metavar="YYYY-MM",
@@ -82,7 +62,18 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _dask_option(p: argparse.ArgumentParser) -> None:
+def _run_options(p: argparse.ArgumentParser, reprocess_help: str) -> None:
+    """What ``ingest`` and ``backfill`` share: sources, lake, format, dedup window, reprocess,
+    lease wait, Dask."""
+    p.add_argument("sources", nargs="+", metavar="SOURCE",
+                   help="a file, a directory (walked recursively) or s3://bucket/prefix")
+    p.add_argument("--lake", required=True, help="a directory or s3://bucket/prefix")
+    p.add_argument("--format", default=None, help="skip detection and read every file as NAME")
+    p.add_argument("--window-days", type=int, default=3,
+                   help="re-deduplicate against stories published within this many days (default 3)")
+    p.add_argument("--reprocess", action="store_true", help=reprocess_help)
+    p.add_argument("--lease-wait", type=float, default=300.0, metavar="SECONDS",
+                   help="wait this long for another run writing the lake to finish (default 300)")
     p.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
                    help="parse on Dask: a local cluster, or the scheduler at ADDRESS (tcp://host:8786); "
                         "default: the WIRELAKE_DASK setting, else threads")

@@ -34,12 +34,12 @@ from flows.ingest import (
     RunSpec,
     holding_lake,
     list_inputs,
+    new_run_id,
     probe_lake,
     publish_summary,
     run_and_commit,
     start_extract,
 )
-from flows.ingest import _new_run_id as new_run_id
 from flows.runners import WirelakeTaskRunner
 from flows.storage import SourceObject
 from flows.summary import backfill_markdown
@@ -107,6 +107,18 @@ def parse_day(value: str | date, name: str) -> date:
         raise ValueError(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
 
 
+def check_range(start: str | date, end: str | date, concurrency: int, chunk_days: int,
+                prefix: str = "") -> tuple[date, date]:
+    """A backfill's first and last day, once its settings are known good (else ValueError,
+    naming the settings with ``prefix``: ``--`` for the command line)."""
+    first, last = parse_day(start, f"{prefix}start"), parse_day(end, f"{prefix}end")
+    if last < first:
+        raise ValueError(f"{prefix}end {last} is before {prefix}start {first}")
+    if concurrency < 1 or chunk_days < 1:
+        raise ValueError("the concurrency and the days per chunk must be at least 1")
+    return first, last
+
+
 def _label(first: date, last: date) -> str:
     return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
 
@@ -124,31 +136,30 @@ def backfill(sources: list[str], lake: str, start: str, end: str, concurrency: i
     from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
     log = get_run_logger()
-    first, last = parse_day(start, "start"), parse_day(end, "end")
-    if last < first:
-        raise ValueError(f"end {last} is before start {first}")
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
+    first, last = check_range(start, end, concurrency, chunk_days)
     backfill_id = new_run_id(datetime.now(UTC))
     probe_lake(lake)
     listed = list_inputs(sources)
     if not listed:
         raise NoInputError(f"no raw objects under {', '.join(sources)}")
-    chosen_plan, dating = plan_chunks(listed, first, last, chunk_days)
-    chosen = [o for _, _, objs in chosen_plan for o in objs]
+    in_range, dating = plan_chunks(listed, first, last, chunk_days)
+    chosen = [o for _, _, objs in in_range for o in objs]
     report = {"backfill_id": backfill_id, "lake": lake, "sources": list(sources), "start": first.isoformat(),
               "end": last.isoformat(), "chunk_days": chunk_days, "concurrency": concurrency,
               "listed_objects": len(listed), **dating, "chunks": []}
 
     with holding_lake(lake, backfill_id, lease_wait) as (token, recovered, ledger):
-        todo, unchanged, _ = ledger.pending(chosen, reprocess)
+        todo, unchanged, reread = ledger.pending(chosen, reprocess)
         report["unchanged_objects"] = len(unchanged)
-        plan, _ = plan_chunks(todo, first, last, chunk_days)
+        reading, read_before = {o.uri for o in todo}, set(reread)
+        plan = [(a, b, kept) for a, b, objs in in_range if (kept := [o for o in objs if o.uri in reading])]
         report["chunks_total"] = len(plan)
         report["files_total"] = len(todo)
         log.info("backfill %s of %s..%s: %d raw objects listed, %d in range, %d already consumed; "
                  "%d to read in %d chunks", backfill_id, first, last, len(listed), len(chosen),
                  len(unchanged), len(todo), len(plan))
+        # what the backfill cleared when it took the lease goes in its first run's manifest
+        cleared = {**recovered, "ledger_folded_runs": ledger.folded}
         progress_id = create_progress_artifact(progress=0.0, key="wirelake-backfill-progress",
                                                description=f"backfill {backfill_id}: chunks committed")
         _progress(report, None)
@@ -163,14 +174,11 @@ def backfill(sources: list[str], lake: str, start: str, end: str, concurrency: i
                               reprocess, batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows)
                 in_flight.append((chunk_first, chunk_last, objects, run, start_extract(run, objects)))
             chunk_first, chunk_last, objects, run, extraction = in_flight.popleft()
-            _, _, reread = ledger.pending(objects, reprocess)
             inputs = {"listed_objects": len(objects), "unchanged_objects": 0}
             extra = {"backfill": {"backfill_id": backfill_id, "chunk": _label(chunk_first, chunk_last)}}
-            # what the backfill cleared when it took the lease goes in its first run's manifest
-            cleared = ({**recovered, "ledger_folded_runs": ledger.folded} if not report["chunks"] else
-                       {"staging_objects": 0, "uncommitted_rejects": [], "ledger_folded_runs": []})
-            manifest, ledger = run_and_commit(run, objects, reread, ledger, token, inputs, cleared,
-                                              extraction=extraction, extra=extra)
+            manifest, ledger = run_and_commit(run, objects, [o.uri for o in objects if o.uri in read_before],
+                                              ledger, token, inputs, cleared, extraction=extraction, extra=extra)
+            cleared = {"staging_objects": 0, "uncommitted_rejects": [], "ledger_folded_runs": []}
             report["chunks"].append({"chunk": _label(chunk_first, chunk_last), "run_id": run.run_id,
                                      "totals": manifest["totals"]})
             done = len(report["chunks"])

@@ -205,14 +205,10 @@ def run_backfill(sources: list[str], lake: str, start: str, end: str, concurrenc
     # The progress bar says how far the backfill is; Prefect's per-task lines would
     # bury it (set PREFECT_LOGGING_LEVEL=INFO to see them). Read when Prefect is imported.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    from flows.backfill import PROGRESS_HOOKS, parse_day
+    from flows.backfill import PROGRESS_HOOKS, check_range
 
     try:
-        first, last = parse_day(start, "--start"), parse_day(end, "--end")
-        if last < first:
-            raise ValueError(f"--end {last} is before --start {first}")
-        if concurrency < 1 or chunk_days < 1:
-            raise ValueError("--concurrency and --chunk-days must be at least 1")
+        first, last = check_range(start, end, concurrency, chunk_days, prefix="--")
     except ValueError as exc:
         print(f"wirelake: {exc}", file=sys.stderr)
         return EXIT_FAILED

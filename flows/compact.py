@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import io
 import math
-import uuid
 from datetime import UTC, datetime
 
 import polars as pl
@@ -37,7 +36,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import lake as lakeio
 from flows import lease as leases
 from flows import ledger as ledgers
-from flows.ingest import STORAGE_RETRIES, publish_summary
+from flows.ingest import STORAGE_RETRIES, new_run_id, publish_summary
 from flows.ledger import RUN_ID
 from flows.storage import open_storage
 from flows.summary import compact_markdown
@@ -138,7 +137,7 @@ def compact(lake: str, rejects_through: str | None = None, lease_wait: float = 3
     (up to ``rejects_through``, YYYY-MM; default the month before this one)."""
     log = get_run_logger()
     now = datetime.now(UTC)
-    run_id = f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    run_id = new_run_id(now)
     through = rejects_through or previous_month(now)
     lease = leases.acquire(lake, run_id, wait=lease_wait)
     lease.start_renewing()

@@ -333,7 +333,8 @@ def _groups(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _new_run_id(now: datetime) -> str:
+def new_run_id(now: datetime) -> str:
+    """A run's id: its UTC start time (ids sort by time), then 8 random hex digits."""
     return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
@@ -348,7 +349,7 @@ def ingest(sources: list[str], lake: str, format: str | None = None,
     log = get_run_logger()
     timer = StageTimer()
     now = datetime.now(UTC)
-    run = RunSpec(_new_run_id(now), now, list(sources), lake, format, reprocess,
+    run = RunSpec(new_run_id(now), now, list(sources), lake, format, reprocess,
                   batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows)
     probe_lake(lake)
     listed = list_inputs(sources)
@@ -493,9 +494,6 @@ class Extraction:
     views: list[pl.DataFrame] | None = None
     sigs: list[np.ndarray] | None = None
     workers: set[str] | None = None
-
-    def done(self) -> bool:
-        return all(f.state.is_final() for f in self.futures)
 
     def wait(self) -> Extraction:
         if self.results is None:

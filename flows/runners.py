@@ -68,11 +68,6 @@ class WirelakeTaskRunner(TaskRunner):
     def duplicate(self) -> WirelakeTaskRunner:
         return type(self)(self._dask_choice, self._max_workers)
 
-    @property
-    def dask_cluster(self) -> str | None:
-        """What the per-file tasks of the current run run on: a Dask setting, or None (threads)."""
-        return dask_setting(self._dask_choice) if self._dask is not None else None
-
     def __enter__(self) -> WirelakeTaskRunner:
         super().__enter__()
         self._threads = ThreadPoolTaskRunner(max_workers=self._max_workers or default_workers())

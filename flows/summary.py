@@ -46,13 +46,8 @@ def summary_sections(manifest: dict) -> list[tuple[str, list[str], list[list]]]:
                        ("rejects by reason", "rejects_by_reason")):
         if manifest.get(key):
             sections.append((title, ["reason", "count"], [[k, v] for k, v in manifest[key].items()]))
-    formats = manifest.get("by_format") or []
-    if formats:
-        sections.append(("per source format (fill rates among kept stories)",
-                         ["format", "files", "items", "stories", "dups", "skipped", "rejects", *FILL_FIELDS],
-                         [[r["format"], r["files"], r["items_in"], r["stories"], r["duplicates"], r["skipped"],
-                           r["rejects"], *[_pct((r.get("fill") or {}).get(k)) for k in FILL_FIELDS]]
-                          for r in formats]))
+    if manifest.get("by_format"):
+        sections.append(("per source format (fill rates among kept stories)", *_format_table(manifest)))
     if manifest.get("stories_by_day_provider"):
         sections.append(("stories per day and provider", ["date", "provider", "stories"],
                          [[r["date"] or "(no date)", r["provider"] or "(unknown)", r["stories"]]
@@ -155,21 +150,19 @@ def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.0f}%"
 
 
+def _format_table(manifest: dict) -> tuple[list[str], list[list]]:
+    """Per source format: files, items, outcomes and the fill rates among kept stories."""
+    header = ["format", "files", "items", "stories", "dups", "skipped", "rejects", *FILL_FIELDS]
+    return header, [[r["format"], r["files"], r["items_in"], r["stories"], r["duplicates"], r["skipped"],
+                     r["rejects"], *[_pct((r.get("fill") or {}).get(k)) for k in FILL_FIELDS]]
+                    for r in manifest.get("by_format", [])]
+
+
 def format_report(manifest: dict) -> str:
     """Per source format: files, items, outcomes, rejects by reason and fill rates."""
-    header = ["format", "files", "items", "stories", "dups", "skipped", "rejects",
-              "headline", "body", "published", "authors", "dateline"]
-    rows = []
-    for r in manifest.get("by_format", []):
-        fill = r.get("fill") or {}
-        rows.append([r["format"], r["files"], r["items_in"], r["stories"], r["duplicates"],
-                     r["skipped"], r["rejects"], *[_pct(fill.get(k)) for k in
-                                                   ("headline", "body", "published_at", "authors",
-                                                    "dateline")]])
-    t = manifest["totals"]
+    header, rows = _format_table(manifest)
     out = [f"run {manifest['run_id']} ({manifest['started_at']}) -> {manifest['lake']}",
-           f"  {t['files']} files, {t['items_in']} items in: {t['stories']} stories, "
-           f"{t['duplicates']} duplicates, {t['skipped']} skipped, {t['rejects']} rejects",
+           "  " + _totals_line(manifest["totals"]),
            "", "per source format (fill rates among kept stories):", _table(rows, header)]
     rejected = [r for r in manifest.get("by_format", []) if r["rejects_by_reason"]]
     if rejected:

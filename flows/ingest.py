@@ -334,8 +334,10 @@ def _groups(items: list, size: int) -> list[list]:
 
 
 def new_run_id(now: datetime) -> str:
-    """A run's id: its UTC start time (ids sort by time), then 8 random hex digits."""
-    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+    """A run's id: its UTC start time, then 8 hex digits: the microseconds (5 digits) and
+    3 random ones. Ids sort by start time, also for runs started within one second
+    (the latest run is the last id; the manifests list in the order the runs began)."""
+    return f"{now:%Y%m%dT%H%M%SZ}-{now.microsecond:05x}{uuid.uuid4().hex[:3]}"
 
 
 @flow(name="wirelake-ingest", log_prints=False, task_runner=WirelakeTaskRunner())

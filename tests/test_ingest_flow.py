@@ -220,3 +220,15 @@ def test_a_batch_of_one_story_files_is_staged_in_chunks_not_file_by_file(tmp_pat
     assert chunks == {"00000-0000.parquet", "00000-0001.parquet", "00000-0002.parquet"}  # 10 + 10 + 4 rows
     assert len(staged) <= 3 * 4  # at most one object per chunk and date
     assert view.select(pl.col("_loc").n_unique()).item() == len(staged)
+
+
+def test_run_ids_sort_by_start_time_within_one_second():
+    from datetime import UTC, datetime
+
+    from flows.ingest import new_run_id
+    from flows.ledger import RUN_ID
+
+    times = [datetime(2026, 12, 2, 4, 46, 51, us, tzinfo=UTC) for us in (0, 1, 15, 999_999)]
+    for _ in range(20):  # the random digits never reorder them
+        ids = [new_run_id(t) for t in times]
+        assert ids == sorted(ids) and all(RUN_ID.fullmatch(i) for i in ids)

@@ -7,7 +7,7 @@ at several concurrencies, in one process, each into a fresh lake.
 A benchmark, not a test: it prints figures and asserts nothing but that every
 lake comes out equal to the single ingest's (``lake_state`` of the tests,
 which read back every row). The dump is the synthetic wire stories of
-``flows.synthetic`` over ``--days`` days, one folder per day and provider
+``samples.synthetic`` over ``--days`` days, one folder per day and provider
 (``<provider>/<YYYY-MM-DD>/``), NewsML-G2 and Reuters web text, one story per
 file, plus each day's first story delivered again the next day. Timings are
 wall times (``time.perf_counter``) under one Prefect test harness, after an
@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from flows.synthetic import demo_stories, render_newsml_g2, render_reuters_web_text
+from samples.synthetic import demo_stories, render_newsml_g2, render_reuters_web_text
 
 
 def write_dump(raw: Path, days: int, per_day: int) -> int:

@@ -9,8 +9,8 @@ A benchmark, not a test: it prints figures and asserts nothing. Steps:
 1. ``bench.wire_corpus.write_jsonl`` writes the corpus (ninjs JSON Lines shards
    and ``truth.parquet``) to a temporary directory (``--keep DIR`` keeps it).
 2. Each shard goes through the pipeline's own steps, as the ingest flow runs
-   them: ``transforms.extract.extract_file`` -> ``transforms.accounting.parsed_frame``
-   -> ``transforms.normalize.normalize_stories``. A row's ``raw_uri`` is
+   them: ``transforms.reading.extract.extract_file`` -> ``transforms.reading.accounting.parsed_frame``
+   -> ``transforms.normalizing.normalize.normalize_stories``. A row's ``raw_uri`` is
    ``<shard file>#<line>``, the truth's ``item_uri``.
 3. Only the dedup call is timed (``--dedup module:function``; default
    ``transforms.dedup.dedup_stories`` when it exists, else ``dedup_exact``),
@@ -70,9 +70,9 @@ def load_stories(shards: list[Path]) -> tuple[pl.DataFrame, dict]:
     Shard by shard (normalization is row by row), so the parsed rows of one
     shard at a time are held as Python objects.
     """
-    from transforms.accounting import parsed_frame
-    from transforms.extract import extract_file
-    from transforms.normalize import normalize_stories
+    from transforms.normalizing.normalize import normalize_stories
+    from transforms.reading.accounting import parsed_frame
+    from transforms.reading.extract import extract_file
 
     frames, counts = [], {"items_in": 0, "rejects": 0, "skipped": 0}
     for path in shards:
@@ -97,9 +97,9 @@ def resolve_dedup(spec: str | None) -> tuple[str, DedupFn]:
     if spec:
         module, _, name = spec.partition(":")
         return spec, getattr(importlib.import_module(module), name)
-    dedup = importlib.import_module("transforms.dedup")
+    dedup = importlib.import_module("transforms.dedup.cluster")
     name = "dedup_stories" if hasattr(dedup, "dedup_stories") else "dedup_exact"
-    return f"transforms.dedup:{name}", getattr(dedup, name)
+    return f"transforms.dedup.cluster:{name}", getattr(dedup, name)
 
 
 # --------------------------------------------------------------------------------------
@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shard-size", type=int, default=50_000, help="items per JSONL file")
     ap.add_argument("--workers", type=int, default=None, help="processes writing the corpus")
     ap.add_argument("--dedup", default=None, metavar="MODULE:FUNCTION",
-                    help="dedup to measure (default transforms.dedup:dedup_stories, else dedup_exact)")
+                    help="dedup to measure (default transforms.dedup.cluster:dedup_stories, else dedup_exact)")
     ap.add_argument("--no-datasketch", action="store_true", help="skip the MinHashLSH baseline")
     ap.add_argument("--ingest", action="store_true", help="also time the whole ingest flow")
     ap.add_argument("--ingest-only", action="store_true", help="only the ingest (no in-process stages)")

@@ -1,6 +1,6 @@
 """A synthetic wire corpus with known duplicate clusters, for the dedup benchmark.
 
-Every item is a ninjs 2.x object (the shape of ``flows.synthetic.render_ninjs``,
+Every item is a ninjs 2.x object (the shape of ``samples.synthetic.render_ninjs``,
 one JSON Lines record each) and has a row in a *truth* frame saying which
 cluster a wire editor would fold it into and why. Kinds, as shares of all
 items:
@@ -28,7 +28,7 @@ index. A cluster holds exactly one original.
 
 Joining the truth to the pipeline: items are written in time order, one per
 line, no blank lines, so the ninjs parser's item index is the line index and
-``transforms.extract.extract_file(data, name)`` gives each row
+``transforms.reading.extract.extract_file(data, name)`` gives each row
 ``raw_uri == f"{name}#{line}"``, which is the truth's ``item_uri`` when the
 file is read under its own name (``wire.jsonl`` for :func:`generate`, the
 shard's file name for :func:`write_jsonl`).
@@ -340,7 +340,7 @@ def _story_text(rng: random.Random, agency: str) -> tuple[Text, Entities]:
     body[0] = f"{PLACES[rng.getrandbits(16) % len(PLACES)]} ({agency}) - {body[0]}"
     head = " ".join(w for w in _draw(rng, 6) if w[0] != ".")
     # Led by a name, never a digit: "UPDATE 1-" is only split off a headline proper
-    # that starts with a letter (transforms/headline.py).
+    # that starts with a letter (transforms/normalizing/headline.py).
     if rng.getrandbits(1):
         headline = f"{entities.orgs[0]} {head} in {entities.place}"
     else:

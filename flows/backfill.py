@@ -41,8 +41,8 @@ from flows.ingest import (
     start_extract,
 )
 from flows.runners import WirelakeTaskRunner
-from flows.storage import SourceObject
 from flows.summary import backfill_markdown
+from lake.storage import SourceObject
 
 # A calendar date in a key: 2026-11-03, 2026_11_03, 2026/11/03 or 20261103, not
 # inside a longer run of digits (an id or a timestamp with seconds).

@@ -92,9 +92,9 @@ def _with_runner(flow, dask: str | None):
 def run_quality(lake: str, by: str) -> int:
     import polars as pl
 
-    from flows.lake import scan_stories
-    from flows.storage import open_storage
-    from transforms.quality import CHECKS, MARKERS, quality_by
+    from lake.partitions import scan_stories
+    from lake.storage import open_storage
+    from transforms.normalizing.quality import CHECKS, MARKERS, quality_by
 
     storage = open_storage(lake)
     if not any(True for _ in storage.list("stories/")):
@@ -113,9 +113,9 @@ def run_quality(lake: str, by: str) -> int:
 
 
 def run_report(lake: str, run_id: str | None) -> int:
-    from flows import lake as lakeio
-    from flows.storage import StorageError, open_storage
     from flows.summary import format_report
+    from lake import partitions as lakeio
+    from lake.storage import StorageError, open_storage
 
     try:
         storage = open_storage(lake)
@@ -144,8 +144,8 @@ def _run_lake_flow(urls: list[str], run) -> tuple[int, object]:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from flows.ingest import NoInputError
-    from flows.lease import LakeBusyError, LeaseLost
-    from flows.storage import BadURLError, StorageError, check_url
+    from lake.lease import LakeBusyError, LeaseLost
+    from lake.storage import BadURLError, StorageError, check_url
 
     try:
         for url in urls:

@@ -33,13 +33,13 @@ import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import lake as lakeio
-from flows import lease as leases
-from flows import ledger as ledgers
 from flows.ingest import STORAGE_RETRIES, new_run_id, publish_summary
-from flows.ledger import RUN_ID
-from flows.storage import open_storage
 from flows.summary import compact_markdown
+from lake import lease as leases
+from lake import ledger as ledgers
+from lake import partitions as lakeio
+from lake.ledger import RUN_ID
+from lake.storage import open_storage
 from schemas import DUPLICATES, ITEMS, REJECTS, STORIES, Table
 
 

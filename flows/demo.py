@@ -13,7 +13,7 @@ import shutil
 import tarfile
 from pathlib import Path
 
-from flows.synthetic import demo_stories, render_jsonl, render_newsml_g2, render_reuters_web_text
+from samples.synthetic import demo_stories, render_jsonl, render_newsml_g2, render_reuters_web_text
 
 READ_LINES = '''import polars as pl
 stories = pl.scan_parquet("{lake}/stories", hive_partitioning=True)

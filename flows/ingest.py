@@ -27,25 +27,25 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import unmapped
 
-from flows import lake as lakeio
-from flows import lease as leases
-from flows import ledger as ledgers
 from flows.runners import PER_FILE, WirelakeTaskRunner
-from flows.storage import S3Storage, SourceObject, StorageError, list_source, open_storage
 from flows.summary import summary_markdown
+from lake import lease as leases
+from lake import ledger as ledgers
+from lake import partitions as lakeio
+from lake.storage import S3Storage, SourceObject, StorageError, list_source, open_storage
 from schemas import DUPLICATES, ITEMS, SCHEMA_VERSION, STORIES
-from transforms.accounting import (
+from transforms.dedup.cluster import DEDUP_COLUMNS, current_features, dedup_items, window_dates
+from transforms.dedup.features import FEATURE_COLUMNS, FINGERPRINT_VERSION, item_features
+from transforms.dedup.fingerprint import binary_to_sig
+from transforms.normalizing.normalize import normalize_stories
+from transforms.reading.accounting import (
     account,
     by_format,
     parsed_rows,
     rejects_frame,
     stories_by_day_provider,
 )
-from transforms.dedup import DEDUP_COLUMNS, current_features, dedup_items, window_dates
-from transforms.extract import FileResult, extract_file, from_sources
-from transforms.features import FEATURE_COLUMNS, FINGERPRINT_VERSION, item_features
-from transforms.fingerprint import binary_to_sig
-from transforms.normalize import normalize_stories
+from transforms.reading.extract import FileResult, extract_file, from_sources
 
 
 class NoInputError(RuntimeError):
@@ -55,7 +55,7 @@ class NoInputError(RuntimeError):
 def _retryable(task, task_run, state) -> bool:
     """Retry a failed task unless retrying cannot mend it: the run lost the lake's
     lease, or its accounting does not add up."""
-    from transforms.accounting import AccountingError
+    from transforms.reading.accounting import AccountingError
 
     return not isinstance(getattr(state, "data", None), (leases.LeaseLost, AccountingError))
 

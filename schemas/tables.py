@@ -141,7 +141,7 @@ STORIES = Table(
 # dates a run touches, so one run or many runs over the same items give the
 # same stories.
 # What dedup decides on, computed once per item from the item alone
-# (transforms/features.py): later runs read these columns, not the text.
+# (transforms/dedup/features.py): later runs read these columns, not the text.
 _FEATURES = (
     Column("fp_version", pl.String, True, "fingerprint recipe; items of another recipe are fingerprinted again"),
     Column("fp_sig", pl.Binary, True, "OPH MinHash of headline + body: 256 bins x 8 bits"),

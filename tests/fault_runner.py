@@ -20,8 +20,8 @@ import sys
 import threading
 from urllib.parse import urlsplit
 
-from flows import storage as storage_mod
 from flows.cli import main
+from lake import storage as storage_mod
 
 _lock = threading.Lock()
 _count = 0

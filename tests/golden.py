@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from tests.corpora import corpus_bytes
-from transforms.accounting import parsed_frame
-from transforms.extract import extract_file
-from transforms.normalize import normalize_stories
+from transforms.normalizing.normalize import normalize_stories
+from transforms.reading.accounting import parsed_frame
+from transforms.reading.extract import extract_file
 
 
 def normalized_items(relative: str) -> list[dict]:

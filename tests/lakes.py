@@ -9,8 +9,8 @@ import polars as pl
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 
-from flows.lake import scan_stories
-from flows.storage import S3Storage, open_storage
+from lake.partitions import scan_stories
+from lake.storage import S3Storage, open_storage
 
 
 def read_table(lake: str, name: str) -> pl.DataFrame:

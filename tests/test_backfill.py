@@ -23,8 +23,8 @@ import pytest
 from flows.backfill import backfill, key_date, object_day, plan_chunks
 from flows.cli import EXIT_FAILED, EXIT_OK, main
 from flows.ingest import ingest
-from flows.storage import SourceObject, open_storage
-from flows.synthetic import demo_stories, render_newsml_g2, render_reuters_web_text
+from lake.storage import SourceObject, open_storage
+from samples.synthetic import demo_stories, render_newsml_g2, render_reuters_web_text
 from tests.lakes import lake_state, manifests, read_table
 
 DAYS = 10

@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 
 from bench.wire_corpus import generate
-from flows import lake as lakeio
 from flows.cli import main
 from flows.compact import compact, month_key, previous_month
 from flows.ingest import ingest
-from flows.storage import open_storage
+from lake import partitions as lakeio
+from lake.storage import open_storage
 from schemas import ITEMS
 from tests import lakes
 

@@ -7,7 +7,7 @@ import lzma
 import pytest
 
 from tests.archives import tar_bytes, zip_bytes
-from transforms.containers import BadMember, Member, kind, unpack
+from transforms.reading.containers import BadMember, Member, kind, unpack
 
 STORY = b"March 3, 2021 / 4:05 PM / 2 years ago\n\nHeadline\n\nLONDON (Reuters) - Body.\n"
 

@@ -15,7 +15,7 @@ from flows.cli import main
 from flows.ingest import ingest
 from tests import lakes
 from tests.corpora import corpus_path
-from transforms.extract import extract_file
+from transforms.reading.extract import extract_file
 
 # Every reason a corpus file may legitimately be rejected for, and why.
 EXPLAINED_REJECTS = {
@@ -102,8 +102,8 @@ def test_report_command_prints_per_format_table(corpus_lake, capsys):
 
 
 def test_no_known_boilerplate_or_cleanup_leftover_in_any_body(corpus_lake, capsys):
-    from flows.lake import scan_stories
-    from transforms.quality import CHECKS, MARKERS, quality_by
+    from lake.partitions import scan_stories
+    from transforms.normalizing.quality import CHECKS, MARKERS, quality_by
 
     lake, _ = corpus_lake
     table = quality_by(scan_stories(lake), ["provider", "source_format"])

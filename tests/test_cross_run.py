@@ -17,12 +17,12 @@ import polars as pl
 import pytest
 
 from bench.wire_corpus import generate
-from flows import lake as lakeio
 from flows.ingest import ingest
-from flows.storage import open_storage
+from lake import partitions as lakeio
+from lake.storage import open_storage
 from schemas import ITEMS
 from tests import lakes
-from transforms.features import FINGERPRINT_VERSION
+from transforms.dedup.features import FINGERPRINT_VERSION
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
-from transforms.dedup import components, dedup_stories
-from transforms.normalize import normalize_stories
-from transforms.records import rows_to_frame
+from transforms.dedup.cluster import components, dedup_stories
+from transforms.normalizing.normalize import normalize_stories
+from transforms.reading.records import rows_to_frame
 
 WORDS = [
     "market",

@@ -28,9 +28,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from bench.wire_corpus import generate
-from flows import lake as lakeio
 from flows.ingest import ingest
-from flows.storage import open_storage
+from lake import partitions as lakeio
+from lake.storage import open_storage
 from tests import lakes
 from tests.seaweed import start_seaweed, stop_seaweed, using
 

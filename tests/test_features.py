@@ -9,9 +9,9 @@ import numpy as np
 import polars as pl
 
 from tests.test_dedup import _row, _stories, _text
-from transforms.dedup import dedup_items, dedup_stories
-from transforms.features import FEATURE_COLUMNS, FINGERPRINT_VERSION, item_features, paragraph_hashes
-from transforms.fingerprint import binary_to_sig, compact, sig_to_binary, signatures, stable_hash
+from transforms.dedup.cluster import dedup_items, dedup_stories
+from transforms.dedup.features import FEATURE_COLUMNS, FINGERPRINT_VERSION, item_features, paragraph_hashes
+from transforms.dedup.fingerprint import binary_to_sig, compact, sig_to_binary, signatures, stable_hash
 
 
 def test_stable_hash_is_a_fixed_function_of_the_bytes():
@@ -80,7 +80,7 @@ def test_lsh_candidates_are_exactly_the_pairs_sharing_a_band_bucket():
     """The bucket-pairing kernel against a brute force over every band."""
     from itertools import combinations
 
-    from transforms.dedup import DedupConfig, candidate_pairs
+    from transforms.dedup.cluster import DedupConfig, candidate_pairs
 
     rng = np.random.default_rng(7)
     cfg = DedupConfig(bands=6, rows=4, bucket_cap=3)

@@ -21,10 +21,10 @@ import polars as pl
 import pytest
 
 from bench.wire_corpus import generate, to_jsonl
-from flows import lake as lakeio
-from flows import ledger as ledgers
 from flows.ingest import ingest
-from flows.storage import open_storage
+from lake import ledger as ledgers
+from lake import partitions as lakeio
+from lake.storage import open_storage
 from schemas import REJECTS
 from tests import lakes
 
@@ -193,7 +193,7 @@ def test_an_object_gone_when_read_is_a_reject_and_not_consumed(tmp_path, shards,
     from prefect.cache_policies import NO_CACHE
 
     import flows.ingest as ingest_module
-    from flows.storage import SourceObject
+    from lake.storage import SourceObject
 
     raw = tmp_path / "raw"
     _write(raw, shards[:1])

@@ -10,9 +10,9 @@ import polars as pl
 import pyarrow.dataset as ds
 import pytest
 
-from flows import lease as leases
 from flows.ingest import NoInputError, ingest
-from flows.storage import S3Storage, open_storage
+from lake import lease as leases
+from lake.storage import S3Storage, open_storage
 from tests import lakes
 from tests.corpora import corpus_path
 
@@ -180,7 +180,7 @@ def test_a_run_whose_numbers_do_not_add_up_fails_loudly_and_publishes_nothing(an
     """Accounting is checked per source file before anything is published: here dedup
     silently loses one story, the run fails naming the file, the lake is unchanged."""
     from flows import ingest as ingest_module
-    from transforms.accounting import AccountingError
+    from transforms.reading.accounting import AccountingError
 
     ingest(sources=[str(seed_dir)], lake=any_lake)
     before = lakes.lake_state(any_lake)
@@ -206,7 +206,7 @@ def test_a_batch_of_one_story_files_is_staged_in_chunks_not_file_by_file(tmp_pat
 
     from flows.demo import write_dump
     from flows.ingest import extract_batch
-    from flows.storage import list_source
+    from lake.storage import list_source
 
     raw = tmp_path / "raw"
     write_dump(raw)
@@ -226,7 +226,7 @@ def test_run_ids_sort_by_start_time_within_one_second():
     from datetime import UTC, datetime
 
     from flows.ingest import new_run_id
-    from flows.ledger import RUN_ID
+    from lake.ledger import RUN_ID
 
     times = [datetime(2026, 12, 2, 4, 46, 51, us, tzinfo=UTC) for us in (0, 1, 15, 999_999)]
     for _ in range(20):  # the random digits never reorder them

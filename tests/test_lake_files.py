@@ -22,10 +22,10 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
 
-import flows.lake as lakeio
+import lake.partitions as lakeio
 from bench.wire_corpus import generate
 from flows.ingest import ingest
-from flows.storage import open_storage
+from lake.storage import open_storage
 from schemas import DUPLICATES, ITEMS, STORIES, Column, Table
 from tests import lakes
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from bench.wire_corpus import generate
-from flows import lease as leases
 from flows.ingest import ingest
-from flows.storage import open_storage
+from lake import lease as leases
+from lake.storage import open_storage
 from tests import lakes
 
 

@@ -6,8 +6,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms.normalize import normalize_stories
-from transforms.records import rows_to_frame
+from transforms.normalizing.normalize import normalize_stories
+from transforms.reading.records import rows_to_frame
 
 
 def _frame(*bodies: str, headline: str = "A headline", **extra) -> pl.DataFrame:

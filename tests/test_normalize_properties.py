@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemas import STORIES
-from transforms.normalize import normalize_stories
-from transforms.records import rows_to_frame
+from transforms.normalizing.normalize import normalize_stories
+from transforms.reading.records import rows_to_frame
 
 WORDS = ["oil", "prices", "rose", "the", "bank", "said", "on", "Monday", "shares", "fell",
          "percent", "government", "talks", "Müller", "café", "“quoted”", "U.S.", "e-mail"]

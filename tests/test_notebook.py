@@ -16,7 +16,7 @@ from nbclient import NotebookClient
 
 from flows.cli import run_ingest
 from flows.demo import write_dump
-from flows.storage import S3Storage, open_storage
+from lake.storage import S3Storage, open_storage
 from tests import lakes
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore.ipynb"

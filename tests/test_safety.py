@@ -2,7 +2,7 @@
 error messages; awkward source names never shape a lake key; hostile archives (unsafe
 member paths, decompression bombs) become rejects while memory stays bounded.
 
-Inputs are synthetic (bench.wire_corpus originals, flows.synthetic renderings), written
+Inputs are synthetic (bench.wire_corpus originals, samples.synthetic renderings), written
 by the tests themselves.
 """
 
@@ -28,11 +28,11 @@ import flows.ingest as ingest_module
 from bench.wire_corpus import generate
 from flows.cli import EXIT_OK, main
 from flows.ingest import ingest
-from flows.synthetic import make_story, render_newsml_g2
+from samples.synthetic import make_story, render_newsml_g2
 from tests import lakes
 from tests.archives import tar_bytes, zip_bytes
 from tests.seaweed import ACCESS_KEY, SECRET_KEY
-from transforms.containers import MAX_MEMBER_BYTES
+from transforms.reading.containers import MAX_MEMBER_BYTES
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -243,7 +243,7 @@ def test_the_leak_scans_see_what_they_must():
 
     header = f"Authorization: AWS4-HMAC-SHA256 Credential={ACCESS_KEY}/20260101/us-east-1/s3/aws4_request"
     assert not _leaks(_log_text([record("botocore.endpoint", header)]), ACCESS_KEY)
-    assert _leaks(_log_text([record("flows.storage", header)]), ACCESS_KEY)
+    assert _leaks(_log_text([record("lake.storage", header)]), ACCESS_KEY)
     assert _leaks(_log_text([record("botocore.endpoint", f"key {ACCESS_KEY}")]), ACCESS_KEY)
 
 

@@ -6,7 +6,7 @@ import polars as pl
 import pyarrow.dataset as ds
 import pytest
 
-from flows.lake import read_parquet_bytes, to_parquet_bytes
+from lake.partitions import read_parquet_bytes, to_parquet_bytes
 from schemas import STORIES, Column, Table
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flows.storage import LocalStorage, S3Storage, StorageError, list_source, open_storage
+from lake.storage import LocalStorage, S3Storage, StorageError, list_source, open_storage
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def _client_error(code: str, status: int):
 
 @pytest.mark.parametrize("code,status", [("SlowDown", 503), ("InternalError", 500), ("503", 503)])
 def test_transient_errors_are_retried_with_backoff(monkeypatch, code, status):
-    from flows import storage as storage_mod
+    from lake import storage as storage_mod
 
     sleeps = []
     monkeypatch.setattr(storage_mod.time, "sleep", sleeps.append)
@@ -102,7 +102,7 @@ def test_transient_errors_are_retried_with_backoff(monkeypatch, code, status):
 def test_permanent_errors_are_not_retried(monkeypatch):
     from botocore.exceptions import ClientError, ParamValidationError
 
-    from flows import storage as storage_mod
+    from lake import storage as storage_mod
 
     monkeypatch.setattr(storage_mod.time, "sleep", lambda s: pytest.fail("slept"))
     with pytest.raises(ClientError):

@@ -9,9 +9,9 @@ import pytest
 
 from bench import wire_corpus as wc
 from bench.dedup_bench import clusters_from_dedup, score
-from transforms.accounting import parsed_frame
-from transforms.extract import extract_file
-from transforms.normalize import normalize_stories
+from transforms.normalizing.normalize import normalize_stories
+from transforms.reading.accounting import parsed_frame
+from transforms.reading.extract import extract_file
 
 N = 2000
 

@@ -7,7 +7,7 @@ import pytest
 from tests.corpora import corpus_bytes, corpus_path
 from transforms.formats import ParseError, aap_telex
 from transforms.formats.base import ParsedStory, RejectedItem
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 AAP = "superdesk-feed-fixtures/superdesk-aap/server/aap/tests/io/fixtures/"
 

@@ -7,7 +7,7 @@ import pytest
 from tests.corpora import corpus_bytes, corpus_path
 from transforms.formats import ParseError, iptc_7901
 from transforms.formats.base import ParsedStory, RejectedItem
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 CORE = "superdesk-feed-fixtures/superdesk-core/tests/io/fixtures/"
 BELGA = "superdesk-feed-fixtures/superdesk-belga/server/tests/io/fixtures/"

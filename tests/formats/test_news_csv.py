@@ -11,7 +11,7 @@ import pytest
 from tests.corpora import corpus_bytes, corpus_path
 from transforms.formats import ParseError, news_csv
 from transforms.formats.base import ParsedStory, RejectedItem
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 AG = "ag-news/data/ag_news_csv/test.csv"
 ISOT = "isot-true-subset/True.csv"

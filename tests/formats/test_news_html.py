@@ -12,7 +12,7 @@ from tests.corpora import corpus_bytes
 from tests.formats.sweep import corpus_files
 from transforms.formats import news_html
 from transforms.formats.base import ParsedStory, ParseError
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 WEB = "reuters-web-raw/"
 BENCH = WEB + "article-extraction-benchmark/"

@@ -21,7 +21,7 @@ from tests.formats.json_props import assert_never_crashes, records
 from tests.formats.test_ninjs import sweep_files
 from transforms.formats import ap_media, news_please, ninjs
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 DATA = "yahoo-finance-news-please/data/{}_processed.json.xz"
 

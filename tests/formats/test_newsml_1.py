@@ -12,7 +12,7 @@ from tests.corpora import corpus_bytes
 from tests.formats.sweep import corpus_files
 from transforms.formats import newsml_1
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 CORE = "superdesk-feed-fixtures/superdesk-core/tests/io/fixtures/"
 BELGA = "superdesk-feed-fixtures/superdesk-belga/server/tests/io/fixtures/"

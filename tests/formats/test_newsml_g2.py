@@ -9,7 +9,7 @@ import pytest
 from tests.corpora import corpus_bytes, corpus_path
 from transforms.formats import newsml_g2
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 DPA = "dpa-newsml-g2-2017/20170629-dpa-sample/"
 CORE = "superdesk-feed-fixtures/superdesk-core/tests/io/fixtures/"

@@ -23,7 +23,7 @@ from tests.corpora import corpus_bytes, corpus_path
 from tests.formats.json_props import assert_never_crashes, records
 from transforms.formats import ninjs
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 SD = "superdesk-feed-fixtures/superdesk-core/tests/io/fixtures/"
 TTNINJS = "superdesk-feed-fixtures/superdesk-ntb/server/ntb/tests/io/fixtures/ntbttninjs.json"

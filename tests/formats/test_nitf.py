@@ -13,7 +13,7 @@ from tests.corpora import corpus_bytes
 from tests.formats.sweep import corpus_files
 from transforms.formats import nitf
 from transforms.formats.base import ParsedStory, ParseError
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 CORE = "superdesk-feed-fixtures/superdesk-core/tests/io/fixtures/"
 BELGA = "superdesk-feed-fixtures/superdesk-belga/server/tests/io/fixtures/"

@@ -11,7 +11,7 @@ import pytest
 from tests.corpora import corpus_bytes, corpus_path
 from transforms.formats import ParseError, reuters_21578
 from transforms.formats.base import ParsedStory, RejectedItem, SkippedItem
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 FILES = [f"reuters21578/reut2-{i:03d}.sgm" for i in range(20)]
 

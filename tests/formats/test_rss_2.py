@@ -10,7 +10,7 @@ from tests.corpora import corpus_bytes
 from tests.formats.sweep import corpus_files
 from transforms.formats import rss_2
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 FEED = "reuters-web-raw/blueprints-text/worldNews.rss"
 

@@ -9,7 +9,7 @@ import pytest
 from tests.corpora import corpus_bytes, corpus_path
 from transforms.formats import solita
 from transforms.formats.base import ParsedStory, ParseError
-from transforms.records import to_utc
+from transforms.reading.records import to_utc
 
 NTB = "superdesk-feed-fixtures/superdesk-ntb/server/ntb/tests/io/fixtures/"
 

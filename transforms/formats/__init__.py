@@ -36,7 +36,7 @@ from transforms.formats.base import (
     RejectedItem,
     SkippedItem,
 )
-from transforms.text import looks_binary
+from transforms.formats.text import looks_binary
 
 PARSERS: tuple[ModuleType, ...] = (
     newsml_g2,

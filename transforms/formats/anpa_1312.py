@@ -46,7 +46,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem
-from transforms.text import decode_text, tidy
+from transforms.formats.text import decode_text, tidy
 
 NAME = "anpa_1312"
 

@@ -21,6 +21,7 @@ from datetime import datetime
 from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
+from transforms.formats.text import html_to_text, tidy
 from transforms.formats.web import (
     language_code,
     parse_iso,
@@ -38,7 +39,6 @@ from transforms.formats.xmlsafe import (
     root_name,
     salvage_items,
 )
-from transforms.text import html_to_text, tidy
 
 NAME = "atom"
 

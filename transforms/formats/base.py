@@ -47,7 +47,7 @@ class ParsedStory:
     """One text story as the wire format gives it.
 
     Fill what the format carries; leave the rest ``None``. Text fields are plain
-    text: HTML must already be turned into paragraphs (``transforms.text``), with
+    text: HTML must already be turned into paragraphs (``transforms.formats.text``), with
     paragraphs separated by a blank line. Generic clean-up (datelines inside the
     body, sign-offs, boilerplate, whitespace) happens later in polars, so a parser
     does not need to do it.

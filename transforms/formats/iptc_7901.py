@@ -39,7 +39,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem
-from transforms.text import decode_text, tidy
+from transforms.formats.text import decode_text, tidy
 
 NAME = "iptc_7901"
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from transforms.formats.base import Item, ParseError, RejectedItem
-from transforms.text import decode_text, html_to_text, tidy
+from transforms.formats.text import decode_text, html_to_text, tidy
 
 SNIFF_BYTES = 32768
 # One JSON string (optionally followed by ':' when it is a key) or one structural byte.

@@ -51,7 +51,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem
-from transforms.text import decode_text
+from transforms.formats.text import decode_text
 
 NAME = "news_csv"
 

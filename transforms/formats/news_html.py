@@ -37,8 +37,8 @@ import lxml.html
 from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, SkippedItem
+from transforms.formats.text import decode_text, html_to_text, looks_binary, tidy
 from transforms.formats.web import language_code, parse_iso, provider_from_name, provider_from_url
-from transforms.text import decode_text, html_to_text, looks_binary, tidy
 
 NAME = "news_html"
 

@@ -83,8 +83,8 @@ from transforms.formats.nitf import (
     to_int,
     xml_body_text,
 )
+from transforms.formats.text import html_to_text, tidy
 from transforms.formats.xmlsafe import children, localname
-from transforms.text import html_to_text, tidy
 
 NAME = "newsml_1"
 

@@ -50,8 +50,8 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
+from transforms.formats.text import tidy
 from transforms.formats.xmlsafe import localname, parse_xml, root_name
-from transforms.text import tidy
 
 NAME = "newsml_g2"
 

@@ -79,7 +79,7 @@ from transforms.formats.jsonwire import (
     to_int,
     unique,
 )
-from transforms.text import html_to_text, tidy
+from transforms.formats.text import html_to_text, tidy
 
 NAME = "ninjs"
 

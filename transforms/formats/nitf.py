@@ -59,8 +59,8 @@ from lxml import etree
 
 from transforms.formats import xmlsafe
 from transforms.formats.base import Item, ParsedStory, ParseError
+from transforms.formats.text import tidy
 from transforms.formats.xmlsafe import children, localname
-from transforms.text import tidy
 
 NAME = "nitf"
 

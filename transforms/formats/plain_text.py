@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 from transforms.formats import aap_telex, anpa_1312, iptc_7901
 from transforms.formats.base import Item, ParsedStory, ParseError
-from transforms.text import decode_text, looks_binary, tidy
+from transforms.formats.text import decode_text, looks_binary, tidy
 
 NAME = "plain_text"
 

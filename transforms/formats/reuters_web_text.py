@@ -18,7 +18,7 @@ file does not state. We take it as UTC and mark ``published_tz_source =
 "assumed"``; the relative tail (``5 years ago``, ``Updated 14 hours ago``) is
 relative to an unknown crawl time and is dropped (it stays in
 ``published_raw``). Datelines, sign-offs and debris are removed later by the
-generic body clean-up in ``transforms.normalize``.
+generic body clean-up in ``transforms.normalizing.normalize``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from transforms.formats.base import Item, ParsedStory, ParseError
-from transforms.text import decode_text
+from transforms.formats.text import decode_text
 
 NAME = "reuters_web_text"
 

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
+from transforms.formats.text import html_to_text, tidy
 from transforms.formats.web import parse_iso
 from transforms.formats.xmlsafe import (
     children,
@@ -38,7 +39,6 @@ from transforms.formats.xmlsafe import (
     root_name,
     salvage_items,
 )
-from transforms.text import html_to_text, tidy
 
 NAME = "ritzau"
 

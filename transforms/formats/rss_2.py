@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
+from transforms.formats.text import html_to_text, tidy
 from transforms.formats.web import (
     language_code,
     parse_iso,
@@ -42,7 +43,6 @@ from transforms.formats.xmlsafe import (
     root_name,
     salvage_items,
 )
-from transforms.text import html_to_text, tidy
 
 NAME = "rss_2"
 

@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError
+from transforms.formats.text import html_to_text, tidy
 from transforms.formats.web import language_code
 from transforms.formats.xmlsafe import children, localname, parse_xml, root_name
-from transforms.text import html_to_text, tidy
 
 NAME = "solita"
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from transforms.formats.base import ParseError, RejectedItem
-from transforms.text import tidy
+from transforms.formats.text import tidy
 
 _DECL = re.compile(rb"^\s*<\?xml[^>]*?\?>", re.S)
 _ENC = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")

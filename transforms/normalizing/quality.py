@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.clean_text import BOILERPLATE, boilerplate_hits
+from transforms.normalizing.clean_text import BOILERPLATE, boilerplate_hits
 
 # Not boilerplate, but signs that a clean-up step missed something.
 LEFTOVERS: dict[str, str] = {

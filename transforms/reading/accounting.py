@@ -13,7 +13,7 @@ from datetime import datetime
 import polars as pl
 
 from schemas import PARSED, REJECTS
-from transforms.extract import FileResult
+from transforms.reading.extract import FileResult
 
 
 class AccountingError(RuntimeError):

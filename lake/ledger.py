@@ -7,7 +7,7 @@ lacks or that changed since (another size or version); ``reprocess`` reads all.
 
 A run commits with its manifest (``runs/<run_id>.json``): the partitions, then
 the rejects, then the manifest, then the ledger, each one atomic write, all
-under the lake's lease (flows/lease.py). The ledger is thus a summary of the
+under the lake's lease (lake/lease.py). The ledger is thus a summary of the
 manifests: if a run died between its manifest and its ledger write, the next
 run folds that manifest in (:func:`load`). The runs it covers are named in the
 ledger file's metadata.
@@ -29,8 +29,8 @@ from datetime import date, datetime
 import polars as pl
 import pyarrow.parquet as pq
 
-from flows import lake as lakeio
-from flows.storage import SourceObject, Storage
+from lake import partitions as lakeio
+from lake.storage import SourceObject, Storage
 from schemas import LEDGER
 
 LEDGER_KEY = "ledger/consumed.parquet"

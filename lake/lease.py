@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from flows.storage import S3Storage, Storage, StorageError, open_storage
+from lake.storage import S3Storage, Storage, StorageError, open_storage
 
 PREFIX = "_lease/"
 

@@ -14,9 +14,9 @@ from types import ModuleType
 
 import polars as pl
 
-from transforms import containers
 from transforms.formats import ParsedStory, ParseError, RejectedItem, SkippedItem, by_name, detect
-from transforms.records import story_row
+from transforms.reading import containers
+from transforms.reading.records import story_row
 
 REJECT_RAW_LIMIT = 1024 * 1024  # bytes of a rejected input kept in rejects/
 

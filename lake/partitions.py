@@ -28,7 +28,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from flows.storage import Storage
+from lake.storage import Storage
 from schemas import DUPLICATES, ITEMS, REJECTS, STORIES, Table
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"

@@ -9,7 +9,7 @@ of ``schemas.DUPLICATES``; nothing is dropped silently.
      (AP writethrus without a guid);
    * ``exact``: the same ``content_hash`` (normalized headline and body), or
      the same body under a headline about the same subject;
-   * ``near``: OPH MinHash signatures of the body (``transforms.fingerprint``),
+   * ``near``: OPH MinHash signatures of the body (``transforms.dedup.fingerprint``),
      LSH banding for candidates, then verification: estimated Jaccard (or
      containment, for truncated takes and appended updates), and the numbers
      and capitalised names of both texts must agree, so templated look-alikes
@@ -38,7 +38,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from transforms.features import (
+from transforms.dedup.features import (
     FEATURE_COLUMNS,
     FINGERPRINT_VERSION,
     PARAGRAPH,
@@ -47,7 +47,7 @@ from transforms.features import (
     item_features,
     text_features,
 )
-from transforms.fingerprint import BINS, binary_to_sig, similarity, stable_hash
+from transforms.dedup.fingerprint import BINS, binary_to_sig, similarity, stable_hash
 
 # ``fetch(rows)``: the ``headline`` and ``body`` of the items at positions ``rows``,
 # as frames (``_i``, ``headline``, ``body``) of a few items each, in any order.

@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from transforms.fingerprint import BINS, SHINGLE, compact, sig_to_binary, signatures, stable_hash
+from transforms.dedup.fingerprint import BINS, SHINGLE, compact, sig_to_binary, signatures, stable_hash
 
 FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-v3"
 LEAD_CHARS = 100

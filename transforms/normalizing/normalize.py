@@ -11,17 +11,17 @@ import hashlib
 
 import polars as pl
 
-from transforms.clean_text import repair_text, strip_boilerplate, tidy_text
-from transforms.dateline import extract_dateline
-from transforms.headline import split_headline_prefixes
-from transforms.language import detect_language
-from transforms.people import (
+from transforms.normalizing.clean_text import repair_text, strip_boilerplate, tidy_text
+from transforms.normalizing.dateline import extract_dateline
+from transforms.normalizing.headline import split_headline_prefixes
+from transforms.normalizing.language import detect_language
+from transforms.normalizing.people import (
     credit_source_bylines,
     extract_bloomberg_trailer,
     extract_byline,
     extract_signoff,
 )
-from transforms.providers import KNOWN_PROVIDERS, canonical_provider
+from transforms.normalizing.providers import KNOWN_PROVIDERS, canonical_provider
 
 
 def _sha256_hex(values: pl.Series) -> pl.Series:

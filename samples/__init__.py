@@ -1,0 +1,1 @@
+"""Synthetic wire stories written by this project (the demo's dump and test fixtures)."""

@@ -7,7 +7,12 @@ STAMP := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: demo test lint venv clean stack-up stack-down stack-status
+# Tests run in parallel workers (pytest-xdist), a test file per worker at a time, so a
+# module's fixtures (a corpora ingest, a SeaweedFS server per worker) are built once.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+.PHONY: demo test check lint venv clean stack-up stack-down stack-status
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,8 +40,13 @@ stack-down: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The whole suite (what CI runs).
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+# The fast tier for the inner loop: no servers, no processes, no flow runs.
+check: $(STAMP) lint
+	$(PYTEST) -m "not slow"
 
 clean:
 	rm -rf demo .pytest_cache .ruff_cache

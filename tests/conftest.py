@@ -14,6 +14,17 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 from tests.seaweed import SeaweedServer, start_seaweed, stop_seaweed, using  # noqa: E402
 
+# The fast tier (``make check``: ``pytest -m "not slow"``) leaves out every test that
+# starts a server or a process or ingests through the real flow: those that use one of
+# these fixtures, or are marked ``s3`` or ``slow`` in their module.
+SLOW_FIXTURES = {"prefect_harness", "seaweed", "s3_lake", "any_lake", "prefect_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(item.fixturenames) or item.get_closest_marker("s3"):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:

@@ -50,6 +50,7 @@ def test_unreachable_storage_exits_3_without_leaking_credentials(tmp_path, monke
     assert "secret-must-not-appear" not in captured.out + captured.err
 
 
+@pytest.mark.slow
 def test_console_script_on_the_seed(tmp_path):
     """The installed ``wirelake`` script, as a user runs it (its own Prefect server)."""
     script = Path(sys.executable).parent / "wirelake"

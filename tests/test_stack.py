@@ -124,6 +124,7 @@ def test_down_leaves_alone_a_pid_that_is_not_the_recorded_process(tmp_path):
         sleeper.wait()
 
 
+@pytest.mark.slow
 def test_start_prefect_server_gives_a_healthy_api_and_stops_clean(tmp_path):
     port = free_port()
     server = stack.start_prefect_server(tmp_path / "prefect", port)

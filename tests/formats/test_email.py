@@ -63,6 +63,15 @@ def test_leading_space_line_before_the_headers_is_tolerated():
     assert one(data).headline == "Lead"
 
 
+def test_mbox_envelope_line_and_folded_subject():
+    headers = BASE.format(subject="Re: [PATCH v4 11/14] memory: add\n memory_region_try_add function")
+    data = b"From sender@mail.example Tue Mar 10 14:17:14 2015\n" + mail(
+        headers + "Content-Type: text/plain\n", b"Tested.\n", crlf=False)
+    s = one(data)
+    assert s.headline == "Re: [PATCH v4 11/14] memory: add memory_region_try_add function"
+    assert s.body == "Tested."
+
+
 def test_rfc2047_subject_and_windows_1252_quoted_printable_body():
     headers = (BASE.format(subject="=?utf-8?Q?Caf=C3=A9_owner_=E2=80=93_interview?=")
                + "Content-Type: text/plain; charset=\"Windows-1252\"\nContent-Transfer-Encoding: quoted-printable\n")

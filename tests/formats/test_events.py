@@ -64,6 +64,12 @@ def test_ntb_calendar_document_and_events_api_page():
     # declared latin-1 but stored as UTF-8 (ntb_event.xml): the bytes win
     [one] = skipped(doc.encode("utf-8"))
     assert (one.guid, one.detail) == ("NBRP1", "Møte i Tromsø")
+    # NTB's FTP drop (held out while writing the sniff: no ntbId, a stylesheet PI first)
+    ftp = ('<?xml version="1.0" encoding="UTF-8"?><?xml-stylesheet type="text/xsl" href="t.xslt"?>\n'
+           "<document><service>newscalendar</service><title>Klimakonferansen</title>"
+           "<timeStart>2018-11-29T09:45:00.000+0100</timeStart></document>")
+    [two] = skipped(ftp.encode())
+    assert (two.guid, two.detail) == (None, "Klimakonferansen")
     page = ("<result numResults='593'><document><ntbId>A</ntbId><service>newscalendar</service><title>a</title>"
             "</document><document><ntbId>B</ntbId><service>newscalendar</service><title>b</title></document>"
             "</result>")

@@ -113,9 +113,17 @@ def test_rss_2_refuses_a_wordpress_export_and_wxr_refuses_plain_rss():
     assert rss_2.sniff(plain) and not wordpress_wxr.sniff(plain)
 
 
-def test_broken_export_is_malformed_xml():
+def test_one_broken_post_is_rejected_and_the_others_kept():
+    broken = item(title="Bad & unescaped <b>", content="x")
+    got = list(wordpress_wxr.parse(export(item(), broken, item(title="Third")), "t"))
+    assert [type(i).__name__ for i in got] == ["ParsedStory", "RejectedItem", "ParsedStory"]
+    assert got[1].reason == "malformed_xml" and b"Bad &" in got[1].raw
+    assert got[2].headline == "Third" and got[2].provider == "harbourgazette" and got[2].language == "en"
+
+
+def test_export_without_any_complete_item_is_malformed_xml():
     with pytest.raises(ParseError) as err:
-        list(wordpress_wxr.parse(export(item())[:-30], "t"))
+        list(wordpress_wxr.parse(HEAD.encode() + b"<item><title>cut", "t"))
     assert err.value.reason == "malformed_xml"
 
 

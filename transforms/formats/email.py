@@ -78,12 +78,14 @@ def sniff(data: bytes) -> bool:
     """A header block of mail headers: every line a ``Name: value`` or a folded
     continuation until the first blank line, with at least three mail header
     names, one of them ``From`` or a transport header, and one of ``Subject``,
-    ``Date`` or ``Message-ID``."""
+    ``Date`` or ``Message-ID``. An mbox ``From `` envelope line may come first."""
     head = _strip_lead(data[:_SNIFF_BYTES])
     if not head or looks_binary(head):
         return False
     seen: set[bytes] = set()
     lines = head.replace(b"\r\n", b"\n").split(b"\n")
+    if lines[0].startswith(b"From ") and len(lines) > 1:  # an mbox envelope line
+        lines = lines[1:]
     complete = False
     for i, line in enumerate(lines):
         if not line.strip():

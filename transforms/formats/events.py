@@ -69,7 +69,8 @@ def _json_kind(data: bytes) -> str | None:
 def _xml_kind(data: bytes) -> str | None:
     name = root_name(data)
     head = data[:_SNIFF_BYTES]
-    if name == "document" and b"<ntbId>" in head and (b"<timeStart>" in head or b"newscalendar" in head):
+    if name == "document" and (b"<service>newscalendar</service>" in head
+                               or (b"<ntbId>" in head and b"<timeStart>" in head)):
         return "ntb"
     if name == "result" and b"<document>" in head and b"newscalendar" in head:
         return "ntb"

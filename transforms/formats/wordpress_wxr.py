@@ -43,7 +43,9 @@ Which items are stories:
   ``audio``, ``embed`` or ``file`` by the media);
 * ``page``, ``nav_menu_item``, ``revision`` and other site objects ->
   ``SkippedItem("non_news:<post_type>")``;
-* a post with neither text nor media -> ``RejectedItem("no_body")``.
+* a post with neither text nor media -> ``RejectedItem("no_body")``;
+* an export that is not well-formed is read post by post: each well-formed
+  ``<item>`` as above, a broken one a ``RejectedItem("malformed_xml")``.
 """
 
 from __future__ import annotations
@@ -59,12 +61,24 @@ from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.formats.web import language_code, provider_from_name, provider_from_url
-from transforms.formats.xmlsafe import children, localname, parse_xml, root_name
+from transforms.formats.xmlsafe import (
+    children,
+    item_pattern,
+    item_start,
+    localname,
+    parse_xml,
+    root_name,
+    salvage_items,
+)
 from transforms.text import html_to_text, tidy
 
 NAME = "wordpress_wxr"
 
 WXR_NS = b"wordpress.org/export/"
+_ITEM = item_pattern("item")
+_ITEM_START = item_start("item")
+_HEAD_LINK = re.compile(rb"<link>\s*([^<\s]+)\s*</link>")
+_HEAD_LANGUAGE = re.compile(rb"<language>\s*([^<\s]+)\s*</language>")
 _SNIFF_BYTES = 8192
 
 
@@ -257,7 +271,18 @@ def _item(item: etree._Element, provider: str | None, language: str | None,
 def parse(data: bytes, source: str) -> Iterator[Item]:
     if not data.strip():
         raise ParseError("empty_input", format=NAME, source=source)
-    root = parse_xml(data, format=NAME, source=source)
+    try:
+        root = parse_xml(data, format=NAME, source=source)
+    except ParseError:
+        # one broken post must not lose the others: each well-formed <item> is read
+        # alone, a broken one is a RejectedItem (the channel header still names the site)
+        head = data[:data.find(b"<item")] if b"<item" in data else b""
+        link, lang = _HEAD_LINK.search(head), _HEAD_LANGUAGE.search(head)
+        provider = _site(link.group(1).decode("utf-8", "replace")) if link else None
+        language = language_code(lang.group(1).decode("utf-8", "replace")) if lang else None
+        for el in salvage_items(data, _ITEM, _ITEM_START, format=NAME, source=source):
+            yield el if isinstance(el, RejectedItem) else _item(el, provider, language, {})
+        return
     if localname(root) != "rss":
         raise ParseError("not_wxr", f"root element is {localname(root)!r}", format=NAME, source=source)
     channel = next(iter(children(root, "channel")), None)

@@ -25,9 +25,9 @@ EXPLAINED_REJECTS = {
     ("newsml_g2", "no_content"),
     # IPTC/ninjs examples of metadata only; aap-finance-lite has an empty body.content
     ("newsml_g2", "no_body"), ("ninjs", "no_body"), ("nitf", "no_body"),
-    # not news: JSON Schema, benchmark ground truth, lewis.dtd, AAP sports-results API
-    # responses, a DC REST response, Reuters' channel listing, a bare HTML fragment,
-    # a one-line ticker
+    # not news: JSON Schema, benchmark ground truth, lewis.dtd, a DC REST response,
+    # Reuters' channel listing, a bare HTML fragment, a one-line ticker (AAP's
+    # sports-results API responses are event feeds now: skipped as events)
     (None, "unrecognized_format"),
 }
 
@@ -91,9 +91,15 @@ def test_report_command_prints_per_format_table(corpus_lake, capsys):
     out = capsys.readouterr().out
     assert manifest["run_id"] in out
     for fmt in ("newsml_g2", "newsml_1", "nitf", "ninjs", "anpa_1312", "iptc_7901", "aap_telex",
-                "rss_2", "atom", "reuters_21578", "news_html", "news_please", "news_csv"):
+                "rss_2", "atom", "reuters_21578", "news_html", "news_please", "news_csv",
+                "email", "wordpress_wxr", "events"):
         assert f"\n  {fmt} " in out
     by = {r["format"]: r for r in manifest["by_format"]}
+    # SOURCES.md section 10: 6 mails, 4 WordPress posts (and 2 media posts), and 64 events
+    # (iCalendar 4 + 35, Onclusive 2, NIFS 3, NTB 1 + 2, AAP sports fixtures 2 + 1 + 14)
+    assert by["email"]["items_in"] == 6 and by["email"]["skipped"] == 0 and by["email"]["rejects"] == 0
+    assert (by["wordpress_wxr"]["items_in"], by["wordpress_wxr"]["skipped"]) == (6, 2)
+    assert (by["events"]["items_in"], by["events"]["skipped"]) == (64, 64)
     assert by["reuters_21578"]["items_in"] == 20_000
     assert by["news_please"]["items_in"] == 2_398
     assert by["news_csv"]["items_in"] == 7_600 + 989

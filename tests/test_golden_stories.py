@@ -731,6 +731,52 @@ GOLDEN = [
         slug="(KL&TD/WNWCZM/RL)",
         excludes=("This is body content1.",),  # the placeholder atom:content
     )),
+    # ---- e-mail (RFC 822/MIME) and WordPress (SOURCES.md section 10) --------------------------
+    case("email-aap-golf", Golden(
+        CORE + "odd_charset_email.txt", 0,
+        # a labelled AAP copy ("Headline: ..."); the Subject is another mail's
+        headline="Senden defends but Scott favourite",
+        provider="aap",  # from the dateline's agency (the sender's domain is anonymised)
+        published_at=utc(2015, 3, 10, 21, 17, 1), published_tz_source="source",  # Date: ... -0700
+        body_start="Adam Scott is hoping to live up to his favourite tag as he searches for more "
+                   "competitive reps in his Masters preparations.",
+        body_end="Robert Allenby, Steven Bowditch, Marc Leishman, Greg Chalmers and Rod Pampling are "
+                 "also in the field.",
+        slug="Gol PGA",
+        dateline_location="LOS ANGELES", dateline_agency="AAP",
+        authors=("Ben Everill",),
+        # quoted-printable Windows-1252: =92 is ’, =93/=94 are quotes
+        contains=("Innisbrook Resort’s Cooperhead course", "“I think it's a good little stretch"),
+        # the "AAP be/" end mark, the sender's signature and the mail disclaimer
+        excludes=("AAP be/", "Golf Writer", "Skype", "confidential", "Abstract:", "SDA"),
+    ), defect="the dateline `LOS ANGELES, March 10 AAP –` (agency without parentheses, en dash) is "
+              "not recognised: agency conventions are issue 14's other part (branch i14ref)"),
+    case("email-aap-google-form", Golden(
+        CORE + "googleform.txt", 0,
+        headline="TEST NZ HEADER",  # the form's Headline field, not the Subject
+        provider="aap",  # From: takin@aap.com.au
+        published_at=utc(2016, 5, 5, 4, 11, 45), published_tz_source="source",  # Date: ... +0000
+        body_start="Prisoners allegedly drunk on homebrew attacked staff at the Serco-run Wiri prison "
+                   "on Saturday, and a wing has been in lockdown as a result.",
+        body_end="from a source within the Auckland South Corrections Facility on Kiwi Tamaki Drive, Wiri.",
+        slug="NZTEST",
+        dateline_location="AUCKLAND",
+        excludes=("Headline", "{", "Timestamp"),
+    )),
+    case("wordpress-funke", Golden(
+        CORE + "wordpress_wxr_funke.xml", 0,
+        headline="Löst einen Mord in Mysterium Secrets & Lies",
+        provider="funkygames",  # the site, https://funkygames.de
+        published_at=utc(2017, 12, 2, 15, 43, 50), published_tz_source="source",  # post_date_gmt
+        body_start="Mysterium Secrets & Lies von Asmodee Digital ist eine spannende App",  # [dropcap]M
+        body_end="iOS-Spieler erhalten hier die App für 5,49 Euro.",
+        authors=("Marion",),
+        language="de",
+        contains=("Mysterium ist ein kooperatives Game", "Einzelspieler-Modus gegen KI"),
+        excludes=("[dropcap]", "[/dropcap]", "[contact_form]", "<strong>", "<img", "&amp;"),
+        extra=(("keywords", ["Asmodee Digital", "Mysterium", "Mysterium Secrets & Lies", "Spiele Apps",
+                             "sub_feature", "Android Apps", "iOS Apps"]),),
+    )),
 ]
 
 _SCALARS = ("headline", "provider", "original_provider", "version_marker", "status_marker",
@@ -788,7 +834,7 @@ def test_golden_table_covers_every_format():
                for g in GOLDEN if not g.marks}
     assert {"reuters_web_text", "reuters_21578", "news_html", "rss_2", "newsml_g2", "nitf",
             "newsml_1", "ninjs", "anpa_1312", "iptc_7901", "aap_telex", "news_please",
-            "news_csv", "ritzau", "solita", "atom"} <= formats
+            "news_csv", "ritzau", "solita", "atom", "email", "wordpress_wxr"} <= formats
     assert len(GOLDEN) >= 32
 
 
@@ -821,6 +867,15 @@ QUIRKS = [
                  "By Joey Roulette", id="yahoo-byline-out-of-body"),
     pytest.param("iptc-ninjs/examples/NewsML/businesswire-newsml-20130515006361.xml", 0, "body",
                  "the world’s most powerful", "worldâ€™s", id="businesswire-mojibake-apostrophe"),
+    # the AAP golf mail (its golden row waits on the dateline): the rest checked on its own
+    pytest.param(CORE + "odd_charset_email.txt", 0, "headline", "Senden defends but Scott favourite", None,
+                 id="email-labelled-headline"),
+    pytest.param(CORE + "odd_charset_email.txt", 0, "slug", "Gol PGA", None, id="email-unlabelled-slug"),
+    pytest.param(CORE + "odd_charset_email.txt", 0, "authors", ["Ben Everill"], None, id="email-byline"),
+    pytest.param(CORE + "odd_charset_email.txt", 0, "published_at", datetime(2015, 3, 10, 21, 17, 1, tzinfo=UTC),
+                 None, id="email-date-header"),
+    pytest.param(CORE + "odd_charset_email.txt", 0, "body", "Innisbrook Resort’s Cooperhead course",
+                 "Golf Writer", id="email-qp-cp1252-no-signature"),
 ]
 
 

@@ -146,9 +146,16 @@ def test_sweep_claims_only_ap_files():
                 outcomes[key] = outcomes.get(key, 0) + 1
         except ParseError as exc:
             outcomes[f"ParseError:{exc.reason}"] = outcomes.get(f"ParseError:{exc.reason}", 0) + 1
+    # superdesk-core's five, and CP's eleven AP Media API items (SOURCES.md section 10)
     assert claimed == {"ap_media_feed.json", "ap_media_item.json", "ap_media_picture.json",
-                       "ap_media_text_feed.json", "ap_media_text_item.json"}
-    assert outcomes == {"SkippedItem:non_text:picture": 3, "SkippedItem:no_body_inline": 2}
+                       "ap_media_text_feed.json", "ap_media_text_item.json",
+                       "ap-aps-mi-right-now.json", "ap-aps.json", "ap-category.json",
+                       "ap-getty-picture.json", "ap-sports.json", "ap-subject.json", "ap-table.json",
+                       "ap-text.json", "item.json", "picture.json"}
+    # CP's text items carry no story text (it is in the NITF rendition, not included)
+    # except ap-text.json and item.json, whose Superdesk-attached NITF body is read;
+    # ap-getty-picture.json and picture.json are pictures.
+    assert outcomes == {"SkippedItem:non_text:picture": 5, "SkippedItem:no_body_inline": 8, "story": 2}
 
 
 MODULE = ap_media

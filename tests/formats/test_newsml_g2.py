@@ -238,6 +238,23 @@ def test_iptc_non_text_items():
         "non_text:package", "no_content", "no_content", "no_content", "no_content"]
 
 
+def test_concept_items_that_declare_an_event_are_events():
+    """EventsML: a conceptItem whose concept type is cpnat:event (STT, IPTC LISTING 14) is an
+    event; a person or abstract concept stays a concept."""
+    def reasons(rel):
+        return [i.reason for i in newsml_g2.parse(corpus_bytes(rel), rel)]
+
+    assert reasons(IPTC + "LISTING_14_Event_sent_as_a_Concept_Item.xml") == ["non_text:event"]
+    assert reasons(IPTC + "LISTING_11_Person_Concept_conveyed_in_a_NewsML-G2_Concept_Item.xml") == [
+        "non_text:concept"]
+    assert reasons("superdesk-feed-fixtures/superdesk-stt/server/tests/fixtures/events_ml_259431.xml") == [
+        "non_text:event"]
+    synthetic = (f'<conceptItem xmlns="{NS}" guid="c1" version="1"><concept><conceptId qcode="x:1"/>'
+                 '<type qcode="cpnat:abstract"/><eventDetails><dates><start>2022-04-02</start></dates>'
+                 '</eventDetails></concept></conceptItem>').encode()
+    assert [i.reason for i in newsml_g2.parse(synthetic, "t")] == ["non_text:event"]
+
+
 # --------------------------------------------------------------------------- synthetic
 
 NS = "http://iptc.org/std/nar/2006-10-01/"
@@ -367,9 +384,11 @@ def test_sweep_claims_only_g2_files():
             head = fh.read(4096)
         if newsml_g2.sniff(head):
             claimed[path.relative_to(root).parts[0]] += 1
-    # iptc: all 35 examples; dpa: 80 stories + 3 pictures; superdesk: the 47 G2 files
+    # iptc: all 35 examples; dpa: 80 stories + 3 pictures; superdesk: the 47 G2 files of
+    # section 6 and 24 of section 10 (GlobeNewswire 6, STT 9, ANSA 5, planning 2, the two
+    # older IPTC LISTING copies)
     assert claimed == {"iptc-newsml-g2": 35, "dpa-newsml-g2-2017": 83,
-                       "superdesk-feed-fixtures": 47}
+                       "superdesk-feed-fixtures": 71}
 
 
 def test_sweep_outcomes():
@@ -392,11 +411,14 @@ def test_sweep_outcomes():
                 counts["error:" + exc.reason] += 1
         outcomes[folder] = counts
     assert outcomes["dpa-newsml-g2-2017"] == {"story": 80, "non_text:picture": 3}
+    # section 10 adds 13 stories (GlobeNewswire 6, STT news 4, ANSA text 2, the headline-only
+    # LISTING 1), 3 ANSA pictures, the LISTING 6 package, 2 STT EventsML events and
+    # 5 planning items (STT 4, Superdesk Planning's planning.xml)
     assert outcomes["superdesk-feed-fixtures"] == {
-        "story": 44, "non_text:picture": 6, "non_text:package": 4, "non_text:video": 1,
-        "non_text:audio": 1}
+        "story": 57, "non_text:picture": 9, "non_text:package": 5, "non_text:video": 1,
+        "non_text:audio": 1, "non_text:event": 2, "non_text:planning": 5}
     assert outcomes["iptc-newsml-g2"] == {
         "story": 6, "non_text:picture": 3, "non_text:video": 3, "non_text:package": 3,
-        "non_text:concept": 3, "non_text:knowledge": 2, "non_text:planning": 4,
+        "non_text:concept": 2, "non_text:event": 1, "non_text:knowledge": 2, "non_text:planning": 4,
         "non_text:catalog": 1, "non_text:composite": 1, "non_text:sportsml": 1,
         "no_content": 4, "error:no_items": 5, "error:no_body": 3}

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 
 from tests.corpora import corpus_bytes, corpus_path
 from tests.formats.json_props import assert_never_crashes, records
-from transforms.formats import ninjs
+from transforms.formats import detect, ninjs
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.reading.records import to_utc
 
@@ -293,6 +293,8 @@ NINJS_EXPECTED = {
                        "ninjs3.json", "ninjs4.json", "ninjs5.json", "ninjs6.json",
                        "ninjsExMediumText1.json", "ninjsExSimpleText1.json")),
     TTNINJS,
+    # CP's TV-transcript segment: flat ninjs-like JSON (SOURCES.md section 10)
+    "superdesk-feed-fixtures/superdesk-cp/server/tests/ingest/parser/fixtures/cp_transcripts/cp_transcripts.json",
 }
 
 
@@ -325,7 +327,7 @@ def test_sweep_claims_and_outcomes():
         except ParseError as exc:
             outcomes[f"ParseError:{exc.reason}"] = outcomes.get(f"ParseError:{exc.reason}", 0) + 1
     assert claimed == NINJS_EXPECTED
-    assert outcomes == {"story": 24, "SkippedItem:non_text:picture": 7, "SkippedItem:non_text:audio": 1,
+    assert outcomes == {"story": 25, "SkippedItem:non_text:picture": 7, "SkippedItem:non_text:audio": 1,
                         "SkippedItem:non_text:video": 1, "ParseError:no_body": 1}
 
 
@@ -341,3 +343,50 @@ KEYS = ["uri", "guid", "type", "headline", "headlines", "body_html", "body_text"
 def test_property_arbitrary_values_never_crash(generated):
     # invariant: see tests/formats/json_props.py
     assert_never_crashes(MODULE, generated)
+
+
+# ------------------------------------------------------------------ ninjs 3.x and drift
+
+NINJS3_TEXT = {
+    "uri": "http://example.org/ninjs/3/1", "type": "text",
+    "standard": {"name": "ninjs", "version": "3.0"},
+    "versionCreated": "2024-05-01T10:00:00+02:00", "firstCreated": "2024-05-01T09:00:00+02:00",
+    "pubStatus": "usable", "copyrightHolder": "Example Wire", "language": "en-GB", "by": "Jane Doe",
+    "slugline": "STORM", "located": "Bergen",
+    "headlines": [{"role": "main", "value": "Storm closes the port"}],
+    # a NITF rendition first: markup inside JSON, neither read as the body nor sniffed as NITF
+    "bodies": [{"contentType": "application/nitf+xml", "value": "<nitf><body><p>x</p></body></nitf>"},
+               {"contentType": "text/html", "value": "<p>The port is shut.</p><p>Ferries wait.</p>"}],
+    "subjects": [{"name": "Weather", "uri": "http://cv.iptc.org/newscodes/mediatopic/17000000"}],
+}
+NINJS3_EVENT = {"uri": "http://example.org/ev/1", "headlines": [{"value": "Council meeting"}],
+                "versionCreated": "2024-05-01T10:00:00Z",
+                "eventDetails": {"dates": {"startDate": "2024-06-01T10:00:00Z"}}}
+NINJS3_PLANNING = {"uri": "http://example.org/pl/1", "versionCreated": "2024-05-01T10:00:00Z",
+                   "headlines": [{"value": "Coverage"}], "plannedCoverage": [{"title": "text"}]}
+
+
+def _outcomes(data: bytes) -> list:
+    assert detect(data) is ninjs
+    return [i.reason if not isinstance(i, ParsedStory) else i for i in ninjs.parse(data, "t")]
+
+
+def test_ninjs_3_text_item_camel_case():
+    [s] = _outcomes(json.dumps(NINJS3_TEXT).encode())
+    assert s.headline == "Storm closes the port"
+    assert s.body == "The port is shut.\n\nFerries wait."
+    assert s.published_at == datetime(2024, 5, 1, 7, tzinfo=UTC)  # firstCreated, +02:00
+    assert s.version_created == datetime(2024, 5, 1, 8, tzinfo=UTC)
+    assert (s.slug, s.dateline_location, s.language, s.pub_status) == ("STORM", "Bergen", "en", "usable")
+    assert s.authors == ["Jane Doe"] and s.subjects == ["Weather"]
+
+
+@pytest.mark.parametrize("wrap", [
+    lambda items: json.dumps(items),  # an array
+    lambda items: json.dumps({"total": len(items), "items": items}),  # a collection envelope
+    lambda items: "\n".join(json.dumps(i) for i in items),  # JSON Lines
+])
+def test_ninjs_3_arrays_collections_and_events(wrap):
+    got = _outcomes(wrap([NINJS3_TEXT, NINJS3_EVENT, NINJS3_PLANNING, {**NINJS3_EVENT, "type": "event"}]).encode())
+    assert isinstance(got[0], ParsedStory)
+    assert got[1:] == ["non_text:event", "non_text:planning", "non_text:event"]

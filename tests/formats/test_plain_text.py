@@ -1,4 +1,4 @@
-"""Plain-text fallback, and the sweep that keeps the four text-wire sniffs apart."""
+"""Plain-text fallback, and the sweep that keeps the text-wire sniffs apart."""
 
 import pytest
 
@@ -7,13 +7,22 @@ from transforms.formats import (
     ParseError,
     aap_telex,
     anpa_1312,
+    email,
+    events,
     iptc_7901,
     plain_text,
     reuters_web_text,
 )
-from transforms.formats.base import ParsedStory
+from transforms.formats.base import ParsedStory, SkippedItem
 
 AAP = "superdesk-feed-fixtures/superdesk-aap/server/aap/tests/io/fixtures/"
+CORE = "superdesk-feed-fixtures/superdesk-core/tests/io/fixtures/"
+PLANNING = "superdesk-feed-fixtures/superdesk-planning/server/planning/feed_parsers/"
+# RFC 822 mails saved as .txt (SOURCES.md section 10): read by email, never plain text
+MAILS = {CORE + name for name in (
+    "simple_email.txt", "charset_in_subject_email.txt", "composite_email.txt",
+    "odd_charset_email.txt", "json-email.txt", "googleform.txt")}
+CALENDARS = {PLANNING + "events.ics", PLANNING + "parl_cal.ics"}
 
 EXPECTED_CLAIMS = {AAP + name for name in (
     *(f"asianet_{i}.tst" for i in range(1, 10)),
@@ -108,20 +117,24 @@ def test_sniff_refuses_markup_json_framing_and_single_lines(data):
     assert not plain_text.sniff(data)
 
 
-def test_sweep_the_four_text_sniffs_are_disjoint():
+def test_sweep_the_text_sniffs_are_disjoint():
     """Over every superdesk fixture, reuters21578/*.sgm and the seed: no file is
-    claimed by two of anpa_1312, iptc_7901, aap_telex and plain_text; in registry
-    order (reuters_web_text, then these four) plain_text takes only the listed
-    leftovers, and every claimed file parses to stories or raises ParseError."""
+    claimed by two of anpa_1312, iptc_7901, aap_telex, email, the iCalendar part
+    of events and plain_text; in registry order (reuters_web_text, then these)
+    plain_text takes only the listed leftovers, the mails go to email and the
+    calendars to events, and every claimed file parses to stories (events: to
+    skipped events) or raises ParseError."""
     files = sorted(p for p in corpus_path("superdesk-feed-fixtures").rglob("*") if p.is_file())
     files += sorted(corpus_path("reuters21578").glob("*.sgm"))
     files += sorted(p for p in corpus_path("seed").iterdir() if p.is_file())
     base = corpus_path("")
-    order = (reuters_web_text, anpa_1312, iptc_7901, aap_telex, plain_text)
+    order = (reuters_web_text, anpa_1312, iptc_7901, aap_telex, email, events, plain_text)
     claimed: dict[str, set[str]] = {p.NAME: set() for p in order}
     for path in files:
         data = path.read_bytes()
         rel = path.relative_to(base).as_posix()
+        if data.lstrip()[:1] in (b"<", b"{", b"["):
+            continue  # markup and JSON: the syntax sweep (test_syntax_sweep.py) covers them
         mine = [p for p in order[1:] if p.sniff(data)]
         assert len(mine) <= 1, (rel, [p.NAME for p in mine])
         winner = next((p for p in order if p.sniff(data)), None)
@@ -134,8 +147,11 @@ def test_sweep_the_four_text_sniffs_are_disjoint():
             items = list(winner.parse(data, rel))
         except ParseError:
             continue
-        assert items and all(isinstance(i, ParsedStory) for i in items), rel
+        want = SkippedItem if winner is events else ParsedStory
+        assert items and all(isinstance(i, want) for i in items), rel
     assert claimed["plain_text"] == EXPECTED_CLAIMS
+    assert claimed["email"] == MAILS
+    assert claimed["events"] == CALENDARS
     assert len(claimed["anpa_1312"]) == ANPA_COUNT
     assert len(claimed["iptc_7901"]) == IPTC_7901_COUNT
     assert len(claimed["aap_telex"]) == TELEX_COUNT

@@ -14,6 +14,8 @@ from transforms.formats import (
     anpa_1312,
     ap_media,
     atom,
+    email,
+    events,
     iptc_7901,
     news_csv,
     news_html,
@@ -28,6 +30,7 @@ from transforms.formats import (
     ritzau,
     rss_2,
     solita,
+    wordpress_wxr,
 )
 from transforms.formats.base import (
     Item,
@@ -45,10 +48,16 @@ PARSERS: tuple[ModuleType, ...] = (
     reuters_21578,
     ritzau,
     solita,
+    # before rss_2: a WordPress export is RSS 2.0 with the wp: namespace
+    wordpress_wxr,
     rss_2,
     atom,
     news_html,
     reuters_web_text,
+    # calendars and event feeds (iCalendar text, event JSON/XML): skipped as events
+    events,
+    # RFC 822 mail: text with a mail header block, before the other text formats
+    email,
     ap_media,
     news_please,
     ninjs,

@@ -10,7 +10,9 @@ IPTC files). Every item is one output, in document order:
   ...) -> ``SkippedItem("non_text:<kind>")``. Without an ``itemClass`` the kind
   is inferred from the content types of ``contentSet``;
 * ``packageItem`` / ``conceptItem`` / ``knowledgeItem`` / ``planningItem`` /
-  ``catalogItem`` -> ``SkippedItem("non_text:package")`` etc.;
+  ``catalogItem`` -> ``SkippedItem("non_text:package")`` etc.; a ``conceptItem``
+  whose concept is an event (EventsML: ``type qcode="cpnat:event"``, or
+  ``eventDetails``) -> ``SkippedItem("non_text:event")``;
 * a text item carrying SportsML statistics (IPTC ``LISTING_21``) is data, not a
   story -> ``SkippedItem("non_text:sportsml")``.
 
@@ -698,9 +700,25 @@ def _news_item(item: etree._Element, header_sender: str | None) -> Item:
     )
 
 
+def _declares_event(item: etree._Element) -> bool:
+    """A concept item whose ``concept/type`` is ``cpnat:event`` or that has ``eventDetails``."""
+    for el in item.iter():
+        if not isinstance(el.tag, str):
+            continue
+        name = localname(el)
+        if name == "eventDetails":
+            return True
+        if name == "type" and localname(el.getparent()) == "concept" \
+                and _qcode_local(el.get("qcode")) == "event":
+            return True
+    return False
+
+
 def _one(item: etree._Element, header_sender: str | None) -> Item:
     name = localname(item)
     kind = _ITEM_KINDS.get(name)
+    if kind == "concept" and _declares_event(item):
+        kind = "event"  # EventsML: a concept item whose concept is an event (STT, IPTC LISTING 14)
     if kind is not None:
         return SkippedItem(f"non_text:{kind}", guid=(item.get("guid") or "").strip() or None)
     return _news_item(item, header_sender)

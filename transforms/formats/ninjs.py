@@ -24,7 +24,9 @@ Item policy:
   ``advisory`` (BBC) are text stories. ``composite`` with a body of its own is a
   story (text plus pictures); without one it is skipped as
   ``non_text:composite``. Everything else (picture, graphic, audio, video,
-  component, event, planning ...) is ``SkippedItem("non_text:<type>")``.
+  component, event, planning ...) is ``SkippedItem("non_text:<type>")``; an item
+  without ``type`` that carries ninjs 3.x ``eventDetails`` is an event, one with
+  ``plannedCoverage`` a planning item.
 * Only the top-level item is a story. ``associations`` (pictures, logos, video,
   package members) are never emitted on their own: they are embedded copies of
   items the provider also delivers separately, and emitting them would count
@@ -90,7 +92,7 @@ _NINJS_KEYS = frozenset({
     "description_xhtml", "copyrightholder", "copyrightHolder", "copyrightnotice", "copyrightNotice",
     "usageterms", "usageTerms", "ednote", "edNote", "slugline", "representationtype",
     "representationType", "renditions", "associations", "altids", "altIds", "trustindicator",
-    "trustIndicators", "$standard", "located", "byline",
+    "trustIndicators", "$standard", "located", "byline", "eventDetails", "plannedCoverage",
 })
 # news-please record keys and the AP Media API envelope: never ninjs.
 NEWS_PLEASE_KEYS = frozenset({"maintext", "date_download", "source_domain", "title_page", "title_rss",
@@ -210,9 +212,18 @@ def _count_text_associations(obj: dict) -> int:
                and _body(a))
 
 
+def _implied_type(obj: dict) -> str:
+    """An item without ``type``: ninjs 3.x event and planning items carry their details."""
+    if isinstance(obj.get("eventDetails"), dict):
+        return "event"
+    if obj.get("plannedCoverage"):
+        return "planning"
+    return "text"
+
+
 def _item(obj: dict) -> Item:
     guid = first_str(obj, "guid", "uri", "id")
-    kind = str(obj.get("type") or "text").strip().lower()
+    kind = str(obj.get("type") or _implied_type(obj)).strip().lower()
     if kind not in _TEXT_TYPES and kind != "composite":
         return SkippedItem(f"non_text:{kind}", guid=guid)
     body = _body(obj)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from transforms.formats import aap_telex, anpa_1312, iptc_7901
+from transforms.formats import aap_telex, anpa_1312, email, events, iptc_7901
 from transforms.formats.base import Item, ParsedStory, ParseError
 from transforms.formats.text import decode_text, looks_binary, tidy
 
@@ -33,7 +33,7 @@ _FRAMING = ("\x01", "\x02", "\x03", "\x16")
 _MARKUP_START = ("<", "{", "[")
 # (marker in the head of the text, provider); first match wins, so the more
 # specific marker comes first
-_TEXT_WIRE_FORMATS = (anpa_1312, iptc_7901, aap_telex)
+_TEXT_WIRE_FORMATS = (anpa_1312, iptc_7901, aap_telex, email, events)
 _PROVIDER_MARKERS = (
     ("PRNewswire-AsiaNet", "asianet"),
     ("PRNewswire", "prnewswire"),

@@ -34,6 +34,7 @@ from transforms.formats.web import (
     provider_from_name,
     provider_from_url,
 )
+from transforms.formats.wordpress_wxr import is_wxr
 from transforms.formats.xmlsafe import (
     children,
     item_pattern,
@@ -52,7 +53,8 @@ _RSS1 = b"purl.org/rss/1.0"
 def sniff(data: bytes) -> bool:
     name = root_name(data)
     if name == "rss":
-        return True
+        # a WordPress export is RSS 2.0 too, but read by wordpress_wxr
+        return not is_wxr(data)
     return name == "RDF" and _RSS1 in data[:4096]
 
 

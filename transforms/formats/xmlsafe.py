@@ -70,15 +70,33 @@ def parse_xml(data: bytes, *, format: str, source: str = "", recover: bool = Fal
     return root
 
 
+_PROLOG = re.compile(
+    rb"\s*(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)", re.S | re.I)
+_ROOT = re.compile(rb"\s*<([A-Za-z_][\w.:-]*)")
+
+
 def root_name(data: bytes, limit: int = 4096) -> str | None:
-    """Local name of the first element in ``data`` (a cheap sniff; no parsing)."""
+    """Local name of the root element of an XML document (a cheap sniff; no parsing).
+
+    Only a document that *starts* as XML has one: after an optional BOM, white
+    space, the XML declaration, comments, processing instructions and a DOCTYPE,
+    the next thing must be an element. A JSON or text file that merely holds
+    markup somewhere (a ninjs ``body_html`` with ``<nitf>``, an e-mail with an
+    HTML part) has no root element, so no XML parser claims it.
+    """
     head = data[:limit]
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
-    for m in re.finditer(rb"<([A-Za-z_][\w.:-]*)", head):
-        name = m.group(1)
-        return name.split(b":")[-1].decode("ascii", "replace")
-    return None
+    pos = 0
+    while True:
+        m = _PROLOG.match(head, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    m = _ROOT.match(head, pos)
+    if not m:
+        return None
+    return m.group(1).split(b":")[-1].decode("ascii", "replace")
 
 
 def localname(el: etree._Element) -> str:

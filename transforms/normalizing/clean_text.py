@@ -15,7 +15,8 @@ import polars as pl
 # Reuters-21578's &#5; codes once decoded).
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 # ag-news lost the '&' of numeric entities: "#36;" for "$", "#39;" for "'".
-_BROKEN_ENTITY = r"(^|[^&])#(\d{2,4});"
+# Not after "&amp;": "&amp;#39;" is an entity escaped twice (STT), not a lost "&".
+_BROKEN_ENTITY = r"(^|[^&;]|[^p];)#(\d{2,4});"
 # ... where the lost "&" of an apostrophe often left a space: "doesn #39;t".
 _BROKEN_APOSTROPHE = r"(\w) #39;(\w)"
 _ENTITY = r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
@@ -52,8 +53,15 @@ def _repair_python(values: pl.Series) -> pl.Series:
         if v is None:
             out.append(None)
             continue
-        if "&" in v:
-            v = html.unescape(v)
+        # Entities escaped twice ("&amp;#39;", "&amp;quot;": STT, NTB's events API) are
+        # undone to the end: one pass would leave "&#39;" in the text.
+        for _ in range(3):
+            if "&" not in v:
+                break
+            unescaped = html.unescape(v)
+            if unescaped == v:
+                break
+            v = unescaped
         if "Ã" in v or "Â" in v or "â" in v:
             v = _MOJIBAKE_RUN.sub(_fix_run, v)
         out.append(v)

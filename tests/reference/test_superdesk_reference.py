@@ -73,7 +73,8 @@ def _list(value: object) -> list:
 def _has(actual: object, expected: object, field: str) -> bool:
     items = _list(actual)
     if field == "subjects":
-        return str(expected) in {_code(str(s)) for s in items} | {str(s) for s in items}
+        return str(expected) in {_code(str(s)) for s in items} | {str(s) for s in items} | {
+            str(s).rsplit(":", 1)[-1] for s in items}
     return _text(expected).casefold() in {_text(x).casefold() for x in items}
 
 
@@ -84,11 +85,13 @@ COMPARE = {
     "starts": lambda a, e, f: _text(a).startswith(_text(e)),
     "ends": lambda a, e, f: _text(a).endswith(_text(e)),
     "contains": lambda a, e, f: _text(e) in _text(a),
-    "lacks": lambda a, e, f: _text(e) not in _text(a),
+    "lacks": lambda a, e, f: (_text(e) not in _text(a)) if _text(e) else (str(e) not in str(a or "")),
     "none": lambda a, e, f: a is None or a == "" or a == [],
     "utc": lambda a, e, f: _instant(a) == _instant(e),
     "lang": lambda a, e, f: a is not None and str(a).split("-")[0].casefold() == str(e).split("-")[0].casefold(),
-    "agency": lambda a, e, f: a is not None and _text(a).casefold() == _text(e).casefold(),
+    # a dateline's agency: one of the agencies it names ("ats afp" names ATS)
+    "agency": lambda a, e, f: a is not None and _text(e).casefold() in re.split(r"[ /]+", _text(a).casefold())
+    + [_text(a).casefold()],
     # a dateline place: its first part, any case ("CHEYENNE, Wyo." is "Cheyenne")
     "city": lambda a, e, f: a is not None and _text(a).split(",")[0].casefold() == _text(e).split(",")[0].casefold(),
     "names": lambda a, e, f: sorted(_name(x) for x in _list(a)) == sorted(_name(x) for x in _list(e)),
@@ -196,9 +199,11 @@ def test_table_is_well_formed():
 
 
 if __name__ == "__main__":
+    import sys
+
     counts, failures, split = summary()
     for case, detail in failures:
+        if "--tuning" in sys.argv and held_out(case.path):
+            continue  # while writing rules, look at the tuning part only
         print(f"FAIL {case.id} [{case.src.split('::')[-1]}]: {detail}"[:400])
     print(report(counts, split))
-    if pytest:  # keep the import used when run as a script
-        pass

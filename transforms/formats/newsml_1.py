@@ -69,6 +69,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from transforms import conventions
 from transforms.formats import xmlsafe
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.formats.nitf import (
@@ -122,7 +123,13 @@ _ITEM_OPEN = re.compile(r"<(?:[\w.-]+:)?NewsItem\b")
 _ROOT_OPEN = re.compile(r"<(?:[\w.-]+:)?NewsML\b[^>]*>")
 
 # Naive NewsML stamps of providers whose zone is known (see the module docstring).
-_PROVIDER_ZONES = {"belga": "Europe/Brussels"}
+class _Zones:  # the zone of a provider's naive stamps: transforms/conventions.py
+    @staticmethod
+    def get(provider: str) -> str | None:
+        return conventions.zone_for(provider)
+
+
+_PROVIDER_ZONES = _Zones()
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 

@@ -80,6 +80,9 @@ def _has(actual: object, expected: object, field: str) -> bool:
 
 COMPARE = {
     "eq": lambda a, e, f: (_text(a) == _text(e)) if isinstance(e, str) else a == e,
+    # a provider name: any case, '_' for a space ("Wyoming Tribune Eagle" is "wyoming_tribune_eagle")
+    "provider": lambda a, e, f: a is not None and re.sub(r"[\s_-]+", " ", str(a)).casefold()
+    == re.sub(r"[\s_-]+", " ", str(e)).casefold(),
     "text": lambda a, e, f: _text(a) == _text(e),
     "same": lambda a, e, f: _text(a) == _text(e),
     "starts": lambda a, e, f: _text(a).startswith(_text(e)),

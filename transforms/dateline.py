@@ -12,7 +12,7 @@ transforms/conventions.py:
 * two agencies, no dash: ``Paris (ats afp) Les ...`` (the second is the source);
 * agency first: ``(ANSA) - ROMA, 1 LUG -``; a capitalised place and date alone
   (``ROME, JUL 11 -``) where the parser found the agency in the file's fields;
-* Ritzau's ``København /ritzau/:``.
+* Ritzau's ``København /ritzau/:``; press-release wires' ``LONDON, Feb. 1, 2017 /PRNewswire/ --``.
 
 The dateline is looked for in the first paragraphs: after Reuters' bullet points,
 after a letter-spaced notice (``N i e u w bericht, vervangt: ...``, which moves to
@@ -66,6 +66,8 @@ _FORMS = "|".join((
     rf"(?P<loc_bare>{_LOC})(?:,?\s+(?P<date_bare>{_DATE}))?,?\s+(?P<agency_bare>{_KNOWN})\s*(?:--|[-_–—])\s*",
     # (AGENCY) - CITY, DATE -
     rf"\((?P<agency_first>{_KNOWN})\)\s*[-–—]\s*(?P<loc_first>{_LOC}),\s*(?P<date_first>{_DATE})\s*[-–—]\s*",
+    # CITY, DATE /PRNewswire-AsiaNet/ --   (press-release wires)
+    rf"(?P<loc_wire>{_LOC}),?\s+(?P<date_wire>{_DATE})\s*/(?P<agency_wire>[A-Za-z][A-Za-z .\-]{{1,40}})/\s*(?:--|[-–—])\s*",
     # CITY /ritzau/:
     rf"(?P<loc_slash>{_LOC})\s*/\s*(?P<agency_slash>(?i:ritzau))\s*/\s*:?\s*",
     # CITY, DATE -  (capitals, no agency: the file's fields name it)
@@ -86,10 +88,11 @@ def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
     m = pl.col("body").str.extract_groups(_DATELINE)
     f = m.struct.field
     agency = pl.coalesce(f("agency"), f("agency_pair"), f("agency_bare"), f("agency_first"),
-                         f("agency_slash"), f("bare")).str.strip_chars()
-    location = pl.coalesce(f("loc"), f("loc_pair"), f("loc_bare"), f("loc_first"), f("loc_slash"),
-                           f("loc_plain")).str.strip_chars(" ,")
-    date = pl.coalesce(f("date"), f("date_only"), f("date_bare"), f("date_first"), f("date_plain"))
+                         f("agency_wire"), f("agency_slash"), f("bare")).str.strip_chars()
+    location = pl.coalesce(f("loc"), f("loc_pair"), f("loc_bare"), f("loc_first"), f("loc_wire"),
+                           f("loc_slash"), f("loc_plain")).str.strip_chars(" ,")
+    date = pl.coalesce(f("date"), f("date_only"), f("date_bare"), f("date_first"), f("date_wire"),
+                       f("date_plain"))
     # "ROME, JUL 11 -" without an agency only where the parser found the place itself
     plain_ok = f("loc_plain").is_null() | pl.col("dateline_location").is_not_null()
     # after a teaser paragraph only an agency of the table counts ("(Some words) -" is text)

@@ -129,6 +129,14 @@ AFFILIATION_WORDS = (r"Writers?|Correspondents?|Reporters?|Staff|Editors?|Busine
                      r"|Medical Writer|Science Writer|Diplomatic Correspondent")
 
 
+# Bylines that name no person: a desk, a placeholder, the agency itself. They are no author;
+# a "By ..." line in the text may then give the real one (superdesk-core scoop.xml: <byline>
+# "By Staff Reporter, BusinessDesk" and the text's "By Jonathan Underhill").
+PLACEHOLDER_BYLINE = (r"(?i)^(?:by\s+)?(?:(?:our\s+)?staff(?:\s+(?:reporters?|writers?|correspondents?))?"
+                      r"|(?:staff\s+)?reporters?|correspondents?|news\s*desk|editors?|the\s+editors"
+                      r"|web\s*desk|agencies|wire\s+services?)$")
+
+
 def _alias_table() -> dict[str, str]:
     table: dict[str, str] = {}
     for agency in AGENCIES:

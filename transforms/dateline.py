@@ -57,6 +57,8 @@ _NOTICE = r"(?P<notice>(?:\p{L} ){3,}\p{L}[^\n]*)?\n*"
 _TEASER = r"(?P<teaser>(?:[^\n(]{1,250}\n\n){0,2}?)"
 
 _FORMS = "|".join((
+    # (AGENCY) - CITY, DATE -   (before the plain "(AGENCY) -", which would stop at the agency)
+    rf"\((?P<agency_first>{_KNOWN})\)\s*[-–—]\s*(?P<loc_first>{_LOC}),\s*(?P<date_first>{_DATE})\s*[-–—]\s*",
     # CITY[, Region][, DATE] (AGENCY) -   /   DATE (AGENCY) -   /   (AGENCY) -
     rf"(?:(?:{_BARE_AGENCY}) - )?(?:(?:(?P<loc>{_LOC})(?:,?\s+(?P<date>{_DATE}))?|(?P<date_only>{_DATE})),?\s*)?"
     rf"\((?P<agency>{_AGENCY})\){_DASH}",
@@ -64,8 +66,6 @@ _FORMS = "|".join((
     rf"(?P<loc_pair>{_LOC})\s+\((?P<agency_pair>{_AGENCY_LIST})\)\s+",
     # CITY[, Region][, DATE] AGENCY -   (a known agency, no parentheses)
     rf"(?P<loc_bare>{_LOC})(?:,?\s+(?P<date_bare>{_DATE}))?,?\s+(?P<agency_bare>{_KNOWN})\s*(?:--|[-_–—])\s*",
-    # (AGENCY) - CITY, DATE -
-    rf"\((?P<agency_first>{_KNOWN})\)\s*[-–—]\s*(?P<loc_first>{_LOC}),\s*(?P<date_first>{_DATE})\s*[-–—]\s*",
     # CITY, DATE /PRNewswire-AsiaNet/ --   (press-release wires)
     rf"(?P<loc_wire>{_LOC}),?\s+(?P<date_wire>{_DATE})\s*/(?P<agency_wire>[A-Za-z][A-Za-z .\-]{{1,40}})/\s*(?:--|[-–—])\s*",
     # CITY /ritzau/:
@@ -96,9 +96,11 @@ def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
     # "ROME, JUL 11 -" without an agency only where the parser found the place itself
     plain_ok = f("loc_plain").is_null() | pl.col("dateline_location").is_not_null()
     # after a teaser paragraph only an agency of the table counts ("(Some words) -" is text)
-    first_agency = agency.str.to_lowercase().str.extract(r"^([a-z][a-z .&\-]*?)(?:\s*[ /]|$)", 1)
-    teaser_ok = (f("teaser").str.len_chars().fill_null(0) == 0) | first_agency.replace_strict(
-        conventions.ALIASES, default=None).is_not_null()
+    lowered = agency.str.to_lowercase()
+    first_agency = lowered.str.extract(r"^([a-z][a-z.&\-]*)", 1)
+    known = (lowered.replace_strict(conventions.ALIASES, default=None).is_not_null()
+             | first_agency.replace_strict(conventions.ALIASES, default=None).is_not_null())
+    teaser_ok = (f("teaser").str.len_chars().fill_null(0) == 0) | known
     found = (agency.is_not_null() | f("loc_plain").is_not_null()) & plain_ok & teaser_ok
     notice = f("notice").str.strip_chars()
     return lf.with_columns(

@@ -17,6 +17,7 @@ from transforms.headline import split_headline_prefixes
 from transforms.language import detect_language
 from transforms.people import (
     credit_source_bylines,
+    drop_placeholder_authors,
     extract_bloomberg_trailer,
     extract_byline,
     extract_signoff,
@@ -124,6 +125,7 @@ def normalize_stories(lf: pl.LazyFrame) -> pl.LazyFrame:
         .pipe(tidy_text)
         .with_columns(pl.col("body").alias("_repaired_body"))
         .pipe(split_headline_prefixes)
+        .pipe(drop_placeholder_authors)
         .pipe(extract_byline)
         .pipe(extract_dateline)
         .pipe(extract_signoff)

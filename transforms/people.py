@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms import conventions
+
 _ROLES = (r"(?:[Aa]dditional [Rr]eporting|[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Ee]dited"
           r"|[Rr]esearch|[Gg]raphics|[Pp]roduced|[Vv]ideo)")
 # "by" is required ("Reportingby X" too): a closing paragraph that merely starts with
@@ -49,6 +51,14 @@ def _names(expr: pl.Expr) -> pl.Expr:
         # "Florida" behind as an element of its own, which is a place, not a name
         .list.eval(pl.element().filter(pl.element().str.contains(r"\S\s+\S")))
     )
+
+
+def drop_placeholder_authors(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Authors that name no person ("Staff Reporter", "Newsdesk", "/ritzau/" aside) go: they
+    are no author, and a ``By ...`` line of the text may name the real one
+    (conventions.PLACEHOLDER_BYLINE)."""
+    return lf.with_columns(pl.col("authors").list.eval(
+        pl.element().filter(~pl.element().str.strip_chars().str.contains(conventions.PLACEHOLDER_BYLINE))))
 
 
 def extract_byline(lf: pl.LazyFrame) -> pl.LazyFrame:

@@ -171,10 +171,12 @@ def _parse_anpa(chunk: str) -> ParsedStory:
     headline, authors, body_start, keyword_line, notes = _header_block(lines)
     story.headline = headline or (keyword_line or None)
     story.ednote = "\n".join(notes) or None
-    keyword = (keyword_line or "").split(",", 1)[0].split(" ", 1)[0]
-    if keyword and story.slug and story.slug != keyword and story.slug.startswith(keyword):
-        # the header's slug field is 24 characters: "BC-LT--Argentina-CancerB" is the
-        # keyword "BC-LT--Argentina-Cancer Beauty" cut off (anpa-1.tst); the keyword line has it whole
+    keyword = (keyword_line or "").split(",", 1)[0].strip()
+    packed = keyword.replace(" ", "")
+    if story.slug and len(packed) > len(story.slug) and packed.startswith(story.slug):
+        # the header's slug field is the keyword without spaces, cut at 24 characters:
+        # "BC-LT--Argentina-CancerB" is "BC-LT--Argentina-Cancer Beauty" (anpa-1.tst),
+        # "BC-BBO--BaseballExpanded" is "BC-BBO--Baseball Expanded Glance" (ap_anpa-2.tst)
         story.slug = keyword
     story.authors = authors
     story.body = _body(lines[body_start:])

@@ -550,7 +550,7 @@ def _story(item: etree._Element, unit: etree._Element, ancestors: tuple[etree._E
     lead = next((_content_text(p.item) for p in parts
                  if p.kind == _TEXT and p.role in ("lead", "abstract", "summary")), None)
     nitf_abstract = _text(xmlsafe.find(nitf, "body", "body.head", "abstract")) if nitf is not None else None
-    ednote = "\n".join(_unique([*_properties(scope.all("Metadata"), "EditorialInfo"),
+    ednote = "\n".join(_unique([*_properties([unit, item], "EditorialInfo"),
                                  *(_text(n) for n in scope.all("NewsLines", "EdNote"))])) or None
     category = _unique([*(_formal(e) for e in children(_kid(envelope, "NewsEnvelope"), "NewsService")),
                         *_properties(scope.all("Metadata"), "NewsService")])

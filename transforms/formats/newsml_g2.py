@@ -641,8 +641,10 @@ def _metadata(item: etree._Element, item_meta: etree._Element | None,
     place = [_name_of(s) for s in (_kids(content_meta, "subject") if content_meta is not None else [])
              if (s.get("type") or "").endswith("geoArea")]
     for assertion in _kids(item, "assert"):
-        place += [_name_of(b) for b in _kids(assertion, "broader")
-                  if (b.get("type") or "").endswith("geoArea")]
+        broader = [b for b in _kids(assertion, "broader") if (b.get("type") or "").endswith("geoArea")]
+        if broader or _kid(assertion, "geoAreaDetails") is not None:
+            place.append(_name_of(assertion))  # STT's rich location: the place, then its broader areas
+        place += [_name_of(b) for b in broader]
     category = [s.get("qcode") or _name_of(s) for s in (_kids(item_meta, "service") if item_meta is not None
                                                         else [])]
     return {

@@ -530,7 +530,8 @@ GOLDEN = [
         body_start="For cancer patients dealing with the physical and psychological trauma of the "
                    "disease",
         body_end="APTN contributor Kacey Cherry in Buenos Aires helped with this story.",
-        slug="BC-LT--Argentina-CancerB",
+        # the header's 24-character slug field "BC-LT--Argentina-CancerB" is this keyword cut short
+        slug="BC-LT--Argentina-Cancer Beauty",
         dateline_location="BUENOS AIRES, Argentina", dateline_agency="AP",
         authors=("PAUL BYRNE", "ALMUDENA CALATRAVA"),  # "By PAUL BYRNE and ALMUDENA CALATRAVA="
         excludes=("(AP) _", "Associated Press="),

@@ -552,7 +552,9 @@ def _story(item: etree._Element, unit: etree._Element, ancestors: tuple[etree._E
     nitf_abstract = _text(xmlsafe.find(nitf, "body", "body.head", "abstract")) if nitf is not None else None
     ednote = "\n".join(_unique([*_properties([unit, item], "EditorialInfo"),
                                  *(_text(n) for n in scope.all("NewsLines", "EdNote"))])) or None
-    category = _unique([*(_formal(e) for e in children(_kid(envelope, "NewsEnvelope"), "NewsService")),
+    news_envelope = _kid(envelope, "NewsEnvelope")
+    category = _unique([*(_formal(e) for e in (children(news_envelope, "NewsService")
+                                               if news_envelope is not None else [])),
                         *_properties(scope.all("Metadata"), "NewsService")])
 
     # the Source party names who wrote it when another agency delivered it ("ANP/BELGA")

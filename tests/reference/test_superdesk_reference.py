@@ -19,8 +19,6 @@ import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
 
-import pytest
-
 from tests.corpora import corpus_bytes, corpus_path
 from tests.reference.superdesk_cases import CASES, KINDS, Case
 from transforms.accounting import parsed_frame

@@ -42,7 +42,6 @@ object or has no ``item`` is rejected alone (``no_item``).
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from typing import Any
 

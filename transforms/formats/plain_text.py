@@ -96,7 +96,7 @@ def _calendar_rows(text: str) -> list[dict] | None:
     """The rows of a calendar CSV, or None when the text is not one."""
     first = _lines(text)[0]
     header = {c.strip().strip('"').lower() for c in first.split(",")}
-    if not (_CALENDAR_COLUMNS <= header and header & _CALENDAR_ANY):
+    if not (header >= _CALENDAR_COLUMNS and header & _CALENDAR_ANY):
         return None
     return list(csv.DictReader(io.StringIO(text)))
 

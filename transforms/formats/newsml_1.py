@@ -537,6 +537,12 @@ def _story(item: etree._Element, unit: etree._Element, ancestors: tuple[etree._E
           for v in [(prop.get("Value") or "").strip()]),
     ])
     slug = scope.first_text("NewsLines", "SlugLine") or _text(_kid(identification, "NameLabel"))
+    if nitf is not None:  # the embedded NITF's own keywords (EFE: its key-list keyword is the slug)
+        nitf_keywords = _unique(k.get("key") or _text(k) for k in nitf.iter()
+                                if localname(k) == "keyword" and localname(k.getparent()) == "key-list")
+        keywords = _unique([*keywords, *nitf_keywords])
+        if slug is None and nitf_keywords and conventions.slug_from_keyword(provider):
+            slug = nitf_keywords[0]
 
     # ---- newsroom metadata (issue 14)
     envelope = item.getroottree().getroot()

@@ -345,6 +345,7 @@ def sniff(data: bytes) -> bool:
 # ------------------------------------------------------------------------- parse
 
 _ANSA_PREFIX = re.compile(r"^>+\s*ANSA\s*/\s*")
+_ANPA_KEYWORD = re.compile(r"^BC-[A-Z]{2,5}--(?P<words>[^\s].*)$")
 _MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE_LOC = re.compile(rf"^(?P<loc>[^,\d(]+?)\s*(?:,|\s{_MONTH_WORD}\s+\d|\(|$)")
 # ``... (AFP) -`` or ``SYDNEY March 22 AAP -`` (a bare code needs the dash)
@@ -469,6 +470,13 @@ def story_from_nitf(root: etree._Element, *, source: str) -> ParsedStory:
         _first(head, "title"))
     if headline and provider == "ansa":
         headline = _ANSA_PREFIX.sub("", headline) or headline
+    # AP may put the ANPA keyword in hl1 (and hl2): "BC-BBN--Top Ten" (ap_media_text_nitf.xml). It is the
+    # slug; the keyword's words are all the headline there is.
+    keyword_hl = _ANPA_KEYWORD.match(headline or "")
+    if keyword_hl:
+        keyword_slug, headline = headline, keyword_hl.group("words").strip() or headline
+    else:
+        keyword_slug = None
 
     # ---- dates
     zone = conventions.zone_for(provider)
@@ -526,7 +534,7 @@ def story_from_nitf(root: etree._Element, *, source: str) -> ParsedStory:
                        for k in _descendants(_first(docdata, "key-list"), "keyword"))
     if metas.get("keyword"):  # ANSA: <meta name="keyword" content=">>>ANSA/...">
         keywords = _unique([*keywords, _ANSA_PREFIX.sub("", metas["keyword"]).strip()])
-    slug = _attr(du_key, "key") or metas.get("anpa-keyword") or metas.get("NTBStikkord")
+    slug = _attr(du_key, "key") or metas.get("anpa-keyword") or metas.get("NTBStikkord") or keyword_slug
     if slug is None and conventions.slug_from_keyword(provider) and keywords:
         slug = keywords[0]  # EFE files its slug as the one key-list keyword (efe_nitf.xml)
 

@@ -961,6 +961,27 @@ rows(NTB + "solita_3.xml", S + "::STTDocumentsTestCase.test_body",
      ("body", "starts", "6244 bedrifter har gått overende de siste 12 månedene.",
       Differs(WIRELAKE_RULE, LEAD_KEPT, None)))
 
+rows(NTB + "solita_se_1.xml", "ntb:server/ntb/tests/io/feed_parsers/solita_se_test.py::STTTestCase.test_content",
+     # Superdesk's item 0 is the Norwegian release, the file's second NewsItem
+     ("headline", "eq", "Dette er tittelen"),
+     ("guid", "eq", "solita-se_ntb:announcement:8-no",
+      Differs(HOUSE_RULE, "NTB's plugin makes its own 'solita-se_' guid; wirelake keeps the file's identifier",
+              "urn:newsml:nordicir.com:20190402:ntb:announcement:8-no:1")),
+     ("slug", "eq", "Cypress Test publisher",
+      Differs(HOUSE_RULE, "NTB's plugin files the publisher's name as slugline", None)),
+     ("urgency", "eq", 5, Differs(HOUSE_RULE, "NTB maps urgency to its own scale", 4)),
+     ("ednote", "text", "*** Dette er en børsmelding formidlet av NTB pva. andre ***",
+      Differs(HOUSE_RULE, "NTB's plugin adds its own note to every stock-exchange release; it is not in the file",
+              None)),
+     ("body", "contains", "Dette er ingressen"),
+     ("body", "contains", "Dette er brødteksten. Dette er brødteksten."), index=1)
+rows(NTB + "ntbttninjs.json", "ntb:server/ntb/tests/io/feed_parsers/ntb_tt_ninjs_test.py::NTBTTNINJSTestCase.test_item",
+     ("version_created", "utc", "2020-07-02T20:04:47+00:00"),
+     # the test compares body_html with ntbttsanitised.html, which opens with these blocks
+     ("body", "starts", "Krisen allt djupare – Mellberg sämst någonsin Fotboll TT Bottenmötet mellan HIF",
+      Differs(WIRELAKE_RULE, "the headline repeated as the body's <h1>, the vignette ('Fotboll') and the source "
+                             "line ('TT') are not story text", "Bottenmötet mellan HIF och Mjällby")))
+
 # ---- superdesk-cp ----------------------------------------------------------------------------
 rows(CP + "businesswire/20210130005024r1.xml", "cp:server/tests/ingest/parser/businesswire_test.py::"
      "BusinessWireTestCase.test_parser",

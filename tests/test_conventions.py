@@ -105,6 +105,13 @@ def test_placeholder_bylines_are_no_authors():
     assert row["authors"] == []
 
 
+def test_an_affiliation_after_a_byline_is_no_author():
+    rows = _norm("By Helen Maguire, dpa\n\nBritain could decide.",
+                 "By Jane Roe and John Doe, The Wyoming Tribune Eagle\n\nCheyenne voted.")
+    assert [r["authors"] for r in rows] == [["Helen Maguire"], ["Jane Roe", "John Doe"]]
+    assert [r["body"] for r in rows] == ["Britain could decide.", "Cheyenne voted."]
+
+
 def test_metadata_columns_pass_through_with_nulls_allowed():
     df = rows_to_frame([{"source_format": "t", "raw_uri": "x#0", "headline": "H", "body": "B.",
                          "genre": ["Current"], "ednote": "note", "abstract": "short", "place": ["NZ"],

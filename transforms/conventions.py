@@ -16,7 +16,8 @@ files do not say themselves:
 
 Adding an agency is adding a row (and a fixture that shows it). The rest of the
 code reads the derived tables below: :data:`ALIASES`, :func:`zone_for`,
-:data:`DATELINE_AGENCIES`, :data:`END_MARK` and :data:`AFFILIATIONS`; nothing
+:data:`DATELINE_AGENCIES`, :data:`END_MARK_ALTERNATIVES`, :data:`AFFILIATION` and
+:data:`PLACEHOLDER_BYLINE`; nothing
 else hard-codes an agency.
 
 Dateline forms recognised (transforms/dateline.py builds them from this table),
@@ -123,10 +124,12 @@ GENERIC_END_MARKS: tuple[str, ...] = (
     r"(?:©|\(c\)|Copyright\b|Telif|Urheberrecht)[^\n]{0,300}",
 )
 
-# Names after a byline that are a credit or the original provider, not the author: "By Helen
-# Maguire, dpa", "Reuters staff", "AP Business Writer". (superdesk-belga dpa.txt; seed/)
-AFFILIATION_WORDS = (r"Writers?|Correspondents?|Reporters?|Staff|Editors?|Business Writer|Sports Writer"
-                     r"|Medical Writer|Science Writer|Diplomatic Correspondent")
+# Names after a byline that are an affiliation, not an author: an agency of the table ("By
+# Helen Maguire, dpa": superdesk-belga dpa.txt), a newspaper or broadcaster ("By Jane Roe, The
+# Wyoming Tribune Eagle"), a job title ("AP Business Writer": seed/, superdesk-core anpa-1.tst).
+AFFILIATION = (r"(?i)^the\s|\b(?:news|press|post|times|journal|herald|tribune|gazette|agency|daily|telegraph"
+               r"|guardian|wire|media|newspaper|magazine|radio|television|tv|writers?|correspondents?"
+               r"|reporters?|staff|editors?|contributors?)\b")
 
 
 # Bylines that name no person: a desk, a placeholder, the agency itself. They are no author;

@@ -64,7 +64,10 @@ def drop_placeholder_authors(lf: pl.LazyFrame) -> pl.LazyFrame:
 def extract_byline(lf: pl.LazyFrame) -> pl.LazyFrame:
     """Move a leading ``By ...`` line out of the body into authors and credits."""
     raw = pl.col("body").str.extract_groups(_BYLINE).struct.field("names")
-    names = _names(raw.str.replace(_BYLINE_TAIL, ""))
+    # an agency, newspaper or title after the names is an affiliation, not an author
+    names = _names(raw.str.replace(_BYLINE_TAIL, "")).list.eval(
+        pl.element().filter(~pl.element().str.contains(conventions.AFFILIATION)
+                            & ~pl.element().str.to_lowercase().is_in(list(conventions.ALIASES))))
     found = raw.is_not_null() & (names.list.len() > 0)
     return lf.with_columns(
         pl.when(found).then(pl.col("body").str.replace(_BYLINE, "${pre}")).otherwise(pl.col("body"))

@@ -126,7 +126,8 @@ def test_aap_with_offset_keeps_it():
 
 def test_ap_media_nitf_in_namespace_with_tables():
     story = one_story(CORE + "ap_media_text_nitf.xml")
-    assert story.headline == "BC-BBN--Top Ten"
+    # hl1 (and hl2) hold the ANPA keyword: it is the slug, its words the headline (issue 14)
+    assert (story.slug, story.headline) == ("BC-BBN--Top Ten", "Top Ten")
     assert story.provider == "ap"
     assert utc(story) == datetime(2019, 7, 3, 4, 5, 12, tzinfo=UTC)
     assert "\n\nMcNeil NYM 72 271 37 95 .351\n\n" in story.body

@@ -5,8 +5,10 @@ Each :class:`Case` is one assertion of a Superdesk test on a file of
 Superdesk repository), mapped onto a wirelake column. The expected values are
 Superdesk's (facts about the files); the comparison fits the field (see
 ``tests/reference/test_superdesk_reference.py``). ``src`` names the Superdesk
-test it came from: ``<repo>:<test file>::<TestCase>.<test>`` at the commit in
-``SOURCES`` (the version the search index holds).
+test it came from: ``<repo key>:<test file>::<TestCase>.<test>`` (repository in
+``SOURCES``), as read from the search index's copy of that file, which is not
+always the fixture commit of ../shared/corpora/SOURCES.md: where the fixture was
+edited since, the row says ``fixture_changed``.
 
 Where wirelake deliberately differs, the row carries a :class:`Differs` with its
 kind and reason, and what wirelake gives instead (``ours``, checked too, so a
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Superdesk repository -> commit of the test files read (search index copies).
+# Superdesk repository of each source key.
 SOURCES = {
     "core": "superdesk/superdesk-core",
     "aap": "superdesk/superdesk-aap",

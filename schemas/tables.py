@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 import pyarrow as pa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 UTC_TS = pl.Datetime("us", "UTC")
 CREDIT = pl.Struct({"name": pl.String, "role": pl.String})
@@ -111,6 +111,15 @@ PARSED = Table(
         Column("embargo_until", UTC_TS),
         Column("subjects", pl.List(pl.String)),
         Column("keywords", pl.List(pl.String)),
+        # Metadata newsroom systems expect (issue 14), filled where the format carries them.
+        # Added in schema version 3; all nullable, so older partitions read them as null.
+        Column("genre", pl.List(pl.String), True, "genre / story type as the provider names it (Current, Pääjuttu)"),
+        Column("ednote", pl.String, True, "editorial note to editors, not for publication as story text"),
+        Column("abstract", pl.String, True, "the provider's summary / lead / teaser of the story"),
+        Column("place", pl.List(pl.String), True, "places and countries the provider tags the story with"),
+        Column("priority", pl.Int8, True, "the provider's own priority, apart from urgency (ANPA/IPTC 7901 1-9)"),
+        Column("category", pl.List(pl.String), True,
+               "the provider's category or service codes (ANPA category, IPTC 7901 category, service)"),
     ),
 )
 

@@ -1,6 +1,7 @@
 """ANPA-1312: AP and Kyodo wire files and AAP racing results (SOURCES.md section 6)."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -90,10 +91,11 @@ def test_kyodo_day_month_order_and_wrapped_paragraphs():
     assert story.slug == "BC-Soccer-Emperor's-Cup"
     assert story.version is None
     assert story.headline == "Soccer: Urawa Reds claim 7th Emperor's Cup by beating Vegalta Sendai"
-    # KWS-21:37-09-12-18 is 9 Dec 2018 (the story is dated Dec. 9); no zone stated
-    assert story.published_at == datetime(2018, 12, 9, 21, 37)
-    assert _utc(story) == datetime(2018, 12, 9, 21, 37, tzinfo=UTC)
-    assert to_utc(story.published_at, story.published_tz_source)[1] == "assumed"
+    # KWS-21:37-09-12-18 is 9 Dec 2018 (the story is dated Dec. 9), Tokyo time: 12:37 UTC
+    assert story.published_at == datetime(2018, 12, 9, 21, 37, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert _utc(story) == datetime(2018, 12, 9, 12, 37, tzinfo=UTC)
+    assert to_utc(story.published_at, story.published_tz_source)[1] == "provider_default"
+    assert story.priority == 2 and story.category == ["s"]
     assert story.body.startswith("SAITAMA, Japan, Dec. 9 Kyodo - Urawa Reds claimed their seventh Emperor's Cup")
     assert story.body.endswith("when they sustained injuries.")
     assert "Kyodo\n" not in story.body and "==" not in story.body

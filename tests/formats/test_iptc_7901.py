@@ -1,6 +1,7 @@
 """IPTC 7901: dpa and ATS text wire files (SOURCES.md section 6)."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -90,9 +91,11 @@ def test_ats_with_leading_del_bytes_and_french_text():
     assert story.provider == "ats"
     assert story.headline == "Gilets jaunes: une «catastrophe pour notre économie» (Le Maire)"
     assert story.urgency == 3
-    # "091223 dec 18": no zone in the trailer, so naive (taken as UTC, flagged)
-    assert story.published_at == datetime(2018, 12, 9, 12, 23)
-    assert to_utc(story.published_at, story.published_tz_source)[1] == "assumed"
+    # "091223 dec 18": no zone in the trailer: ATS's Swiss time (transforms/conventions.py)
+    assert story.published_at == datetime(2018, 12, 9, 12, 23, tzinfo=ZoneInfo("Europe/Zurich"))
+    assert to_utc(story.published_at, story.published_tz_source)[:2] == (
+        datetime(2018, 12, 9, 11, 23, tzinfo=UTC), "provider_default")
+    assert story.priority == 3 and story.category == ["ec"]
     assert story.body.startswith("Paris (ats afp) Les violences liées aux manifestations")
     assert story.body.endswith("(SDA\\/sj)")
 

@@ -3,6 +3,7 @@ and a sweep over every G2 corpus folder."""
 
 from collections import Counter
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -155,9 +156,11 @@ def test_scoop_bom_package_stub_and_nitf_title():
     assert story.provider == "scoop"
     assert story.headline.startswith("Dick Smith receivers install Don Grover as acting CEO")
     assert story.version == "3"
-    # "2016-01-12 12:35:40": no zone stated, left naive (assumed UTC downstream)
-    assert story.published_at == datetime(2016, 1, 12, 12, 35, 40)
-    assert story.published_tz_source is None
+    # "2016-01-12 12:35:40": no zone stated: BusinessDesk is New Zealand (NZDT, 13 h ahead of UTC)
+    assert story.published_at == datetime(2016, 1, 12, 12, 35, 40, tzinfo=ZoneInfo("Pacific/Auckland"))
+    assert story.published_at.astimezone(UTC) == datetime(2016, 1, 11, 23, 35, 40, tzinfo=UTC)
+    assert story.published_tz_source == "provider_default"
+    assert story.priority == 5  # the newsMessage header's
     assert story.body.startswith("By Jonathan Underhill\n\nJan. 12 (BusinessDesk) - The receivers")
     assert story.body.endswith("(BusinessDesk)")
     assert story.language == "en"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -125,7 +126,8 @@ def test_aap_with_offset_keeps_it():
 
 def test_ap_media_nitf_in_namespace_with_tables():
     story = one_story(CORE + "ap_media_text_nitf.xml")
-    assert story.headline == "BC-BBN--Top Ten"
+    # hl1 (and hl2) hold the ANPA keyword: it is the slug, its words the headline (issue 14)
+    assert (story.slug, story.headline) == ("BC-BBN--Top Ten", "Top Ten")
     assert story.provider == "ap"
     assert utc(story) == datetime(2019, 7, 3, 4, 5, 12, tzinfo=UTC)
     assert "\n\nMcNeil NYM 72 271 37 95 .351\n\n" in story.body
@@ -145,8 +147,10 @@ def test_ansa_via_belga_prefix_subtitle_and_naive_time():
     assert story.headline == "Gazprom cuts Italy gas supplies by a third"
     assert story.provider == "ansa"
     assert story.authors == []  # its byline is a subtitle
-    assert story.published_at == datetime(2022, 7, 11, 18, 33)  # naive: zone unknown
-    assert to_utc(story.published_at, story.published_tz_source)[1] == "assumed"
+    # no zone in the file: ANSA writes Rome time (transforms/conventions.py), 16:33 UTC in July
+    assert story.published_at == datetime(2022, 7, 11, 18, 33, tzinfo=ZoneInfo("Europe/Rome"))
+    assert to_utc(story.published_at, story.published_tz_source) == (
+        datetime(2022, 7, 11, 16, 33, tzinfo=UTC), "provider_default", 120)
     assert story.body == ("(ANSA) - ROME, JUL 11 - Russian energy giant Gazprom on Monday cut its "
                           "gas supplies to Italy by a third, Italian fuels giant Eni said.")
     assert story.language is None  # <lang lang="it"> on English text is ignored
@@ -211,9 +215,9 @@ def test_synthetic_latin1_notes_and_naive_date():
     assert story.body == "Erster Absatz geht weiter.\n\nZweiter\nZeile"
     assert story.language == "de"
     assert story.provider == "ntb"  # NTB metas, no other hint
-    # date.publication-style stamp without a zone stays naive (assumed later)
-    assert story.published_at == datetime(2021, 5, 16, 9, 0, 4)
-    assert story.published_tz_source is None
+    # date.publication-style stamp without a zone: NTB's own zone (transforms/conventions.py)
+    assert story.published_at == datetime(2021, 5, 16, 9, 0, 4, tzinfo=ZoneInfo("Europe/Oslo"))
+    assert story.published_tz_source == "provider_default"
     assert story.slug == "STIKK"
 
 

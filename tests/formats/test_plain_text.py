@@ -43,20 +43,31 @@ def _one(name: str) -> ParsedStory:
 
 
 def test_bureau_of_meteorology_bulletin():
+    # the product code is the slug; the title is the first paragraph naming a product
     story = _one("IDN38100.tst")
-    assert story.headline == "IDN38100"
+    assert story.headline == "Cancellation of Road Weather Alert for Sydney"
+    assert story.slug == "IDN38100"
     assert story.provider == "bom"
     assert story.published_at is None and story.version is None
-    assert story.body.startswith("Australian Government Bureau of Meteorology\nNew South Wales")
+    assert story.body.startswith("Issued at 9:27 am EST on Thursday 5 July 2018.")
     assert story.body.endswith("No further alerts will be issued for this event.")
+    story = _one("IDY21020.tst")
+    assert story.headline == "High Seas Weather Warning for METAREA 10"
+    assert story.slug == "IDY21020"
 
 
-def test_asianet_release_first_line_is_the_headline():
+def test_asianet_release_header_lines_and_wrapped_title():
+    # "Source: <issuer>" and "MEDIA RELEASE <id>" are header lines, not the headline
     story = _one("asianet_1.tst")
-    assert story.headline == "Source: Digital Turbine, Inc."
+    assert story.headline == "Digital Turbine Partners with Axiata Digital On Carrier Billing Platform Integration"
+    assert story.credits == [("Digital Turbine, Inc.", "issuer")]
+    assert story.guid == "PR67276"
     assert story.provider == "asianet"
-    assert story.body.startswith("MEDIA RELEASE PR67276\nDigital Turbine Partners with Axiata Digital")
+    assert story.body.startswith("AUSTIN, Texas, Feb. 1, 2017 /PRNewswire-AsiaNet/ --")
     assert story.body.endswith("SOURCE Digital Turbine, Inc.")
+    story = _one("asianet_2.tst")  # a title wrapped over two lines
+    assert story.headline == ("Queen Elizabeth Prize for Engineering Awarded to the Creators of Digital "
+                              "Imaging Sensors")
 
 
 def test_pipe_table_keeps_rows():
@@ -66,10 +77,12 @@ def test_pipe_table_keeps_rows():
     assert story.body.endswith("TIME: 18.04 (2)")
 
 
-def test_bom_csv_is_read_without_the_bom():
-    story = _one("abs-calendar.txt")
-    assert story.headline.startswith('"Subject","Start Date"')
-    assert "\ufeff" not in story.headline
+def test_calendar_csv_rows_are_skipped_as_events():
+    # an Outlook calendar export (the ABS release calendar, with a UTF-8 BOM): 39 events, no story
+    rel = AAP + "abs-calendar.txt"
+    items = list(plain_text.parse(corpus_bytes(rel), rel))
+    assert len(items) == 39 and all(isinstance(i, SkippedItem) and i.reason == "non_text:event" for i in items)
+    assert items[0].detail == "calendar row: 4307.0.55.001 Apparent Consumption of Alcohol, Australia, 2016-17"
 
 
 # --- synthetic ------------------------------------------------------------------
@@ -147,8 +160,12 @@ def test_sweep_the_text_sniffs_are_disjoint():
             items = list(winner.parse(data, rel))
         except ParseError:
             continue
-        want = SkippedItem if winner is events else ParsedStory
-        assert items and all(isinstance(i, want) for i in items), rel
+        if winner is events:
+            assert items and all(isinstance(i, SkippedItem) for i in items), rel
+        else:
+            # stories, or (a calendar CSV) events skipped as such
+            assert items and all(isinstance(i, ParsedStory) or (isinstance(i, SkippedItem) and i.reason == "non_text:event")
+                                 for i in items), rel
     assert claimed["plain_text"] == EXPECTED_CLAIMS
     assert claimed["email"] == MAILS
     assert claimed["events"] == CALENDARS

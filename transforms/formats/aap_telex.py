@@ -14,7 +14,7 @@ code, then the text::
     ^AFL: AFL Round 23 ...    <- headline
     *X | *T | *07000000       <- text / tabular layout, or an IPTC subject code
     +15039001                 <- IPTC subject code
-    &A  @QLD  ~AM Service     <- service level, place, genre (ignored)
+    &A  @QLD  ~AM Service     <- service level (ignored), place, genre
     Legionella bacteria ...   <- text up to NNNN
 
 Dialects seen in the corpus (SOURCES.md section 6):
@@ -135,6 +135,10 @@ def _parse_message(service: str, message: str) -> ParsedStory:
                 headline = _TYPESET_END.sub("", candidate).strip()
                 text_lines = text_lines[k + 1:]
     story.headline = headline or None
+    # "$T": a one-letter '$' line is the ANPA category; '@QLD' the place; '~AM Service' the genre
+    story.category = [v for v in fields.get("$", []) if len(v) == 1]
+    story.place = [v for v in fields.get("@", []) if v]
+    story.genre = [v for v in fields.get("~", []) if v]
 
     tabular = "T" in fields.get("*", [])
     story.body = _body(text_lines, tabular)

@@ -44,7 +44,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from transforms import conventions
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem
 from transforms.formats.text import decode_text, tidy
 
@@ -80,6 +82,9 @@ _TERMINATORS = " \t<="
 _ROW_SPACES = str.maketrans({"\x10": " ", "\x1e": " ", "\x1f": " ", "\x0c": ""})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PRIORITY = {"f": 1, "b": 2, "u": 3, "r": 5, "d": 6}
+# The header's priority letter as the provider's own priority, in ANPA's order of rank
+# (flash, urgent, bulletin, regular, deferred): anpa-1.tst "f" is 1, kyodo.txt "u" is 2.
+_RANK = {"f": 1, "u": 2, "b": 3, "r": 4, "d": 5}
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TYPESETTING = re.compile(r"#me\d+:|#fu\d+\?\.|#(?:qc|bb|nf)|#sfr")
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -138,6 +143,8 @@ def _parse_anpa(chunk: str) -> ParsedStory:
     slug_date = None
     if m:
         story.urgency = _PRIORITY.get(m["prio"].lower())
+        story.priority = _RANK.get(m["prio"].lower())
+        story.category = [m["cat"]] if m["cat"] else []
         sl = _SLUGLINE.match(m["slugline"].strip())
         if sl:
             story.slug = sl["slug"]
@@ -152,12 +159,25 @@ def _parse_anpa(chunk: str) -> ParsedStory:
     head_upper = header.upper()
     story.provider = _provider(head_upper, trailer, text)
     story.published_at, story.published_raw = _published(trailer)
+    zone = conventions.zone_for(story.provider)
+    if story.published_at is not None and story.published_at.tzinfo is None and zone:
+        # Kyodo's trailer is Tokyo time (KWS-21:37-09-12-18 is 12:37 UTC): transforms/conventions.py
+        story.published_at = story.published_at.replace(tzinfo=ZoneInfo(zone))
+        story.published_tz_source = "provider_default"
     if story.published_raw is None and slug_date:
         story.published_raw = slug_date
 
     lines = [ln.rstrip() for ln in _LINE_END.split(text.strip("\r\n"))]
-    headline, authors, body_start, keyword_line = _header_block(lines)
+    headline, authors, body_start, keyword_line, notes = _header_block(lines)
     story.headline = headline or (keyword_line or None)
+    story.ednote = "\n".join(notes) or None
+    keyword = (keyword_line or "").split(",", 1)[0].strip()
+    packed = keyword.replace(" ", "")
+    if story.slug and len(packed) > len(story.slug) and packed.startswith(story.slug):
+        # the header's slug field is the keyword without spaces, cut at 24 characters:
+        # "BC-LT--Argentina-CancerB" is "BC-LT--Argentina-Cancer Beauty" (anpa-1.tst),
+        # "BC-BBO--BaseballExpanded" is "BC-BBO--Baseball Expanded Glance" (ap_anpa-2.tst)
+        story.slug = keyword
     story.authors = authors
     story.body = _body(lines[body_start:])
     if not story.body:
@@ -200,8 +220,12 @@ def _is_body_start(line: str) -> bool:
     return line.startswith(("\t", BS, "   "))
 
 
-def _header_block(lines: list[str]) -> tuple[str | None, list[str], int, str | None]:
-    """Headline, authors, index of the first body line, and the keyword line."""
+_EDS_PREFIX = re.compile(r"^\(?\s*(?:Eds?\b[:.]|EDITOR'?S NOTE\s*[:\-_]?|Editor'?s Note\s*[:\-_]?)\s*")
+
+
+def _header_block(lines: list[str]) -> tuple[str | None, list[str], int, str | None, list[str]]:
+    """Headline, authors, index of the first body line, the keyword line and the editor notes."""
+    notes: list[str] = []
     i, n = 0, len(lines)
     while i < n and not lines[i].strip():
         i += 1
@@ -234,7 +258,9 @@ def _header_block(lines: list[str]) -> tuple[str | None, list[str], int, str | N
                 i += 1
             break
         if _EDNOTE.match(line):
-            pass
+            note = _EDS_PREFIX.sub("", line).strip(" )")
+            if note:
+                notes.append(note)
         elif headline is None:
             headline = line.rstrip("+").strip() or None
         elif raw.rstrip().endswith("="):
@@ -243,7 +269,7 @@ def _header_block(lines: list[str]) -> tuple[str | None, list[str], int, str | N
         i += 1
     if kept:
         lines[i:i] = kept
-    return headline, authors, i, keyword_line
+    return headline, authors, i, keyword_line, notes
 
 
 def _body(lines: list[str]) -> str | None:

@@ -41,6 +41,7 @@ object or has no ``item`` is rejected alone (``no_item``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -166,6 +167,13 @@ def _story(item: dict, nitf: Any) -> Item:
         embargo_until=parse_time(item.get("embargoed")),
         subjects=_names(item.get("subject"), "direct"),
         keywords=str_list(item.get("keywords")),
+        # AP's profile (Feature, NewsBrief, Daybook) is its genre; ednote without its "Eds:" lead
+        genre=[p for p in [first_str(item, "profile")] if p],
+        ednote=re.sub(r"^\s*Eds?:\s*", "", first_str(item, "ednote") or "") or None,
+        abstract=first_str(item, "summary", "headline_extended"),
+        place=_names(item.get("place")),
+        category=[c for c in (first_str(v, "code") for v in (item.get("subject") or ())
+                              if isinstance(v, dict) and "category" in (v.get("rels") or ())) if c],
     )
 
 

@@ -175,6 +175,9 @@ def _entry(entry: etree._Element, provider: str | None, language: str | None) ->
         pub_status=_STATUS.get(status.lower()) if status else None,
         subjects=list(dict.fromkeys(subjects)),
         keywords=list(dict.fromkeys(keywords)),
+        # WENN's first_line is its lead (also the body's first paragraph); Atom's own summary
+        abstract=(_construct(_wenn(entry, "first_line")) if wenn is not None else None)
+        or _construct(_first(entry, "summary")),
     )
 
 

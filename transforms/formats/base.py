@@ -82,6 +82,12 @@ class ParsedStory:
     embargo_until: datetime | None = None
     subjects: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    genre: list[str] = field(default_factory=list)
+    ednote: str | None = None
+    abstract: str | None = None
+    place: list[str] = field(default_factory=list)
+    priority: int | None = None
+    category: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, frozen=True)

@@ -37,7 +37,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from transforms import conventions
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem
 from transforms.formats.text import decode_text, tidy
 
@@ -133,7 +135,8 @@ def _parse_message(chunk: str) -> ParsedStory:
         if lines and _TRAILER.fullmatch(lines[-1].strip()):
             trailer = lines.pop()
 
-    story = ParsedStory(urgency=int(header["prio"]))
+    # the header's priority digit is both: wirelake's urgency and the provider's own priority
+    story = ParsedStory(urgency=int(header["prio"]), priority=int(header["prio"]), category=[header["cat"]])
     i, n = 0, len(lines)
     # keyword line: the first non-empty line unless the heading starts there (STX)
     while i < n and not lines[i].strip():
@@ -157,6 +160,9 @@ def _parse_message(chunk: str) -> ParsedStory:
     body_lines = lines[heading_end + 1:]
     for j, line in enumerate(body_lines):
         if _NOTEBOOK.match(line):
+            # dpa's notebook is the editors' part: it is the story's ednote, never its text
+            story.ednote = tidy("\n".join(ln.strip() for ln in body_lines[j:] if ln.strip()
+                                          and not _STARS.match(ln))) or None
             body_lines = body_lines[:j]
             # the '* * * *' rule that introduces the non-public block goes too
             while body_lines and (not body_lines[-1].strip() or _STARS.match(body_lines[-1])):
@@ -167,6 +173,11 @@ def _parse_message(chunk: str) -> ParsedStory:
         raise ValueError("no_body")
     story.provider = _provider(story.body, header["rest"])
     story.published_at, story.published_raw = _published(trailer.strip(" \r\n\x7f"))
+    zone = conventions.zone_for(story.provider)
+    if story.published_at is not None and story.published_at.tzinfo is None and zone:
+        # ATS's trailer has no GMT: Swiss time (transforms/conventions.py)
+        story.published_at = story.published_at.replace(tzinfo=ZoneInfo(zone))
+        story.published_tz_source = "provider_default"
     return story
 
 

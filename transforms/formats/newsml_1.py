@@ -69,6 +69,7 @@ from datetime import datetime
 
 from lxml import etree
 
+from transforms import conventions
 from transforms.formats import xmlsafe
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.formats.nitf import (
@@ -122,7 +123,13 @@ _ITEM_OPEN = re.compile(r"<(?:[\w.-]+:)?NewsItem\b")
 _ROOT_OPEN = re.compile(r"<(?:[\w.-]+:)?NewsML\b[^>]*>")
 
 # Naive NewsML stamps of providers whose zone is known (see the module docstring).
-_PROVIDER_ZONES = {"belga": "Europe/Brussels"}
+class _Zones:  # the zone of a provider's naive stamps: transforms/conventions.py
+    @staticmethod
+    def get(provider: str) -> str | None:
+        return conventions.zone_for(provider)
+
+
+_PROVIDER_ZONES = _Zones()
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -381,7 +388,9 @@ def _item_guid(identifier: etree._Element | None) -> tuple[str | None, str | Non
     item_id = _text(_kid(identifier, "NewsItemId"))
     revision = _text(_kid(identifier, "RevisionId"))
     public = _text(_kid(identifier, "PublicIdentifier"))
-    if public and (not item_id or item_id in public):
+    # the provider's own PublicIdentifier is the guid (ANP's "urn:newsml:anp.nl:20181210:
+    # ANPX-101218-041:2" for item "ANPX-101218-041-v2"); Belga's bare "urn:newsml:www.belga.be" is not
+    if public and (not item_id or item_id in public or public.count(":") >= 4):
         return public, revision
     if item_id:  # Belga: PublicIdentifier is only "urn:newsml:www.belga.be"
         return ":".join(["urn:newsml", provider_id or "", date_id or "", item_id,
@@ -528,6 +537,34 @@ def _story(item: etree._Element, unit: etree._Element, ancestors: tuple[etree._E
           for v in [(prop.get("Value") or "").strip()]),
     ])
     slug = scope.first_text("NewsLines", "SlugLine") or _text(_kid(identification, "NameLabel"))
+    if nitf is not None:  # the embedded NITF's own keywords (EFE: its key-list keyword is the slug)
+        nitf_keywords = _unique(k.get("key") or _text(k) for k in nitf.iter()
+                                if localname(k) == "keyword" and localname(k.getparent()) == "key-list")
+        keywords = _unique([*keywords, *nitf_keywords])
+        if slug is None and nitf_keywords and conventions.slug_from_keyword(provider):
+            slug = nitf_keywords[0]
+
+    # ---- newsroom metadata (issue 14)
+    envelope = item.getroottree().getroot()
+    priority = to_int(_formal(_kid(_kid(envelope, "NewsEnvelope"), "Priority"))) or next(
+        (to_int(v) for v in _properties([unit, item], "Priority") if v.isdigit()), None)
+    genre = _unique(_formal(g) for md in descriptive for g in children(md, "Genre"))
+    place = _unique(v for md in descriptive for loc in children(md, "Location")
+                    for prop in children(loc, "Property")
+                    if prop.get("FormalName") in ("City", "Country", "CountryArea", "Region")
+                    for v in [(prop.get("Value") or "").strip()])
+    lead = next((_content_text(p.item) for p in parts
+                 if p.kind == _TEXT and p.role in ("lead", "abstract", "summary")), None)
+    nitf_abstract = _text(xmlsafe.find(nitf, "body", "body.head", "abstract")) if nitf is not None else None
+    ednote = "\n".join(_unique([*_properties([unit, item], "EditorialInfo"),
+                                 *(_text(n) for n in scope.all("NewsLines", "EdNote"))])) or None
+    news_envelope = _kid(envelope, "NewsEnvelope")
+    category = _unique([*(_formal(e) for e in (children(news_envelope, "NewsService")
+                                               if news_envelope is not None else [])),
+                        *_properties(scope.all("Metadata"), "NewsService")])
+
+    # the Source party names who wrote it when another agency delivered it ("ANP/BELGA")
+    original = next((c for c in (canonical_provider(p) for p in source_party) if c and c != provider), None)
 
     return ParsedStory(
         headline=headline,
@@ -535,6 +572,7 @@ def _story(item: etree._Element, unit: etree._Element, ancestors: tuple[etree._E
         guid=guid,
         version=version,
         provider=provider,
+        original_provider=original,
         published_at=published,
         published_raw=published_raw,
         published_tz_source=tz_source,
@@ -550,6 +588,12 @@ def _story(item: etree._Element, unit: etree._Element, ancestors: tuple[etree._E
         embargo_until=embargo,
         subjects=subjects,
         keywords=keywords,
+        genre=genre,
+        ednote=ednote,
+        abstract=nitf_abstract or lead,
+        place=place,
+        priority=priority,
+        category=category,
     )
 
 

@@ -51,6 +51,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from transforms import conventions
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.formats.text import tidy
 from transforms.formats.xmlsafe import localname, parse_xml, root_name
@@ -158,12 +159,10 @@ _PUB_STATUS = {"usable": "usable", "withheld": "withheld", "canceled": "canceled
 # winter (stt_newsml_test.xml, 2017-12-19) and +03:00 in summer
 # (stt_newsml_abstract_test.xml, 2018-04-19); its archive and newer items drop
 # the offset (``2019-04-15T13:49:15``), so those are localized to Helsinki.
-_PROVIDER_ZONES = {"stt": ZoneInfo("Europe/Helsinki")}
-
-
 def _localize(value: datetime | None, provider: str | None) -> tuple[datetime | None, bool]:
-    """``(value, localized)``: a naive value in the provider's known zone."""
-    zone = _PROVIDER_ZONES.get(provider or "")
+    """``(value, localized)``: a naive value in the provider's known zone (transforms/conventions.py)."""
+    name = conventions.zone_for(provider)
+    zone = ZoneInfo(name) if name else None
     if value is None or value.tzinfo is not None or zone is None:
         return value, False
     return value.replace(tzinfo=zone), True
@@ -612,6 +611,53 @@ def _language(item: etree._Element, content_meta: etree._Element | None) -> str 
     return primary if re.fullmatch(r"[a-z]{2}", primary) else None
 
 
+def _public_text(el: etree._Element) -> str | None:
+    """Text of a note without its parts marked non-public (dpa's ``np-nonpublic``)."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if "nonpublic" in (node.get("class") or ""):
+            return
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    text = "\n".join(line.strip() for line in "".join(parts).splitlines() if line.strip())
+    return _unescape_leftovers(tidy(text)) if text else None
+
+
+def _metadata(item: etree._Element, item_meta: etree._Element | None,
+              content_meta: etree._Element | None) -> dict:
+    """genre, ednote, abstract, place and category of a news item (the issue-14 columns)."""
+    notes = [n for parent in (item_meta, content_meta) if parent is not None for n in _kids(parent, "edNote")]
+    public = [_public_text(n) for n in notes if "private" not in (n.get("role") or "")]
+    summaries = [_flat(d) for d in (_kids(content_meta, "description") if content_meta is not None else [])
+                 if any(r in (d.get("role") or "") for r in ("summary", "abstract"))]
+    genre = [(_name_of(g) or g.get("literal") or _qcode_local(g.get("qcode")))
+             for g in (_kids(content_meta, "genre") if content_meta is not None else [])]
+    place = [_name_of(s) for s in (_kids(content_meta, "subject") if content_meta is not None else [])
+             if (s.get("type") or "").endswith("geoArea")]
+    for assertion in _kids(item, "assert"):
+        broader = [b for b in _kids(assertion, "broader") if (b.get("type") or "").endswith("geoArea")]
+        if broader or _kid(assertion, "geoAreaDetails") is not None:
+            place.append(_name_of(assertion))  # STT's rich location: the place, then its broader areas
+        place += [_name_of(b) for b in broader]
+    category = [s.get("qcode") or _name_of(s) for s in (_kids(item_meta, "service") if item_meta is not None
+                                                        else [])]
+    return {
+        "genre": [g for g in genre if g],
+        "ednote": "\n".join(p for p in public if p) or None,
+        "abstract": next((d for d in summaries if d), None),
+        "place": [p for p in place if p and p != "N/A"],
+        "category": [c for c in category if c],
+    }
+
+
 def _int(text: str | None) -> int | None:
     try:
         return int((text or "").strip())
@@ -622,7 +668,7 @@ def _int(text: str | None) -> int | None:
 # --------------------------------------------------------------------------- items
 
 
-def _news_item(item: etree._Element, header_sender: str | None) -> Item:
+def _news_item(item: etree._Element, header_sender: str | None, header_priority: int | None = None) -> Item:
     guid = (item.get("guid") or "").strip() or None
     item_meta = _kid(item, "itemMeta")
     content_meta = _kid(item, "contentMeta")
@@ -683,7 +729,9 @@ def _news_item(item: etree._Element, header_sender: str | None) -> Item:
         published_at=published,
         published_raw=published_raw,
         published_tz_source="provider_default" if localized else None,
-        version_created=_localize(_datetime(meta_text(item_meta, "versionCreated")), provider)[0],
+        # STT leaves versionCreated empty in its archive; contentModified is then the version time
+        version_created=_localize(_datetime(meta_text(item_meta, "versionCreated")
+                                            or meta_text(content_meta, "contentModified")), provider)[0],
         authors=authors,
         credits=credits,
         dateline_location=location,
@@ -697,6 +745,8 @@ def _news_item(item: etree._Element, header_sender: str | None) -> Item:
         subjects=_subjects(content_meta),
         keywords=_dedup([_flat(k) or "" for k in
                          (_kids(content_meta, "keyword") if content_meta is not None else [])]),
+        priority=_int(meta_text(item_meta, "priority")) or header_priority,
+        **_metadata(item, item_meta, content_meta),
     )
 
 
@@ -714,14 +764,14 @@ def _declares_event(item: etree._Element) -> bool:
     return False
 
 
-def _one(item: etree._Element, header_sender: str | None) -> Item:
+def _one(item: etree._Element, header_sender: str | None, header_priority: int | None = None) -> Item:
     name = localname(item)
     kind = _ITEM_KINDS.get(name)
     if kind == "concept" and _declares_event(item):
         kind = "event"  # EventsML: a concept item whose concept is an event (STT, IPTC LISTING 14)
     if kind is not None:
         return SkippedItem(f"non_text:{kind}", guid=(item.get("guid") or "").strip() or None)
-    return _news_item(item, header_sender)
+    return _news_item(item, header_sender, header_priority)
 
 
 def parse(data: bytes, source: str) -> Iterator[Item]:
@@ -731,11 +781,13 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
     root = parse_xml(data, format=NAME, source=source)
     root_local = localname(root)
     header_sender = None
+    header_priority = None
     if root_local == "newsMessage":
         header = _kid(root, "header")
         if header is None:
             header = _kid(root, "Header")  # BusinessDesk/Scoop capitalises it
         header_sender = _flat(_kid(header, "sender")) if header is not None else None
+        header_priority = _int(_flat(_kid(header, "priority"))) if header is not None else None
         item_set = _kid(root, "itemSet")
         items = [c for c in (item_set if item_set is not None else [])
                  if isinstance(c.tag, str) and localname(c) in _ITEM_KINDS]
@@ -747,10 +799,10 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
     if not items:
         raise ParseError("no_items", "the newsMessage has no items", format=NAME, source=source)
     if len(items) == 1:
-        result = _one(items[0], header_sender)
+        result = _one(items[0], header_sender, header_priority)
         if isinstance(result, RejectedItem):
             raise ParseError(result.reason, result.detail, format=NAME, source=source)
         yield result
         return
     for item in items:
-        yield _one(item, header_sender)
+        yield _one(item, header_sender, header_priority)

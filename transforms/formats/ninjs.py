@@ -267,7 +267,19 @@ def _item(obj: dict) -> Item:
         embargo_until=parse_time(obj.get("embargoed") or obj.get("embargoedUntil")),
         subjects=_concepts(obj.get("subject") or obj.get("subjects")),
         keywords=str_list(obj.get("keywords")),
+        genre=_concepts(obj.get("genre")),
+        ednote=first_str(obj, "ednote", "edNote"),
+        abstract=first_str(obj, "description_text", "summary") or _plain(first_str(obj, "description_html")),
+        place=_concepts(obj.get("place") or obj.get("places")),
+        priority=to_int(obj.get("priority")),
+        category=unique([first_str(c, "code", "name") or "" for c in _list(obj.get("service"))
+                         if isinstance(c, dict)]),
     )
+
+
+def _plain(value: str | None) -> str | None:
+    """An HTML description as plain text."""
+    return html_to_text(value) if value else None
 
 
 def _is_envelope(doc: dict) -> list | None:

@@ -57,6 +57,7 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
+from transforms import conventions
 from transforms.formats import xmlsafe
 from transforms.formats.base import Item, ParsedStory, ParseError
 from transforms.formats.text import tidy
@@ -172,6 +173,8 @@ def canonical_provider(*candidates: str | None) -> str | None:
         for token in _TOKEN_SPLIT.split(low):
             if token in _PROVIDER_TOKENS:
                 return _PROVIDER_TOKENS[token]
+        if low.strip() in conventions.ALIASES:
+            return conventions.ALIASES[low.strip()]
     return None
 
 
@@ -342,6 +345,7 @@ def sniff(data: bytes) -> bool:
 # ------------------------------------------------------------------------- parse
 
 _ANSA_PREFIX = re.compile(r"^>+\s*ANSA\s*/\s*")
+_ANPA_KEYWORD = re.compile(r"^BC-[A-Z]{2,5}--(?P<words>[^\s].*)$")
 _MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE_LOC = re.compile(rf"^(?P<loc>[^,\d(]+?)\s*(?:,|\s{_MONTH_WORD}\s+\d|\(|$)")
 # ``... (AFP) -`` or ``SYDNEY March 22 AAP -`` (a bare code needs the dash)
@@ -466,9 +470,16 @@ def story_from_nitf(root: etree._Element, *, source: str) -> ParsedStory:
         _first(head, "title"))
     if headline and provider == "ansa":
         headline = _ANSA_PREFIX.sub("", headline) or headline
+    # AP may put the ANPA keyword in hl1 (and hl2): "BC-BBN--Top Ten" (ap_media_text_nitf.xml). It is the
+    # slug; the keyword's words are all the headline there is.
+    keyword_hl = _ANPA_KEYWORD.match(headline or "")
+    if keyword_hl:
+        keyword_slug, headline = headline, keyword_hl.group("words").strip() or headline
+    else:
+        keyword_slug = None
 
     # ---- dates
-    zone = "Australia/Sydney" if provider == "aap" else None
+    zone = conventions.zone_for(provider)
     issue_raw = _attr(_first(docdata, "date.issue"), "norm")
     release_raw = _attr(_first(docdata, "date.release"), "norm")
     pubdata = _first(head, "pubdata")
@@ -521,6 +532,25 @@ def story_from_nitf(root: etree._Element, *, source: str) -> ParsedStory:
         subjects = _unique([subject_code(metas["category_iptc"])])
     keywords = _unique((_attr(k, "key") or xmlsafe.text_of(k))
                        for k in _descendants(_first(docdata, "key-list"), "keyword"))
+    if metas.get("keyword"):  # ANSA: <meta name="keyword" content=">>>ANSA/...">
+        keywords = _unique([*keywords, _ANSA_PREFIX.sub("", metas["keyword"]).strip()])
+    slug = _attr(du_key, "key") or metas.get("anpa-keyword") or metas.get("NTBStikkord") or keyword_slug
+    if slug is None and conventions.slug_from_keyword(provider) and keywords:
+        slug = keywords[0]  # EFE files its slug as the one key-list keyword (efe_nitf.xml)
+
+    # ---- newsroom metadata
+    ed_msg = [_attr(m, "info") for m in _descendants(docdata, "ed-msg")]
+    abstract = xmlsafe.text_of(_first(body_head, "abstract"))
+    if abstract is None:  # NTB marks its lead paragraph (nitf_test.xml)
+        lead = [p for p in _descendants(_first(body, "body.content"), "p")
+                if (p.get("class") or "").lower() == "lead" or p.get("lede") == "true"]
+        abstract = xmlsafe.text_of(lead[0]) if lead else None
+    genre = [_attr(p, "tobject.property.type") for p in _descendants(_first(head, "tobject"), "tobject.property")]
+    place = [_attr(e, a) for e in _descendants(docdata, "evloc")
+             for a in ("city", "county-dist", "state-prov", "iso-cc")]
+    priority = next((to_int(metas[k]) for k in ("NTBPrioritet", "anpa-priority", "priority")
+                     if metas.get(k, "").isdigit()), None)
+    category = [metas.get(k) for k in ("anpa-category", "category", "categoria", "NTBTjeneste")]
 
     return ParsedStory(
         headline=headline,
@@ -537,12 +567,18 @@ def story_from_nitf(root: etree._Element, *, source: str) -> ParsedStory:
         dateline_location=location,
         dateline_agency=agency,
         language=iso_language(root.get("baselang")),
-        slug=(_attr(du_key, "key") or metas.get("anpa-keyword") or metas.get("NTBStikkord")),
+        slug=slug,
         urgency=to_int(_attr(urgency_el, "ed-urg")),
         pub_status=status,
         embargo_until=embargo,
         subjects=subjects,
         keywords=keywords,
+        genre=[g for g in genre if g],
+        ednote="\n".join(m for m in ed_msg if m) or None,
+        abstract=abstract,
+        place=[p for p in place if p],
+        priority=priority,
+        category=[c for c in category if c],
     )
 
 

@@ -19,10 +19,13 @@ than stored as a plain-text story.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Iterator
 
 from transforms.formats import aap_telex, anpa_1312, email, events, iptc_7901
-from transforms.formats.base import Item, ParsedStory, ParseError
+from transforms.formats.base import Item, ParsedStory, ParseError, SkippedItem
 from transforms.formats.text import decode_text, looks_binary, tidy
 
 NAME = "plain_text"
@@ -61,25 +64,107 @@ def sniff(data: bytes) -> bool:
     return not any(p.sniff(data) for p in _TEXT_WIRE_FORMATS)
 
 
+# A calendar exported as CSV (Outlook's columns: aap abs-calendar.txt, the ABS release
+# calendar): every row is an event, not a story.
+_CALENDAR_COLUMNS = {"subject", "start date"}
+_CALENDAR_ANY = {"end date", "all day event", "start time"}
+# Press-release wire header (aap asianet_*.tst): "Source: <issuer>" then "MEDIA RELEASE PR67254".
+_SOURCE_LINE = re.compile(r"^Source:\s*(?P<issuer>.+?)\s*$")
+_RELEASE_LINE = re.compile(r"^MEDIA RELEASE\s+(?P<id>\S+)\s*$")
+# Bureau of Meteorology bulletins (aap IDN38100.tst, IDY21020.tst): a product code line, the
+# issuer's lines, then the bulletin's title (the first paragraph naming a product).
+_BOM_CODE = re.compile(r"^ID[A-Z]\d{5}$")
+_BOM_HEADER = re.compile(r"^(?:[\d:A-Z]+:[\d:A-Z]+|SECURITE|.*Bureau of Meteorology.*|At \d{4}UTC.*"
+                         r"|Issued at .*|Issued by .*)$")
+_BOM_PRODUCT = re.compile(r"\b(?:Warning|Alert|Watch|Forecast|Advice|Bulletin|Summary|Outlook|Cancellation)\b",
+                          re.I)
+# A headline hard-wrapped over a few lines, ended by a blank line.
+MAX_HEADLINE_LINES = 3
+
+
+def _paragraphs(lines: list[str]) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            out[-1].append(line.strip())
+        elif out[-1]:
+            out.append([])
+    return [p for p in out if p]
+
+
+def _calendar_rows(text: str) -> list[dict] | None:
+    """The rows of a calendar CSV, or None when the text is not one."""
+    first = _lines(text)[0]
+    header = {c.strip().strip('"').lower() for c in first.split(",")}
+    if not (header >= _CALENDAR_COLUMNS and header & _CALENDAR_ANY):
+        return None
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _bom_headline(lines: list[str]) -> tuple[str | None, int]:
+    """``(title, lines used)`` of a BOM bulletin."""
+    used = 0
+    for para in _paragraphs(lines[1:]):
+        kept = [ln for ln in para if not _BOM_HEADER.match(ln)]
+        if kept and _BOM_PRODUCT.search(" ".join(kept)):
+            title = " ".join(kept)
+            # the title's last line: the body starts after it
+            last = kept[-1]
+            used = next(i for i, ln in enumerate(lines) if ln.strip() == last) + 1
+            return title, used
+    return None, 0
+
+
 def parse(data: bytes, source: str) -> Iterator[Item]:
     if not data.strip():
         raise ParseError("empty_input", format=NAME, source=source)
     if looks_binary(data):
         raise ParseError("binary_content", "not text", format=NAME, source=source)
     text, _ = decode_text(data)
-    lines = _lines(text.lstrip("\ufeff"))
+    text = text.lstrip("\ufeff")
+    rows = _calendar_rows(text)
+    if rows is not None:
+        for row in rows:
+            title = (row.get("Subject") or "").strip()
+            yield SkippedItem("non_text:event", guid=None, detail=f"calendar row: {title[:80]}")
+        return
+    lines = _lines(text)
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
         raise ParseError("empty_input", format=NAME, source=source)
-    first = lines[0].strip()
-    if len(first) <= MAX_HEADLINE:
-        headline, rest = first, lines[1:]
+    story = ParsedStory()
+    # press-release header lines: the issuer and the release id, not the headline
+    m = _SOURCE_LINE.match(lines[0].strip())
+    if m:
+        story.credits = [(m["issuer"], "issuer")]
+        lines = lines[1:]
+    if lines and (m := _RELEASE_LINE.match(lines[0].strip())):
+        story.guid = m["id"]
+        lines = lines[1:]
+    first = lines[0].strip() if lines else ""
+    if _BOM_CODE.match(first):
+        story.slug = first
+        headline, used = _bom_headline(lines)
+        if headline:
+            story.headline, rest = headline, lines[used:]
+        else:
+            story.headline, rest = first, lines[1:]
     else:
-        headline, rest = None, lines
-    body = tidy("\n".join(rest))
-    if not body:
+        # the first paragraph is the headline when it is a few short lines (a wrapped title)
+        para = _paragraphs(lines[:MAX_HEADLINE_LINES + 1])[:1]
+        wrapped = para[0] if para else []
+        blank_after = len(lines) > len(wrapped) and not lines[len(wrapped)].strip()
+        joined = " ".join(wrapped)
+        if 1 < len(wrapped) <= MAX_HEADLINE_LINES and blank_after and len(joined) <= MAX_HEADLINE:
+            story.headline, rest = joined, lines[len(wrapped):]
+        elif len(first) <= MAX_HEADLINE:
+            story.headline, rest = first, lines[1:]
+        else:
+            story.headline, rest = None, lines
+    story.body = tidy("\n".join(rest))
+    if not story.body:
         raise ParseError("no_body", "the text is a single line", format=NAME, source=source)
     head = text[:2000]
-    provider = next((p for marker, p in _PROVIDER_MARKERS if marker in head), None)
-    yield ParsedStory(headline=headline, body=body, provider=provider)
+    story.provider = next((p for marker, p in _PROVIDER_MARKERS if marker in head), None)
+    yield story

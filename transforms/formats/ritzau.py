@@ -148,6 +148,10 @@ def _item(item: etree._Element) -> Item:
         pub_status="canceled" if cancelled else "usable",
         subjects=iptc,
         keywords=keywords,
+        priority=int(priority) if priority and priority.isdigit() else None,
+        # "to the editors": never story text, but the story's editorial note
+        ednote=_clean(html_to_text(_field(item, "TilRedaktionen"))),
+        category=[c for c in (_field(item, "section"),) if c],
     )
 
 

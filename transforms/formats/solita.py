@@ -119,4 +119,5 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
         embargo_until=embargo,
         subjects=subjects,
         keywords=_keywords(_text(_child(root, "keywords"))),
+        abstract=lead,
     )

@@ -11,6 +11,8 @@ import re
 
 import polars as pl
 
+from transforms import conventions
+
 # Control characters other than tab and newline (wire framing that leaked through,
 # Reuters-21578's &#5; codes once decoded).
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
@@ -116,6 +118,10 @@ _NAME = r"[A-Z][a-z.'’-]*(?:[A-Z][a-z'’-]+)?"  # "Lucas", "McDermid", "O'Nei
 _CREDIT = rf"\bREUTERS/{_NAME}(?: {_NAME}){{0,3}}(?:/(?:File )?Photo)?(?:/File)?"
 
 
+_END_MARK = "|".join(f"(?:{m})" for m in conventions.END_MARK_ALTERNATIVES)
+_AGENCY_END_MARK = "|".join(f"(?:{m})" for a in conventions.AGENCIES for m in a.end_marks)
+
+
 class Boilerplate:
     """A kind of boilerplate: how to find a residue of it, and how to remove it."""
 
@@ -149,9 +155,14 @@ BOILERPLATE: dict[str, Boilerplate] = {
     "editor_note": Boilerplate(
         r"^\s*\((?:Adds|Updates|Corrects|Recasts|Repeats|Refiles|Changes|Removes|Fixes|Inserts"
         r"|Moves|Rewrites|In [^()\n]{0,80} story|This (?:story|version) [^()\n]*)[^()]*\)\s*"),
-    # agencies' end marks as the last line: "ends", "AAP RTV ar", "hh/ph/ts/hd"
+    # agencies' end marks (transforms/conventions.py): a last line of its own ("ends",
+    # "AAP RTV ar", "hh/ph/ts/hd", "==Kyodo", "(SDA\\/sj)", a reporter's e-mail, a copyright
+    # line in any language), or an agency mark glued to the last sentence ("... ejemplares. EFE")
     "end_mark": Boilerplate(
-        r"\n\s*(?:ends|ENDS|AAP(?: [A-Z]{2,4})+(?: [a-z]{1,3})?|[a-z]{1,4}(?:/[a-z]{1,4}){1,6})\s*$"),
+        rf"\n\s*(?:{_END_MARK})\s*$|[.!?»”\"'][ \t]+(?:{_AGENCY_END_MARK})\s*$",
+        (rf"\n\s*(?:{_END_MARK})\s*$", ""),
+        (rf"([.!?»”\"'])[ \t]+(?:{_AGENCY_END_MARK})\s*$", "$1"),
+    ),
     "ap_copyright": Boilerplate(
         r"Copyright \d{4} The Associated Press\. All rights reserved\. This material may not "
         r"be published, broadcast, rewritten,? or redistributed\.?"),

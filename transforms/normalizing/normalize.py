@@ -17,6 +17,7 @@ from transforms.normalizing.headline import split_headline_prefixes
 from transforms.normalizing.language import detect_language
 from transforms.normalizing.people import (
     credit_source_bylines,
+    drop_placeholder_authors,
     extract_bloomberg_trailer,
     extract_byline,
     extract_signoff,
@@ -41,14 +42,22 @@ def resolve_providers(lf: pl.LazyFrame) -> pl.LazyFrame:
     with no provider at all takes the dateline's agency.
     """
     agency = canonical_provider(pl.col("dateline_agency"))
+    # Two agencies in one dateline, "(ats afp)", "(dpa/AP)": the first wrote it, the
+    # second is its source (transforms/conventions.py).
+    parts = pl.col("dateline_agency").str.replace_all(r"\s*/\s*", " ").str.split(" ")
+    first = canonical_provider(parts.list.first())
+    second = canonical_provider(pl.when(parts.list.len() == 2).then(parts.list.last()))
     # Only a known agency name in a dateline says who wrote the copy
     # ("(Sports Network) -" or "(Reuters on Friday) -" do not).
-    agency = pl.when(agency.is_in(KNOWN_PROVIDERS)).then(agency)
+    agency = (pl.when(agency.is_in(KNOWN_PROVIDERS)).then(agency)
+              .when(first.is_in(KNOWN_PROVIDERS) & second.is_in(KNOWN_PROVIDERS)).then(first))
+    source = pl.when(second.is_in(KNOWN_PROVIDERS) & first.is_in(KNOWN_PROVIDERS)).then(second)
     provider = canonical_provider(pl.col("provider"))
     return lf.with_columns(
         pl.coalesce(provider, agency).alias("provider"),
         pl.coalesce(
             canonical_provider(pl.col("original_provider")),
+            pl.when(source.is_not_null() & (source != pl.coalesce(provider, agency))).then(source),
             pl.when(provider.is_not_null() & agency.is_not_null() & (agency != provider)).then(agency),
         ).alias("original_provider"),
     )
@@ -116,6 +125,7 @@ def normalize_stories(lf: pl.LazyFrame) -> pl.LazyFrame:
         .pipe(tidy_text)
         .with_columns(pl.col("body").alias("_repaired_body"))
         .pipe(split_headline_prefixes)
+        .pipe(drop_placeholder_authors)
         .pipe(extract_byline)
         .pipe(extract_dateline)
         .pipe(extract_signoff)

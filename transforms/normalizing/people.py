@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms import conventions
+
 _ROLES = (r"(?:[Aa]dditional [Rr]eporting|[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Ee]dited"
           r"|[Rr]esearch|[Gg]raphics|[Pp]roduced|[Vv]ideo)")
 # "by" is required ("Reportingby X" too): a closing paragraph that merely starts with
@@ -51,10 +53,21 @@ def _names(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def drop_placeholder_authors(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Authors that name no person ("Staff Reporter", "Newsdesk", "/ritzau/" aside) go: they
+    are no author, and a ``By ...`` line of the text may name the real one
+    (conventions.PLACEHOLDER_BYLINE)."""
+    return lf.with_columns(pl.col("authors").list.eval(
+        pl.element().filter(~pl.element().str.strip_chars().str.contains(conventions.PLACEHOLDER_BYLINE))))
+
+
 def extract_byline(lf: pl.LazyFrame) -> pl.LazyFrame:
     """Move a leading ``By ...`` line out of the body into authors and credits."""
     raw = pl.col("body").str.extract_groups(_BYLINE).struct.field("names")
-    names = _names(raw.str.replace(_BYLINE_TAIL, ""))
+    # an agency, newspaper or title after the names is an affiliation, not an author
+    names = _names(raw.str.replace(_BYLINE_TAIL, "")).list.eval(
+        pl.element().filter(~pl.element().str.contains(conventions.AFFILIATION)
+                            & ~pl.element().str.to_lowercase().is_in(list(conventions.ALIASES))))
     found = raw.is_not_null() & (names.list.len() > 0)
     return lf.with_columns(
         pl.when(found).then(pl.col("body").str.replace(_BYLINE, "${pre}")).otherwise(pl.col("body"))

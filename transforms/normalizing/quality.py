@@ -17,9 +17,22 @@ LEFTOVERS: dict[str, str] = {
 }
 
 
+# Columns added for newsroom metadata (issue 14): their fill rate per group.
+METADATA_LISTS = ("genre", "place", "category")
+METADATA_SCALARS = ("ednote", "abstract", "priority")
+METADATA = METADATA_LISTS + METADATA_SCALARS
+
+
+def filled(name: str) -> pl.Expr:
+    """The column holds a value: a non-empty list, or a non-null scalar."""
+    if name in METADATA_LISTS:
+        return pl.col(name).list.len().fill_null(0) > 0
+    return pl.col(name).is_not_null()
+
+
 def quality_by(lf: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
     """Per group: stories, % with published_at, % whose zone came from the source,
-    % with a dateline, % with authors, and how many bodies still hold each known
+    % with a dateline, % with authors, % with each newsroom metadata column, and how many bodies still hold each known
     boilerplate marker (0 is the goal for every one)."""
     hits = boilerplate_hits(pl.col("body"))
 
@@ -35,6 +48,7 @@ def quality_by(lf: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
             pct(pl.col("dateline_location").is_not_null() | pl.col("dateline_agency").is_not_null())
             .alias("dateline_pct"),
             pct(pl.col("authors").list.len() > 0).alias("authors_pct"),
+            *[pct(filled(c)).alias(f"{c}_pct") for c in METADATA],
             *[e.sum().alias(f"left_{name}") for name, e in hits.items()],
             *[pl.col("body").str.contains(p).fill_null(False).sum().alias(f"left_{name}")
               for name, p in LEFTOVERS.items()],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -59,7 +60,32 @@ def story_row(story: ParsedStory, source_format: str, raw_uri: str) -> dict:
         "embargo_until": _utc(story.embargo_until),
         "subjects": list(story.subjects),
         "keywords": list(story.keywords),
+        "genre": _distinct(story.genre),
+        "ednote": _clean(story.ednote),
+        "abstract": _clean(story.abstract),
+        "place": _distinct(story.place),
+        "priority": story.priority,
+        "category": _distinct(story.category),
     }
+
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+
+
+def _clean(value: str | None) -> str | None:
+    """Trimmed text without invisible marks (dpa's notes are full of U+200E), or None."""
+    value = _INVISIBLE.sub("", value).strip() if value else None
+    return value or None
+
+
+def _distinct(values: Iterable[str]) -> list[str]:
+    """Non-empty values, each once, in order."""
+    out: list[str] = []
+    for v in values:
+        v = v.strip() if v else ""
+        if v and v not in out:
+            out.append(v)
+    return out
 
 
 def rows_to_frame(rows: Iterable[dict]) -> pl.DataFrame:

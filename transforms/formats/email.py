@@ -33,7 +33,9 @@ Mapping (the standard library's ``email`` package, ``policy=default``):
   (``aap.com.au``); otherwise none (normalization may still take it from the
   dateline).
 * A form's ``Slugline`` is the slug, ``Dateline`` the dateline place,
-  ``Category`` a subject, a numeric ``Priority`` the urgency. An unlabelled
+  ``Category`` a subject, ``Byline`` the authors. ``Priority`` (AAP: ``Urgent``
+  or ``1``-``6``) is the provider's priority, not an urgency, and waits for the
+  priority column (issue 14, metadata part). An unlabelled
   short line right before a ``By ...`` line in a labelled mail is the slug
   (AAP's ``Gol PGA``).
 * Image, audio, video and other attachments are ignored; a mail with no text at
@@ -51,10 +53,9 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Any
 
 from transforms.formats.base import Item, ParsedStory, ParseError, SkippedItem
-from transforms.formats.jsonwire import PROVIDER_DOMAINS, to_int
+from transforms.formats.jsonwire import PROVIDER_DOMAINS, byline_names
 from transforms.text import decode_text, html_to_text, looks_binary, tidy
 
 NAME = "email"
@@ -411,11 +412,6 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
         published_raw=raw,
         slug=tidy(fields.get("slug")),
         dateline_location=tidy(fields.get("dateline")),
-        urgency=_urgency(fields.get("priority")),
+        authors=byline_names(fields.get("byline")),
         subjects=[category] if category else [],
     )
-
-
-def _urgency(value: Any) -> int | None:
-    n = to_int(value.strip()) if isinstance(value, str) else None
-    return n if n is not None and 1 <= n <= 9 else None

@@ -148,6 +148,7 @@ def test_labelled_form_mail_is_read_by_label():
             b"\n____________________\nThis email may contain confidential information.\n")
     s = one(mail(BASE.format(subject="Unrelated subject") + "Content-Type: text/plain\n", text))
     assert s.headline == "Scott favourite at Innisbrook"
+    assert s.abstract == "Adam Scott is the short-price favourite."
     assert s.slug == "Gol PGA"
     assert s.body.split("\n\n") == [
         "By Ben Writer",
@@ -159,13 +160,15 @@ def test_labelled_form_mail_is_read_by_label():
 def test_google_forms_json_body_with_a_hard_break_inside_a_string():
     body = (b'{"Category":["DOMESTIC SPORT"],"Priority":["5"],"Headline":["Storm closes port"],'
             b'"Slugline":["STORM"],"Dateline":["BRISBANE"],"Timestamp":["9/14/2015\r\n12:06:00"],'
-            b'"Body":["First para.\\n\\nSecond para."]}')
+            b'"Byline":["Jane Doe"],"Body":["First para.\\n\\nSecond para."]}')
     headers = (BASE.format(subject="Formatted Editorial Story").replace("mail.example>", "aap.com.au>")
                + "Content-Type: text/plain; charset=ISO-8859-1; format=flowed; delsp=yes\n")
     s = one(mail(headers, body, crlf=False))
-    assert (s.headline, s.slug, s.dateline_location, s.urgency) == ("Storm closes port", "STORM", "BRISBANE", 5)
+    assert (s.headline, s.slug, s.dateline_location) == ("Storm closes port", "STORM", "BRISBANE")
+    assert s.urgency is None and s.priority == 5  # the form's Priority is a priority, not an urgency
     assert s.body == "First para.\n\nSecond para."
     assert s.subjects == ["DOMESTIC SPORT"]
+    assert s.authors == ["Jane Doe"]
     assert s.provider == "aap"  # the sender's domain is AAP's
 
 

@@ -33,7 +33,9 @@ Mapping (the standard library's ``email`` package, ``policy=default``):
   (``aap.com.au``); otherwise none (normalization may still take it from the
   dateline).
 * A form's ``Slugline`` is the slug, ``Dateline`` the dateline place,
-  ``Category`` a subject, a numeric ``Priority`` the urgency. An unlabelled
+  ``Category`` a subject, ``Byline`` the authors. ``Priority`` (AAP: ``Urgent``
+  or ``1``-``6``) is the provider's priority (the ``priority`` column), not an
+  urgency; ``Abstract`` the abstract. An unlabelled
   short line right before a ``By ...`` line in a labelled mail is the slug
   (AAP's ``Gol PGA``).
 * Image, audio, video and other attachments are ignored; a mail with no text at
@@ -51,10 +53,9 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Any
 
 from transforms.formats.base import Item, ParsedStory, ParseError, SkippedItem
-from transforms.formats.jsonwire import PROVIDER_DOMAINS, to_int
+from transforms.formats.jsonwire import PROVIDER_DOMAINS, byline_names
 from transforms.formats.text import decode_text, html_to_text, looks_binary, tidy
 
 NAME = "email"
@@ -382,6 +383,19 @@ def _message(data: bytes, source: str) -> EmailMessage:
     return msg  # type: ignore[return-value]
 
 
+# A form's ``Priority`` in words, on the rank scale ANPA's priority letters use
+# (transforms/formats/anpa_1312.py: flash 1, urgent 2, bulletin 3, regular 4,
+# deferred 5); googleform.txt says "Urgent", json-email.txt "5".
+_PRIORITY_WORDS = {"flash": 1, "urgent": 2, "bulletin": 3, "regular": 4, "routine": 4, "deferred": 5}
+
+
+def _priority(value: str | None) -> int | None:
+    text = (value or "").strip().lower()
+    if text.isdigit():
+        return int(text)
+    return _PRIORITY_WORDS.get(text)
+
+
 def parse(data: bytes, source: str) -> Iterator[Item]:
     msg = _message(data, source)
     guid = (_header(msg, "Message-ID") or "").strip("<> ") or None
@@ -403,6 +417,8 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
     published, raw = _date(msg)
     category = tidy(fields.get("category"))
     yield ParsedStory(
+        abstract=tidy(fields.get("abstract")),
+        priority=_priority(fields.get("priority")),
         headline=headline,
         body=body,
         guid=guid,
@@ -411,11 +427,6 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
         published_raw=raw,
         slug=tidy(fields.get("slug")),
         dateline_location=tidy(fields.get("dateline")),
-        urgency=_urgency(fields.get("priority")),
+        authors=byline_names(fields.get("byline")),
         subjects=[category] if category else [],
     )
-
-
-def _urgency(value: Any) -> int | None:
-    n = to_int(value.strip()) if isinstance(value, str) else None
-    return n if n is not None and 1 <= n <= 9 else None

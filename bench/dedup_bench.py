@@ -43,6 +43,7 @@ import contextlib
 import importlib
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -54,7 +55,7 @@ from pathlib import Path
 
 import polars as pl
 
-from bench.wire_corpus import KINDS, NEAR, write_jsonl
+from bench.wire_corpus import KINDS, NEAR, SHARES, STANDALONE, write_jsonl
 
 DedupFn = Callable[[pl.DataFrame], tuple[pl.DataFrame, pl.DataFrame]]
 SHINGLE = 5
@@ -170,7 +171,7 @@ def score(truth: pl.DataFrame, predicted: pl.DataFrame, duplicates: pl.DataFrame
     """Pairwise precision and recall of ``predicted`` (``raw_uri``, ``keeper``) against the truth."""
     listed = predicted.height
     predicted = predicted.unique("raw_uri", keep="first")
-    df = truth.select("item", "item_uri", "cluster_id", "kind", "parent").join(
+    df = truth.select("item", "item_uri", "cluster_id", "kind", "parent", "template").join(
         predicted, left_on="item_uri", right_on="raw_uri", how="left")
     missing = df["keeper"].null_count()
     df = df.with_columns(pl.coalesce("keeper", "item_uri").alias("keeper"))
@@ -198,7 +199,13 @@ def score(truth: pl.DataFrame, predicted: pl.DataFrame, duplicates: pl.DataFrame
     s, la = sizes["s"].cast(pl.Int64), sizes["l"].cast(pl.Int64)
     out["lookalike_pairs_merged"] = int((s * (s - 1) // 2 - (s - la) * (s - la - 1) // 2).sum())
     out["lookalikes_merged"] = int(sizes.filter(pl.col("s") > 1)["l"].sum())
-    out["other_wrong_pairs"] = pred_pairs - shared - out["lookalike_pairs_merged"]
+    # Template instances (and their copies) of one template folded together: wrong pairs
+    # between two items that both come from template instances.
+    tm = df.filter(pl.col("template").is_not_null())
+    out["template_pairs_merged"] = _pairs(tm, "keeper") - _pairs(tm, "cluster_id", "keeper")
+    tk = tm.filter(pl.col("kind") == "template")
+    out["template_instances_merged"] = _pairs(tk, "keeper") - _pairs(tk, "cluster_id", "keeper")
+    out["other_wrong_pairs"] = pred_pairs - shared - out["lookalike_pairs_merged"] - out["template_pairs_merged"]
     if duplicates is not None and duplicates.height:
         # Per reason: how many folds join two items of one truth cluster.
         cluster = truth.select("item_uri", "cluster_id")
@@ -255,22 +262,29 @@ def datasketch_clusters(stories: pl.DataFrame, threshold: float = 0.8,
     return pl.DataFrame({"raw_uri": keys, "keeper": [keys[root(i)] for i in range(len(keys))]}), seconds
 
 
+QUANTILES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1.0)
+
+
 # --------------------------------------------------------------------------------------
 # How hard the corpus is: true 5-shingle similarity of sampled pairs
 # --------------------------------------------------------------------------------------
 
 def corpus_similarity(stories: pl.DataFrame, truth: pl.DataFrame, sample: int = 200,
-                      seed: int = 0) -> list[tuple[str, int, float, float, float, float]]:
-    """Per kind: (kind, pairs, mean/min/max Jaccard, mean containment) of the 5-shingle sets.
+                      seed: int = 0) -> list[tuple[str, int, float, list[float], float]]:
+    """Per kind: (kind, pairs, mean Jaccard, its quantiles (min, 10, 25, 50, 75, 90, 95 %, max),
+    mean containment) of the 5-shingle sets of the bodies.
 
     Pairs: each derived item with its original; look-alikes with another
-    look-alike of the same template; unrelated originals with each other.
+    look-alike of the same family; a template instance with the next instance of its
+    template; unrelated originals with each other.
     """
     body = dict(zip(stories["raw_uri"].to_list(), stories["body"].to_list(), strict=True))
     t = truth.select("item", "item_uri", "kind", "parent", "detail")
     uri = dict(zip(t["item"].to_list(), t["item_uri"].to_list(), strict=True))
     groups: dict[str, list[tuple[str, str]]] = {}
     for kind in KINDS[1:]:
+        if kind in STANDALONE:
+            continue
         rows = t.filter((pl.col("kind") == kind) & pl.col("parent").is_not_null())
         rows = rows.sample(min(sample, rows.height), seed=seed)
         groups[kind] = [(uri[p], u) for p, u in zip(rows["parent"], rows["item_uri"], strict=True)]
@@ -282,6 +296,14 @@ def corpus_similarity(stories: pl.DataFrame, truth: pl.DataFrame, sample: int = 
             b = g.sample(min(sample // 3, g.height), seed=seed + 1)["item_uri"].to_list()
             pairs += [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     groups["lookalike"] = pairs
+    inst = t.filter(pl.col("kind") == "template")
+    pairs = []
+    for _, g in inst.group_by("detail", maintain_order=True):
+        uris = g["item_uri"].to_list()
+        pairs += list(zip(uris, uris[1:], strict=False))  # instances of one template, in time order
+    if len(pairs) > 3 * sample:
+        pairs = random.Random(seed).sample(pairs, 3 * sample)
+    groups["template"] = pairs
     orig = t.filter(pl.col("kind") == "original")
     if orig.height >= 2:
         a = orig.sample(min(sample, orig.height), seed=seed)["item_uri"].to_list()
@@ -298,7 +320,9 @@ def corpus_similarity(stories: pl.DataFrame, truth: pl.DataFrame, sample: int = 
             js.append(inter / len(sx | sy))
             cs.append(inter / min(len(sx), len(sy)))
         if js:
-            out.append((kind, len(js), sum(js) / len(js), min(js), max(js), sum(cs) / len(cs)))
+            js.sort()
+            qs = [js[round(q * (len(js) - 1))] for q in QUANTILES]
+            out.append((kind, len(js), sum(js) / len(js), qs, sum(cs) / len(cs)))
     return out
 
 
@@ -402,9 +426,20 @@ def print_quality(name: str, s: dict) -> None:
     for kind, (found, pairs) in s["recall_by_kind"].items():
         print(f"     {kind:<12} {_pct(found / pairs) if pairs else '-':>8}  ({found:,}/{pairs:,})")
     print(f"   wrong merges: {s['lookalike_pairs_merged']:,} pairs with a look-alike "
-          f"({s['lookalikes_merged']:,} look-alikes merged), {s['other_wrong_pairs']:,} other pairs")
+          f"({s['lookalikes_merged']:,} look-alikes merged), {s['template_pairs_merged']:,} pairs across "
+          f"template instances ({s['template_instances_merged']:,} of two instances), "
+          f"{s['other_wrong_pairs']:,} other pairs")
     for reason, (right, n) in s.get("folds_by_reason", {}).items():
         print(f"   folds '{reason}': {n:,}, {_pct(right / n)} within one truth cluster")
+
+
+def print_similarity(rows: list) -> None:
+    print(f"\ncorpus check: true {SHINGLE}-shingle Jaccard of the bodies of sampled pairs (a derived item "
+          "with its original; template: two instances of one template)")
+    head = " ".join(f"{'min' if q == 0 else 'max' if q == 1 else f'p{round(100 * q)}':>6}" for q in QUANTILES)
+    print(f"   {'kind':<12} {'pairs':>5}  {'mean':>6}  {head}  {'containment':>11}")
+    for kind, n, mean, qs, cont in rows:
+        print(f"   {kind:<12} {n:>5}  {mean:>6.3f}  {' '.join(f'{q:>6.3f}' for q in qs)}  {cont:>11.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -412,6 +447,10 @@ def main(argv: list[str] | None = None) -> int:
                                  description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=100_000, help="items in the corpus (default 100,000)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--template-share", type=float, default=SHARES["template"],
+                    help="share of template instances, the hard look-alikes (default %(default)s)")
+    ap.add_argument("--templates", type=int, default=None,
+                    help="templates the instances are spread over (default: about 15 instances each)")
     ap.add_argument("--shard-size", type=int, default=50_000, help="items per JSONL file")
     ap.add_argument("--workers", type=int, default=None, help="processes writing the corpus")
     ap.add_argument("--dedup", default=None, metavar="MODULE:FUNCTION",
@@ -420,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ingest", action="store_true", help="also time the whole ingest flow")
     ap.add_argument("--ingest-only", action="store_true", help="only the ingest (no in-process stages)")
     ap.add_argument("--keep", type=Path, default=None, metavar="DIR", help="write the corpus here and keep it")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --keep: reuse the corpus and normalized stories kept there by a run with the "
+                         "same --n, --seed, --template-share, --templates (and --shard-size)")
     ap.add_argument("--ingest-child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.ingest_child:
@@ -429,12 +471,22 @@ def main(argv: list[str] | None = None) -> int:
     table: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="wirelake-bench-") as tmp:
         workdir = args.keep or Path(tmp)
+        params = json.dumps([args.n, args.seed, args.template_share, args.templates, args.shard_size])
+        stamp, cached = workdir / "params.json", workdir / "stories.parquet"
+        reuse = bool(args.reuse and args.keep and stamp.exists() and stamp.read_text() == params
+                     and cached.exists())
         start = time.perf_counter()
-        shards = write_jsonl(workdir / "corpus", args.n, args.seed, args.shard_size, args.workers)
+        if reuse:
+            shards = sorted((workdir / "corpus").glob("wire-*.jsonl"))
+        else:
+            shards = write_jsonl(workdir / "corpus", args.n, args.seed, args.shard_size, args.workers,
+                                 args.template_share, args.templates)
         seconds = time.perf_counter() - start
         size = sum(p.stat().st_size for p in shards)
         truth = pl.read_parquet(workdir / "corpus" / "truth.parquet")
-        print(f"corpus: {args.n:,} items, seed {args.seed}, {len(shards)} file(s), {size / 1e6:,.0f} MB, "
+        n_templates = truth["template"].n_unique() - (1 if truth["template"].null_count() else 0)
+        print(f"corpus: {args.n:,} items, seed {args.seed}, {n_templates:,} templates, "
+              f"{len(shards)} file(s), {size / 1e6:,.0f} MB, "
               f"written in {seconds:.1f} s -> {workdir / 'corpus'}")
         print("kinds: " + ", ".join(f"{k} {n:,}" for k, n in
                                    truth.group_by("kind").len().sort("kind").iter_rows()))
@@ -442,7 +494,14 @@ def main(argv: list[str] | None = None) -> int:
 
         if not args.ingest_only:
             start = time.perf_counter()
-            stories, counts = load_stories(shards)
+            if reuse:
+                stories, counts = pl.read_parquet(cached), {"items_in": args.n, "rejects": 0, "skipped": 0}
+                print(f"(reusing {cached})")
+            else:
+                stories, counts = load_stories(shards)
+                if args.keep:
+                    stories.write_parquet(cached)
+                    stamp.write_text(params)
             seconds = time.perf_counter() - start
             print(f"extract + normalize: {stories.height:,} stories in {seconds:.1f} s "
                   f"(items {counts['items_in']:,}, rejects {counts['rejects']:,}, skipped {counts['skipped']:,})")
@@ -466,6 +525,8 @@ def main(argv: list[str] | None = None) -> int:
                 (f"{name} near / exact recall",
                  f"{_pct(ours['near_recall'])} / {_pct(_ratio(ours['recall_by_kind'].get('exact')))}"),
                 (f"{name} look-alike pairs merged", f"{ours['lookalike_pairs_merged']:,}"),
+                (f"{name} template pairs merged (instance-instance)",
+                 f"{ours['template_pairs_merged']:,} ({ours['template_instances_merged']:,})"),
                 (f"{name} peak RSS (in dedup)", f"{_mb(mem.peak)} (+{_mb(mem.peak - mem.before)})"),
             ]
 
@@ -484,13 +545,11 @@ def main(argv: list[str] | None = None) -> int:
                     ("datasketch near / exact recall",
                      f"{_pct(ds['near_recall'])} / {_pct(_ratio(ds['recall_by_kind'].get('exact')))}"),
                     ("datasketch look-alike pairs merged", f"{ds['lookalike_pairs_merged']:,}"),
+                    ("datasketch template pairs merged", f"{ds['template_pairs_merged']:,}"),
                     ("speed ratio ours / datasketch", f"{ds_s / ours_s:,.1f}x"),
                 ]
 
-            print(f"\ncorpus check: true {SHINGLE}-shingle similarity of sampled pairs (with the original)")
-            print(f"   {'kind':<12} {'pairs':>5}  {'jaccard mean':>12} {'min':>6} {'max':>6}  {'containment':>11}")
-            for kind, n, mean, lo, hi, cont in corpus_similarity(stories, truth):
-                print(f"   {kind:<12} {n:>5}  {mean:>12.3f} {lo:>6.3f} {hi:>6.3f}  {cont:>11.3f}")
+            print_similarity(corpus_similarity(stories, truth))
             del stories, kept, duplicates
 
         if args.ingest or args.ingest_only:

@@ -688,6 +688,7 @@ class Form(NamedTuple):
     cities: tuple[str, ...]
     paragraphs: tuple[tuple[str, ...], ...]  # words; a slot is "\\x00kind"
     editor: str
+    reporter: str | None  # the desk writer who files every instance, or None: a reporter each
 
 
 @lru_cache(maxsize=4096)
@@ -699,7 +700,7 @@ def form(seed: int, t: int) -> Form:
     if where == "one":
         cities = (rng.choice(PLACES),)
     elif where == "few":
-        cities = tuple(rng.sample(PLACES, 4))
+        cities = tuple(rng.sample(PLACES, 2))
     else:
         cities = PLACES
     n_words = 120 + rng.randrange(330)
@@ -712,7 +713,8 @@ def form(seed: int, t: int) -> Form:
     kinds = {"results": "ffffnoT", "market_close": "fffffmn", "dividend": "ffffoT",
              "sports": "ffnnnt", "weather": "ffccccn", "ten_things": "fnnotc"}[family]
     spots = sorted(rng.sample(range(4, len(words)), min(len(words) - 4, slots + mentions)))
-    marks = [f"\x00{rng.choice(kinds)}" for _ in range(slots)] + ["\x00S"] * mentions
+    # two figures at least: a form always carries the numbers it was filled in for
+    marks = ["\x00f", "\x00f"] + [f"\x00{rng.choice(kinds)}" for _ in range(slots - 2)] + ["\x00S"] * mentions
     rng.shuffle(marks)
     for at, mark in zip(spots, marks, strict=False):
         words[at] = mark
@@ -722,7 +724,8 @@ def form(seed: int, t: int) -> Form:
         stop = min(len(words), start + 25 + rng.randrange(40))
         paragraphs.append(tuple(words[start:stop]))
         start = stop
-    return Form(family, heads, subject, cities, tuple(paragraphs), _person(rng))
+    desk = family in ("market_close", "weather", "ten_things") or rng.random() < 0.3
+    return Form(family, heads, subject, cities, tuple(paragraphs), _person(rng), _person(rng) if desk else None)
 
 
 def _subject(rng: random.Random, kind: str) -> str:
@@ -743,7 +746,7 @@ def _template_text(seed: int, item: int, t: int, agency: str, when: int) -> tupl
     rng = random.Random((seed << 40) | item)
     subject = _subject(rng, f.subject)
     other = _subject(rng, "team" if f.subject == "team" else "org")
-    reporter = _person(rng)
+    reporter = f.reporter or _person(rng)
     fill = {
         "S": lambda: subject,
         "f": lambda: _figure(rng), "n": lambda: _person(rng), "o": lambda: rng.choice(bank().orgs),
@@ -844,7 +847,12 @@ def plan(n: int, seed: int = 0, template_share: float = SHARES["template"], temp
         a, t = orig_agency[c], orig_time[c]
         rows.append((t, t, "original", c, -1, a, AGENCIES[a][0], guid(AGENCIES[a][2], t), 1, "", -1))
     for c in range(n_orig, n_orig + n_tmpl):
-        a, t, k = orig_agency[c], orig_time[c], of_template[c]
+        # A form is filled on a few days of the month, several times a day (dividend
+        # notices, results): instances often share the dateline's city and date.
+        k = of_template[c]
+        day = (k * 7 + 11 * rng.randrange(3)) % DAYS
+        orig_time[c] = START + day * 86400 + rng.randrange(86400)
+        a, t = orig_agency[c], orig_time[c]
         rows.append((t, t, "template", c, -1, a, AGENCIES[a][0], guid(AGENCIES[a][2], t), 1,
                      f"{FORM_NAMES[k % len(FORM_NAMES)]} #{k}", k))
     families = sorted(TEMPLATES)

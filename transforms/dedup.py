@@ -61,7 +61,7 @@ KILLED = ("canceled", "cancelled", "killed", "withdrawn")
 # What dedup reads of each item besides its ``fp_*`` features (no text).
 DEDUP_COLUMNS = ["story_id", "raw_uri", "source_format", "provider", "original_provider", "guid", "version",
                  "headline", "published_at", "version_created", "slug", "pub_status", "version_marker",
-                 "word_count", "content_hash", "date"]
+                 "word_count", "content_hash", "date", "dateline_location", "dateline_date", "authors"]
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,14 @@ class DedupConfig:
     min_jaccard: float = 0.45     # near-copy: estimated Jaccard of body 3-shingles ...
     min_containment: float = 0.8  # ... or the shorter text mostly inside the longer ...
     min_jaccard_contained: float = 0.2  # ... with at least this Jaccard
-    min_numbers: float = 0.8      # share of the shorter text's numbers found in the other
-    min_names: float = 0.6        # share of the shorter text's capitalised words found in the other
+    # A look-alike (a form filled again) differs from a near-copy in what identifies a story:
+    # a candidate is two stories when their datelines name another place or date, or when
+    # its differing tokens are mostly identifying ones (see docs/dedup.md, "Look-alikes").
+    key_min: int = 2              # identifying tokens that differ (figures, names, tickers, ...) ...
+    key_share: float = 0.3        # ... making this share of all the differing tokens; or
+    key_max: int = 6              # ... this many of them, whatever else differs
+    headline_weight: int = 2      # a headline word swapped in a headline of the same form
+    author_weight: int = 2        # bylines with no name in common
     min_words: int = 40           # shorter texts (briefs, dividend lines) are matched exactly only
     shared_paragraph: int = 8     # a paragraph found in this many different stories is boilerplate
     shared_flag: float = 0.25     # share of a body's words in shared paragraphs that flags it
@@ -154,12 +160,66 @@ def candidate_pairs(sig: np.ndarray, eligible: np.ndarray, cfg: DedupConfig,
                          "b": (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)})
 
 
+def _identity(df: pl.DataFrame) -> pl.DataFrame:
+    """Per row (``_i``): what tells a look-alike from a near-copy: numbers, names and
+    tickers, headline words, the dateline's place and date, the byline's names."""
+    def col(name: str, dtype: pl.DataType) -> pl.Expr:
+        return pl.col(name) if name in df.columns else pl.lit(None, dtype=dtype).alias(name)
+
+    return df.select(
+        "_i", pl.col("fp_numbers").alias("num"), pl.col("fp_names").alias("nam"),
+        col("fp_headline_words", pl.List(pl.UInt32)).alias("head"),
+        col("dateline_location", pl.String).str.to_lowercase().str.replace_all(r"[^a-z]", "").alias("loc"),
+        col("dateline_date", pl.String).str.to_lowercase().str.replace_all(r"[^a-z0-9]", "").alias("day"),
+        col("authors", pl.List(pl.String)).list.eval(pl.element().str.to_lowercase()).alias("by"),
+    )
+
+
+def two_stories(cfg: DedupConfig) -> pl.Expr:
+    """On a frame of pairs (``<field>_a``, ``<field>_b`` of :func:`_identity`;
+    ``_miss_a``, ``_miss_b``: the 3-shingles of each text not in the other): true
+    where the pair is two stories told alike, not one story copied.
+
+    A near-copy keeps its dateline, its subject, its figures and names; an edit changes
+    ordinary words around them, an update or a cut tail adds or drops text on one side
+    only. A look-alike (a form filled again) swaps exactly those, on both sides. So:
+
+    * another dateline place or date (both known) is another story;
+    * otherwise count the identifying tokens each text has that the other lacks:
+      numbers, names and tickers, and (``headline_weight`` each) headline words when
+      both headlines share half their words or more (a form's headline with another
+      subject; a rewritten headline is no evidence either way). The smaller of the two
+      sides counts (what an update adds is on one side only), plus ``author_weight``
+      when both bylines are known and share no name;
+    * that count is weighed against all that differs: the smaller side's missing
+      3-shingles / 3 (about one a word). ``key_max`` or more identifying tokens, or
+      ``key_min`` or more making ``key_share`` or more of the difference, is two stories.
+    """
+    def only(field: str, side: str, other: str) -> pl.Expr:
+        return (pl.col(f"{field}_{side}").list.set_difference(pl.col(f"{field}_{other}")).list.len()
+                .fill_null(0))
+
+    place = (pl.col("loc_a") != pl.col("loc_b")).fill_null(False)
+    day = (pl.col("day_a") != pl.col("day_b")).fill_null(False)
+    authors = ((pl.col("by_a").list.len() > 0) & (pl.col("by_b").list.len() > 0)
+               & (pl.col("by_a").list.set_intersection(pl.col("by_b")).list.len() == 0)).fill_null(False)
+    head_a, head_b = only("head", "a", "b"), only("head", "b", "a")
+    head_common = pl.col("head_a").list.set_intersection(pl.col("head_b")).list.len().fill_null(0)
+    same_form = head_common * 2 >= pl.min_horizontal(pl.col("head_a").list.len(), pl.col("head_b").list.len())
+    head = pl.when(same_form).then(pl.min_horizontal(head_a, head_b)).otherwise(0)
+    key = (pl.min_horizontal(only("num", "a", "b") + only("nam", "a", "b"), only("num", "b", "a") + only("nam", "b", "a"))
+           + cfg.headline_weight * head + cfg.author_weight * authors.cast(pl.Int32))
+    differing = pl.max_horizontal(pl.min_horizontal("_miss_a", "_miss_b") / 3.0, 1.0)
+    return place | day | (key >= cfg.key_max) | ((key >= cfg.key_min) & (key >= cfg.key_share * differing))
+
+
 def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts: np.ndarray,
                  cfg: DedupConfig, retokens: pl.DataFrame | None = None) -> pl.DataFrame:
     """Keep the candidate pairs that are near-copies; adds ``similarity``.
 
-    ``df`` holds each row's ``fp_numbers`` and ``fp_names`` (by position ``_i``);
-    ``retokens``, those of the rows fingerprinted again, which win.
+    ``df`` holds each row's ``fp_numbers``, ``fp_names``, ``fp_headline_words``,
+    ``dateline_location``, ``dateline_date`` and ``authors`` (by position ``_i``);
+    ``retokens``, the numbers and names of the rows fingerprinted again, which win.
     """
     if pairs.height == 0:
         return pairs.with_columns(pl.lit(None, dtype=pl.Float32).alias("similarity"))
@@ -170,24 +230,20 @@ def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts:
     inter = jac * (na + nb) / (1.0 + jac)
     contain = inter / np.maximum(np.minimum(na, nb), 1.0)
     textual = (jac >= cfg.min_jaccard) | ((contain >= cfg.min_containment) & (jac >= cfg.min_jaccard_contained))
-    cand = pairs.with_columns(pl.Series("similarity", jac), pl.Series("_ok", textual)).filter("_ok")
+    cand = pairs.with_columns(pl.Series("similarity", jac), pl.Series("_ok", textual),
+                              pl.Series("_miss_a", np.maximum(na - inter, 0.0)),
+                              pl.Series("_miss_b", np.maximum(nb - inter, 0.0))).filter("_ok")
     if cand.height == 0:
-        return cand.drop("_ok")
+        return cand.select("a", "b", "similarity")
     docs = np.unique(np.concatenate([cand["a"].to_numpy(), cand["b"].to_numpy()]))
-    tokens = df.select("_i", "fp_numbers", "fp_names")[docs]
+    tokens = _identity(df[docs] if len(docs) < df.height else df)
     if retokens is not None and retokens.height:
-        tokens = tokens.update(retokens, on="_i")
-    tokens = tokens.rename({"fp_numbers": "num", "fp_names": "nam"})
-
-    def share(col: str) -> pl.Expr:
-        inter = pl.col(f"{col}_a").list.set_intersection(pl.col(f"{col}_b")).list.len()
-        smaller = pl.min_horizontal(pl.col(f"{col}_a").list.len(), pl.col(f"{col}_b").list.len())
-        return pl.when(smaller == 0).then(1.0).otherwise(inter / smaller)
-
+        tokens = tokens.update(retokens.rename({"fp_numbers": "num", "fp_names": "nam"}), on="_i")
+    fields = [c for c in tokens.columns if c != "_i"]
     checked = (
-        cand.join(tokens.rename({"_i": "a", "num": "num_a", "nam": "nam_a"}), on="a", how="left")
-        .join(tokens.rename({"_i": "b", "num": "num_b", "nam": "nam_b"}), on="b", how="left")
-        .filter((share("num") >= cfg.min_numbers) & (share("nam") >= cfg.min_names))
+        cand.join(tokens.rename({"_i": "a", **{c: f"{c}_a" for c in fields}}), on="a", how="left")
+        .join(tokens.rename({"_i": "b", **{c: f"{c}_b" for c in fields}}), on="b", how="left")
+        .filter(~two_stories(cfg))
     )
     return checked.select("a", "b", "similarity")
 

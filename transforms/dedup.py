@@ -78,8 +78,8 @@ class DedupConfig:
     # a candidate is two stories when their datelines name another place or date, or when
     # its differing tokens are mostly identifying ones (see docs/dedup.md, "Look-alikes").
     key_min: int = 2              # identifying tokens that differ (figures, names, tickers, ...) ...
-    key_share: float = 0.3        # ... making this share of all the differing tokens; or
-    key_max: int = 6              # ... this many of them, whatever else differs
+    key_share: float = 0.25       # ... making this share of all the differing tokens; or
+    key_max: int = 5              # ... this many of them, whatever else differs
     headline_weight: int = 2      # a headline word swapped in a headline of the same form
     author_weight: int = 2        # bylines with no name in common
     min_words: int = 40           # shorter texts (briefs, dividend lines) are matched exactly only
@@ -204,9 +204,7 @@ def two_stories(cfg: DedupConfig) -> pl.Expr:
     authors = ((pl.col("by_a").list.len() > 0) & (pl.col("by_b").list.len() > 0)
                & (pl.col("by_a").list.set_intersection(pl.col("by_b")).list.len() == 0)).fill_null(False)
     head_a, head_b = only("head", "a", "b"), only("head", "b", "a")
-    head_common = pl.col("head_a").list.set_intersection(pl.col("head_b")).list.len().fill_null(0)
-    same_form = head_common * 2 >= pl.min_horizontal(pl.col("head_a").list.len(), pl.col("head_b").list.len())
-    head = pl.when(same_form).then(pl.min_horizontal(head_a, head_b)).otherwise(0)
+    head = pl.min_horizontal(head_a, head_b)
     key = (pl.min_horizontal(only("num", "a", "b") + only("nam", "a", "b"), only("num", "b", "a") + only("nam", "b", "a"))
            + cfg.headline_weight * head + cfg.author_weight * authors.cast(pl.Int32))
     differing = pl.max_horizontal(pl.min_horizontal("_miss_a", "_miss_b") / 3.0, 1.0)
@@ -214,15 +212,18 @@ def two_stories(cfg: DedupConfig) -> pl.Expr:
 
 
 def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts: np.ndarray,
-                 cfg: DedupConfig, retokens: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Keep the candidate pairs that are near-copies; adds ``similarity``.
+                 cfg: DedupConfig, retokens: pl.DataFrame | None = None, force: bool = False) -> pl.DataFrame:
+    """The candidate pairs that are textually close, with ``similarity`` and ``apart``:
+    true for two stories told alike (:func:`two_stories`), false for a near-copy.
 
     ``df`` holds each row's ``fp_numbers``, ``fp_names``, ``fp_headline_words``,
     ``dateline_location``, ``dateline_date`` and ``authors`` (by position ``_i``);
     ``retokens``, the numbers and names of the rows fingerprinted again, which win.
+    ``force``: every pair is textually close (found another way: a truncated take).
     """
     if pairs.height == 0:
-        return pairs.with_columns(pl.lit(None, dtype=pl.Float32).alias("similarity"))
+        return pairs.with_columns(pl.lit(None, dtype=pl.Float32).alias("similarity"),
+                                  pl.lit(None, dtype=pl.Boolean).alias("apart"))
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     jac = np.concatenate([similarity(sig, a[i:i + 200_000], b[i:i + 200_000])
                           for i in range(0, len(a), 200_000)])
@@ -230,11 +231,13 @@ def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts:
     inter = jac * (na + nb) / (1.0 + jac)
     contain = inter / np.maximum(np.minimum(na, nb), 1.0)
     textual = (jac >= cfg.min_jaccard) | ((contain >= cfg.min_containment) & (jac >= cfg.min_jaccard_contained))
+    if force:
+        textual[:] = True
     cand = pairs.with_columns(pl.Series("similarity", jac), pl.Series("_ok", textual),
                               pl.Series("_miss_a", np.maximum(na - inter, 0.0)),
                               pl.Series("_miss_b", np.maximum(nb - inter, 0.0))).filter("_ok")
     if cand.height == 0:
-        return cand.select("a", "b", "similarity")
+        return cand.select("a", "b", "similarity", pl.lit(False).alias("apart"))
     docs = np.unique(np.concatenate([cand["a"].to_numpy(), cand["b"].to_numpy()]))
     tokens = _identity(df[docs] if len(docs) < df.height else df)
     if retokens is not None and retokens.height:
@@ -243,9 +246,9 @@ def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts:
     checked = (
         cand.join(tokens.rename({"_i": "a", **{c: f"{c}_a" for c in fields}}), on="a", how="left")
         .join(tokens.rename({"_i": "b", **{c: f"{c}_b" for c in fields}}), on="b", how="left")
-        .filter(~two_stories(cfg))
+        .with_columns(two_stories(cfg).alias("apart"))
     )
-    return checked.select("a", "b", "similarity")
+    return checked.select("a", "b", "similarity", "apart")
 
 
 def lead_pairs(df: pl.DataFrame, cfg: DedupConfig) -> pl.DataFrame:
@@ -292,6 +295,93 @@ def same_body_pairs(df: pl.DataFrame, cfg: DedupConfig) -> pl.DataFrame:
     smaller = pl.min_horizontal(pl.col("_w").list.len(), pl.col("_w_2").list.len())
     return (pairs.filter((smaller == 0) | (common / smaller >= cfg.min_headline))
             .select(pl.col("_i").alias("a"), pl.col("_i_2").alias("b")))
+
+
+@numba.njit(cache=True)
+def _find(parent, x):  # pragma: no cover - compiled
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@numba.njit(cache=True)
+def _constrained(n, strong_a, strong_b, near_a, near_b, apart_a, apart_b, keep):  # pragma: no cover - compiled
+    """Union-find over the strong links, then over the near links in the order given,
+    refusing a near link that would put two items of an ``apart`` pair in one cluster.
+    Each root keeps a linked list of the items its members are apart from."""
+    parent = np.arange(n)
+    size = np.ones(n, dtype=np.int64)
+    m = len(apart_a)
+    head = np.full(n, -1, dtype=np.int64)   # per root: first entry of its apart list
+    tail = np.full(n, -1, dtype=np.int64)
+    length = np.zeros(n, dtype=np.int64)
+    nxt = np.full(2 * m, -1, dtype=np.int64)
+    other = np.empty(2 * m, dtype=np.int64)
+    for k in range(m):
+        for side in range(2):
+            u = apart_a[k] if side == 0 else apart_b[k]
+            v = apart_b[k] if side == 0 else apart_a[k]
+            e = 2 * k + side
+            other[e] = v
+            if head[u] < 0:
+                head[u] = e
+            else:
+                nxt[tail[u]] = e
+            tail[u] = e
+            length[u] += 1
+
+    def union(ra, rb):
+        if size[ra] < size[rb]:
+            ra, rb = rb, ra
+        parent[rb] = ra
+        size[ra] += size[rb]
+        if head[rb] >= 0:
+            if head[ra] < 0:
+                head[ra] = head[rb]
+            else:
+                nxt[tail[ra]] = head[rb]
+            tail[ra] = tail[rb]
+            length[ra] += length[rb]
+
+    for k in range(len(strong_a)):
+        ra, rb = _find(parent, strong_a[k]), _find(parent, strong_b[k])
+        if ra != rb:
+            union(ra, rb)
+    for k in range(len(near_a)):
+        ra, rb = _find(parent, near_a[k]), _find(parent, near_b[k])
+        if ra == rb:
+            keep[k] = True
+            continue
+        # scan the shorter apart list for a member of the other cluster
+        src, dst = (ra, rb) if length[ra] <= length[rb] else (rb, ra)
+        e = head[src]
+        clash = False
+        while e >= 0:
+            if _find(parent, other[e]) == dst:
+                clash = True
+                break
+            e = nxt[e]
+        if not clash:
+            keep[k] = True
+            union(ra, rb)
+
+
+def constrained_links(n: int, edges: pl.DataFrame, near: pl.DataFrame) -> pl.DataFrame:
+    """The near links (``a``, ``b``, ``similarity``) kept once the clusters may not hold
+    two stories told alike: with the version and exact ``edges`` in place, near links
+    are added from the most similar down (ties by ``a``, ``b``), and one that would put
+    two items of an ``apart`` pair (:func:`verify_pairs`) in one cluster is refused:
+    an edited copy of one form's instance links to its original, not to the next
+    instance, which may look as much like it."""
+    apart = near.filter(pl.col("apart"))
+    links = near.filter(~pl.col("apart")).sort(["similarity", "a", "b"], descending=[True, False, False])
+    keep = np.zeros(links.height, dtype=np.bool_)
+    if links.height:
+        _constrained(n, edges["a"].to_numpy().astype(np.int64), edges["b"].to_numpy().astype(np.int64),
+                     links["a"].to_numpy().astype(np.int64), links["b"].to_numpy().astype(np.int64),
+                     apart["a"].to_numpy().astype(np.int64), apart["b"].to_numpy().astype(np.int64), keep)
+    return links.filter(pl.Series(keep)).select("a", "b", "similarity")
 
 
 def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -427,8 +517,9 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
     first_of_hash = df.select(pl.col("content_hash").is_first_distinct()).to_series().to_numpy()
     eligible = (counts >= cfg.min_words - 2) & (counts > 0) & first_of_hash
     near = verify_pairs(candidate_pairs(sig, eligible, cfg), df, sig, counts, cfg, retokens)
+    kept = constrained_links(df.height, edges, near)
     # Only lead pairs that the other links have not already put together are checked.
-    linked = pl.concat([edges.select("a", "b"), near.select("a", "b")])
+    linked = pl.concat([edges.select("a", "b"), kept.select("a", "b")])
     labels = components(df.height, linked["a"].to_numpy(), linked["b"].to_numpy())
     leads = lead_pairs(df, cfg)
     leads = leads.filter(pl.Series(labels[leads["a"].to_numpy()] != labels[leads["b"].to_numpy()]))
@@ -436,9 +527,10 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
         rows = np.unique(np.concatenate([leads["a"].to_numpy(), leads["b"].to_numpy()]))
         contained = verify_contained(leads, pl.concat(list(fetch(rows))), cfg)
         if contained.height:
-            contained = contained.with_columns(
-                pl.Series("similarity", similarity(sig, contained["a"].to_numpy(), contained["b"].to_numpy())))
-            near = pl.concat([near, contained.select("a", "b", "similarity")])
+            # a form's instances open alike too: the same check, the same constraints
+            contained = verify_pairs(contained, df, sig, counts, cfg, retokens, force=True)
+            kept = constrained_links(df.height, edges, pl.concat([near, contained]))
+    near = kept
     edges = pl.concat([edges.select("a", "b", "kind", "similarity"),
                        near.with_columns(pl.lit("near").alias("kind")).select("a", "b", "kind", "similarity")])
     return edges, share

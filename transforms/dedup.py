@@ -78,8 +78,8 @@ class DedupConfig:
     # a candidate is two stories when their datelines name another place or date, or when
     # its differing tokens are mostly identifying ones (see docs/dedup.md, "Look-alikes").
     key_min: int = 2              # identifying tokens that differ (figures, names, tickers, ...) ...
-    key_share: float = 0.25       # ... making this share of all the differing tokens; or
-    key_max: int = 5              # ... this many of them, whatever else differs
+    key_share: float = 0.3        # ... making this share of all the differing tokens; or
+    key_max: int = 7              # ... this many of them, whatever else differs
     headline_weight: int = 2      # a headline word swapped in a headline of the same form
     author_weight: int = 2        # bylines with no name in common
     min_words: int = 40           # shorter texts (briefs, dividend lines) are matched exactly only

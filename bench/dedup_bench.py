@@ -171,6 +171,8 @@ def score(truth: pl.DataFrame, predicted: pl.DataFrame, duplicates: pl.DataFrame
     """Pairwise precision and recall of ``predicted`` (``raw_uri``, ``keeper``) against the truth."""
     listed = predicted.height
     predicted = predicted.unique("raw_uri", keep="first")
+    if "template" not in truth.columns:
+        truth = truth.with_columns(pl.lit(None, dtype=pl.Int64).alias("template"))
     df = truth.select("item", "item_uri", "cluster_id", "kind", "parent", "template").join(
         predicted, left_on="item_uri", right_on="raw_uri", how="left")
     missing = df["keeper"].null_count()

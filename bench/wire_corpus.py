@@ -8,7 +8,7 @@ items:
 ==============  =====  ============================================================
 kind            share  what it is
 ==============  =====  ============================================================
-original         ~55%  a fresh story, 150-700 words
+original         ~49%  a fresh story, 150-700 words
 exact             8%   the same headline and body, another guid, delivered by another
                        feed of the agency or by a redistributor (other provider)
 version           8%   same guid and provider, ``version`` 2, 3 ..., later
@@ -20,11 +20,17 @@ near_prefix       3%   only the headline prefix changed (``REFILE-``, ``CORRECTE
                        ``UPDATE 2-``), new guid
 lookalike        12%   market-close, sports-result and earnings stories filled into
                        shared sentence skeletons: each is its own cluster
+template          6%   hard look-alikes: instances of one form (results, market close,
+                       dividend, sports, weather, "10 things to know") that differ in
+                       1-6% of their words (subject, figures, names, tickers, dateline
+                       city and date, reporter); 5-shingle Jaccard up to ~0.9. Each is
+                       its own cluster and may be copied like an original
+                       (``--template-share``, ``--templates``)
 ==============  =====  ============================================================
 
-A derived item (every kind but ``original`` and ``lookalike``) copies one
-original and shares its ``cluster_id``; its ``parent`` is that original's item
-index. A cluster holds exactly one original.
+A derived item (every kind but ``original``, ``lookalike`` and ``template``) copies
+one original or template instance and shares its ``cluster_id``; its ``parent`` is
+that item's index. A cluster holds exactly one original or instance.
 
 Joining the truth to the pipeline: items are written in time order, one per
 line, no blank lines, so the ninjs parser's item index is the line index and

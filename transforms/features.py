@@ -35,7 +35,15 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from transforms.fingerprint import BINS, SHINGLE, sig_to_binary, signatures, stable_hash, token_hashes
+from transforms.fingerprint import (
+    BINS,
+    SHINGLE,
+    sig_to_binary,
+    signatures,
+    stable_hash,
+    token_hashes,
+    utf8_buffers,
+)
 
 FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-v4"
 LEAD_CHARS = 100
@@ -86,8 +94,10 @@ def dedup_text(headline: pl.Expr, body: pl.Expr) -> pl.Expr:
 
 def text_features(texts: pl.Series) -> pl.DataFrame:
     """The features that depend on the dedup text: signature, shingles, numbers, names."""
-    sig, counts = signatures(texts)
-    (num, num_off), (nam, nam_off) = token_hashes(texts)
+    buffers = utf8_buffers(texts)  # one copy of the text for both passes
+    sig, counts = signatures(texts, buffers=buffers)
+    (num, num_off), (nam, nam_off) = token_hashes(texts, buffers=buffers)
+    del buffers
     return pl.DataFrame([
         sig_to_binary(sig),
         pl.Series("fp_shingles", counts, dtype=pl.Int32),

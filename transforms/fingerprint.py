@@ -133,6 +133,11 @@ def _densify_row(sig, bins):
             sig[b] = np.uint32(0xFFFFFFFE)
 
 
+def utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of the texts and their offsets (one copy, shared by the kernels)."""
+    return _utf8_buffers(texts)
+
+
 def _utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     arr = texts.fill_null("").to_arrow()
     if isinstance(arr, pa.ChunkedArray):
@@ -145,12 +150,13 @@ def _utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     return data, offsets
 
 
-def signatures(texts: pl.Series, bins: int = BINS, full: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def signatures(texts: pl.Series, bins: int = BINS, full: bool = False,
+               buffers: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(signatures, shingle_counts)``: an ``(n, bins)`` OPH signature per text and
     its number of shingles. The stored form (:func:`compact`: the low 8 bits of each
     bin, uint8), or with ``full`` the 32-bit minima (all ``EMPTY`` for a text
-    without words)."""
-    data, offsets = _utf8_buffers(texts)
+    without words). ``buffers``: the texts' :func:`utf8_buffers`, when the caller has them."""
+    data, offsets = buffers or _utf8_buffers(texts)
     sig = np.full((len(texts), bins), EMPTY if full else 0xFF, dtype=np.uint32 if full else SIG_DTYPE)
     counts = np.zeros(len(texts), dtype=np.int32)
     if len(texts):
@@ -397,11 +403,12 @@ def _compact_lists(values, offsets, kept, out, out_off):  # pragma: no cover - c
     out_off[len(offsets) - 1] = w
 
 
-def token_hashes(texts: pl.Series) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+def token_hashes(texts: pl.Series, buffers: tuple[np.ndarray, np.ndarray] | None = None,
+                 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Per text, the sorted distinct 32-bit hashes of its numbers and of its names and
     tickers: ``((values, offsets), (values, offsets))``, row i holding
     ``values[offsets[i]:offsets[i + 1]]``."""
-    data, offsets = _utf8_buffers(texts)
+    data, offsets = buffers or _utf8_buffers(texts)
     n = len(texts)
     n_num = np.zeros(n, dtype=np.int64)
     n_nam = np.zeros(n, dtype=np.int64)

@@ -205,10 +205,15 @@ def two_stories(cfg: DedupConfig) -> pl.Expr:
                & (pl.col("by_a").list.set_intersection(pl.col("by_b")).list.len() == 0)).fill_null(False)
     head_a, head_b = only("head", "a", "b"), only("head", "b", "a")
     head = pl.min_horizontal(head_a, head_b)
-    key = (pl.min_horizontal(only("num", "a", "b") + only("nam", "a", "b"), only("num", "b", "a") + only("nam", "b", "a"))
-           + cfg.headline_weight * head + cfg.author_weight * authors.cast(pl.Int32))
+    text_key = pl.min_horizontal(only("num", "a", "b") + only("nam", "a", "b"),
+                                 only("num", "b", "a") + only("nam", "b", "a"))
+    # The text must differ in something identifying before the headline, the byline or
+    # the dateline count: one text under a rewritten headline, or re-dated, is one story.
+    told = text_key > 0
+    key = text_key + pl.when(told).then(cfg.headline_weight * head + cfg.author_weight * authors.cast(pl.Int32)
+                                        ).otherwise(0)
     differing = pl.max_horizontal(pl.min_horizontal("_miss_a", "_miss_b") / 3.0, 1.0)
-    return place | day | (key >= cfg.key_max) | ((key >= cfg.key_min) & (key >= cfg.key_share * differing))
+    return (told & (place | day)) | (key >= cfg.key_max) | ((key >= cfg.key_min) & (key >= cfg.key_share * differing))
 
 
 def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts: np.ndarray,

@@ -13,7 +13,7 @@ A benchmark, not a test: it prints figures and asserts nothing. Steps:
    -> ``transforms.normalizing.normalize.normalize_stories``. A row's ``raw_uri`` is
    ``<shard file>#<line>``, the truth's ``item_uri``.
 3. Only the dedup call is timed (``--dedup module:function``; default
-   ``transforms.dedup.dedup_stories`` when it exists, else ``dedup_exact``),
+   ``transforms.dedup.cluster.dedup_stories`` when it exists, else ``dedup_exact``),
    with the peak RSS sampled while it runs.
 4. Quality is pairwise. An item's predicted cluster is the copy it was folded
    into (``kept_raw_uri``, chains followed), or itself when kept: items are
@@ -43,6 +43,7 @@ import contextlib
 import importlib
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -54,7 +55,7 @@ from pathlib import Path
 
 import polars as pl
 
-from bench.wire_corpus import KINDS, NEAR, write_jsonl
+from bench.wire_corpus import KINDS, NEAR, SHARES, STANDALONE, write_jsonl
 
 DedupFn = Callable[[pl.DataFrame], tuple[pl.DataFrame, pl.DataFrame]]
 SHINGLE = 5
@@ -170,7 +171,9 @@ def score(truth: pl.DataFrame, predicted: pl.DataFrame, duplicates: pl.DataFrame
     """Pairwise precision and recall of ``predicted`` (``raw_uri``, ``keeper``) against the truth."""
     listed = predicted.height
     predicted = predicted.unique("raw_uri", keep="first")
-    df = truth.select("item", "item_uri", "cluster_id", "kind", "parent").join(
+    if "template" not in truth.columns:
+        truth = truth.with_columns(pl.lit(None, dtype=pl.Int64).alias("template"))
+    df = truth.select("item", "item_uri", "cluster_id", "kind", "parent", "template").join(
         predicted, left_on="item_uri", right_on="raw_uri", how="left")
     missing = df["keeper"].null_count()
     df = df.with_columns(pl.coalesce("keeper", "item_uri").alias("keeper"))
@@ -198,7 +201,13 @@ def score(truth: pl.DataFrame, predicted: pl.DataFrame, duplicates: pl.DataFrame
     s, la = sizes["s"].cast(pl.Int64), sizes["l"].cast(pl.Int64)
     out["lookalike_pairs_merged"] = int((s * (s - 1) // 2 - (s - la) * (s - la - 1) // 2).sum())
     out["lookalikes_merged"] = int(sizes.filter(pl.col("s") > 1)["l"].sum())
-    out["other_wrong_pairs"] = pred_pairs - shared - out["lookalike_pairs_merged"]
+    # Template instances (and their copies) of one template folded together: wrong pairs
+    # between two items that both come from template instances.
+    tm = df.filter(pl.col("template").is_not_null())
+    out["template_pairs_merged"] = _pairs(tm, "keeper") - _pairs(tm, "cluster_id", "keeper")
+    tk = tm.filter(pl.col("kind") == "template")
+    out["template_instances_merged"] = _pairs(tk, "keeper") - _pairs(tk, "cluster_id", "keeper")
+    out["other_wrong_pairs"] = pred_pairs - shared - out["lookalike_pairs_merged"] - out["template_pairs_merged"]
     if duplicates is not None and duplicates.height:
         # Per reason: how many folds join two items of one truth cluster.
         cluster = truth.select("item_uri", "cluster_id")
@@ -221,9 +230,66 @@ def shingles(body: str | None, k: int = SHINGLE) -> set[str]:
     return {" ".join(words[i:i + k]) for i in range(max(1, len(words) - k + 1))}
 
 
+def _union(keys: list[str], candidates: list[list[int]]) -> pl.DataFrame:
+    """``raw_uri -> keeper``: the connected components of each item with its candidates."""
+    parent = list(range(len(keys)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, found in enumerate(candidates):
+        for j in found:
+            a, b = root(i), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return pl.DataFrame({"raw_uri": keys, "keeper": [keys[root(i)] for i in range(len(keys))]})
+
+
+def datasketch_fast_clusters(stories: pl.DataFrame, threshold: float = 0.8,
+                             num_perm: int = 128) -> tuple[pl.DataFrame, float]:
+    """``(raw_uri -> keeper, seconds)``: datasketch on its fast path, ``MinHash.bulk``
+    (one vectorised update per text) and an LSH insertion session; the time covers
+    shingling, hashing, indexing, querying and the union."""
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+    keys = stories["raw_uri"].to_list()
+    bodies = stories["body"].to_list()
+    start = time.perf_counter()
+    sigs = [LeanMinHash(m) for m in MinHash.bulk(
+        ([sh.encode("utf-8") for sh in shingles(body)] for body in bodies), num_perm=num_perm)]
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    with lsh.insertion_session() as session:
+        for i, m in enumerate(sigs):
+            session.insert(i, m, check_duplication=False)
+    clusters = _union(keys, [lsh.query(m) for m in sigs])
+    return clusters, time.perf_counter() - start
+
+
+def rensa_clusters(stories: pl.DataFrame, threshold: float = 0.8, num_perm: int = 128,
+                   bands: int = 16) -> tuple[pl.DataFrame, float]:
+    """``(raw_uri -> keeper, seconds)`` with rensa (Rust): ``RMinHash`` digests of the
+    same 5-word shingles computed in bulk, ``RMinHashLSH`` (16 bands of 8), every item
+    inserted then queried, candidates unioned."""
+    from rensa import RMinHash, RMinHashLSH
+
+    keys = stories["raw_uri"].to_list()
+    bodies = stories["body"].to_list()
+    start = time.perf_counter()
+    sigs = RMinHash.from_token_sets([list(shingles(body)) for body in bodies], num_perm, 42)
+    lsh = RMinHashLSH(threshold, num_perm, bands)
+    lsh.insert_many(sigs, 0)
+    found = lsh.query_all(sigs)
+    clusters = _union(keys, [list(f) for f in found])
+    return clusters, time.perf_counter() - start
+
+
 def datasketch_clusters(stories: pl.DataFrame, threshold: float = 0.8,
                         num_perm: int = 128) -> tuple[pl.DataFrame, float]:
-    """``(raw_uri -> keeper, seconds)`` with the usual MinHashLSH loop."""
+    """``(raw_uri -> keeper, seconds)`` with the usual MinHashLSH loop (a per-shingle
+    ``update``: about 5x slower than the fast path)."""
     from datasketch import MinHash, MinHashLSH
 
     keys = stories["raw_uri"].to_list()
@@ -255,22 +321,29 @@ def datasketch_clusters(stories: pl.DataFrame, threshold: float = 0.8,
     return pl.DataFrame({"raw_uri": keys, "keeper": [keys[root(i)] for i in range(len(keys))]}), seconds
 
 
+QUANTILES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1.0)
+
+
 # --------------------------------------------------------------------------------------
 # How hard the corpus is: true 5-shingle similarity of sampled pairs
 # --------------------------------------------------------------------------------------
 
 def corpus_similarity(stories: pl.DataFrame, truth: pl.DataFrame, sample: int = 200,
-                      seed: int = 0) -> list[tuple[str, int, float, float, float, float]]:
-    """Per kind: (kind, pairs, mean/min/max Jaccard, mean containment) of the 5-shingle sets.
+                      seed: int = 0) -> list[tuple[str, int, float, list[float], float]]:
+    """Per kind: (kind, pairs, mean Jaccard, its quantiles (min, 10, 25, 50, 75, 90, 95 %, max),
+    mean containment) of the 5-shingle sets of the bodies.
 
     Pairs: each derived item with its original; look-alikes with another
-    look-alike of the same template; unrelated originals with each other.
+    look-alike of the same family; a template instance with the next instance of its
+    template; unrelated originals with each other.
     """
     body = dict(zip(stories["raw_uri"].to_list(), stories["body"].to_list(), strict=True))
     t = truth.select("item", "item_uri", "kind", "parent", "detail")
     uri = dict(zip(t["item"].to_list(), t["item_uri"].to_list(), strict=True))
     groups: dict[str, list[tuple[str, str]]] = {}
     for kind in KINDS[1:]:
+        if kind in STANDALONE:
+            continue
         rows = t.filter((pl.col("kind") == kind) & pl.col("parent").is_not_null())
         rows = rows.sample(min(sample, rows.height), seed=seed)
         groups[kind] = [(uri[p], u) for p, u in zip(rows["parent"], rows["item_uri"], strict=True)]
@@ -282,6 +355,14 @@ def corpus_similarity(stories: pl.DataFrame, truth: pl.DataFrame, sample: int = 
             b = g.sample(min(sample // 3, g.height), seed=seed + 1)["item_uri"].to_list()
             pairs += [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     groups["lookalike"] = pairs
+    inst = t.filter(pl.col("kind") == "template")
+    pairs = []
+    for _, g in inst.group_by("detail", maintain_order=True):
+        uris = g["item_uri"].to_list()
+        pairs += list(zip(uris, uris[1:], strict=False))  # instances of one template, in time order
+    if len(pairs) > 3 * sample:
+        pairs = random.Random(seed).sample(pairs, 3 * sample)
+    groups["template"] = pairs
     orig = t.filter(pl.col("kind") == "original")
     if orig.height >= 2:
         a = orig.sample(min(sample, orig.height), seed=seed)["item_uri"].to_list()
@@ -298,7 +379,9 @@ def corpus_similarity(stories: pl.DataFrame, truth: pl.DataFrame, sample: int = 
             js.append(inter / len(sx | sy))
             cs.append(inter / min(len(sx), len(sy)))
         if js:
-            out.append((kind, len(js), sum(js) / len(js), min(js), max(js), sum(cs) / len(cs)))
+            js.sort()
+            qs = [js[round(q * (len(js) - 1))] for q in QUANTILES]
+            out.append((kind, len(js), sum(js) / len(js), qs, sum(cs) / len(cs)))
     return out
 
 
@@ -402,9 +485,20 @@ def print_quality(name: str, s: dict) -> None:
     for kind, (found, pairs) in s["recall_by_kind"].items():
         print(f"     {kind:<12} {_pct(found / pairs) if pairs else '-':>8}  ({found:,}/{pairs:,})")
     print(f"   wrong merges: {s['lookalike_pairs_merged']:,} pairs with a look-alike "
-          f"({s['lookalikes_merged']:,} look-alikes merged), {s['other_wrong_pairs']:,} other pairs")
+          f"({s['lookalikes_merged']:,} look-alikes merged), {s['template_pairs_merged']:,} pairs across "
+          f"template instances ({s['template_instances_merged']:,} of two instances), "
+          f"{s['other_wrong_pairs']:,} other pairs")
     for reason, (right, n) in s.get("folds_by_reason", {}).items():
         print(f"   folds '{reason}': {n:,}, {_pct(right / n)} within one truth cluster")
+
+
+def print_similarity(rows: list) -> None:
+    print(f"\ncorpus check: true {SHINGLE}-shingle Jaccard of the bodies of sampled pairs (a derived item "
+          "with its original; template: two instances of one template)")
+    head = " ".join(f"{'min' if q == 0 else 'max' if q == 1 else f'p{round(100 * q)}':>6}" for q in QUANTILES)
+    print(f"   {'kind':<12} {'pairs':>5}  {'mean':>6}  {head}  {'containment':>11}")
+    for kind, n, mean, qs, cont in rows:
+        print(f"   {kind:<12} {n:>5}  {mean:>6.3f}  {' '.join(f'{q:>6.3f}' for q in qs)}  {cont:>11.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -412,14 +506,23 @@ def main(argv: list[str] | None = None) -> int:
                                  description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=100_000, help="items in the corpus (default 100,000)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--template-share", type=float, default=SHARES["template"],
+                    help="share of template instances, the hard look-alikes (default %(default)s)")
+    ap.add_argument("--templates", type=int, default=None,
+                    help="templates the instances are spread over (default: about 15 instances each)")
     ap.add_argument("--shard-size", type=int, default=50_000, help="items per JSONL file")
     ap.add_argument("--workers", type=int, default=None, help="processes writing the corpus")
     ap.add_argument("--dedup", default=None, metavar="MODULE:FUNCTION",
                     help="dedup to measure (default transforms.dedup.cluster:dedup_stories, else dedup_exact)")
-    ap.add_argument("--no-datasketch", action="store_true", help="skip the MinHashLSH baseline")
+    ap.add_argument("--no-datasketch", action="store_true", help="skip the baselines (datasketch, rensa)")
+    ap.add_argument("--datasketch-loop", action="store_true",
+                    help="also run datasketch's per-shingle update loop (slow)")
     ap.add_argument("--ingest", action="store_true", help="also time the whole ingest flow")
     ap.add_argument("--ingest-only", action="store_true", help="only the ingest (no in-process stages)")
     ap.add_argument("--keep", type=Path, default=None, metavar="DIR", help="write the corpus here and keep it")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --keep: reuse the corpus and normalized stories kept there by a run with the "
+                         "same --n, --seed, --template-share, --templates (and --shard-size)")
     ap.add_argument("--ingest-child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.ingest_child:
@@ -429,12 +532,22 @@ def main(argv: list[str] | None = None) -> int:
     table: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="wirelake-bench-") as tmp:
         workdir = args.keep or Path(tmp)
+        params = json.dumps([args.n, args.seed, args.template_share, args.templates, args.shard_size])
+        stamp, cached = workdir / "params.json", workdir / "stories.parquet"
+        reuse = bool(args.reuse and args.keep and stamp.exists() and stamp.read_text() == params
+                     and cached.exists())
         start = time.perf_counter()
-        shards = write_jsonl(workdir / "corpus", args.n, args.seed, args.shard_size, args.workers)
+        if reuse:
+            shards = sorted((workdir / "corpus").glob("wire-*.jsonl"))
+        else:
+            shards = write_jsonl(workdir / "corpus", args.n, args.seed, args.shard_size, args.workers,
+                                 args.template_share, args.templates)
         seconds = time.perf_counter() - start
         size = sum(p.stat().st_size for p in shards)
         truth = pl.read_parquet(workdir / "corpus" / "truth.parquet")
-        print(f"corpus: {args.n:,} items, seed {args.seed}, {len(shards)} file(s), {size / 1e6:,.0f} MB, "
+        n_templates = truth["template"].n_unique() - (1 if truth["template"].null_count() else 0)
+        print(f"corpus: {args.n:,} items, seed {args.seed}, {n_templates:,} templates, "
+              f"{len(shards)} file(s), {size / 1e6:,.0f} MB, "
               f"written in {seconds:.1f} s -> {workdir / 'corpus'}")
         print("kinds: " + ", ".join(f"{k} {n:,}" for k, n in
                                    truth.group_by("kind").len().sort("kind").iter_rows()))
@@ -442,7 +555,14 @@ def main(argv: list[str] | None = None) -> int:
 
         if not args.ingest_only:
             start = time.perf_counter()
-            stories, counts = load_stories(shards)
+            if reuse:
+                stories, counts = pl.read_parquet(cached), {"items_in": args.n, "rejects": 0, "skipped": 0}
+                print(f"(reusing {cached})")
+            else:
+                stories, counts = load_stories(shards)
+                if args.keep:
+                    stories.write_parquet(cached)
+                    stamp.write_text(params)
             seconds = time.perf_counter() - start
             print(f"extract + normalize: {stories.height:,} stories in {seconds:.1f} s "
                   f"(items {counts['items_in']:,}, rejects {counts['rejects']:,}, skipped {counts['skipped']:,})")
@@ -466,31 +586,36 @@ def main(argv: list[str] | None = None) -> int:
                 (f"{name} near / exact recall",
                  f"{_pct(ours['near_recall'])} / {_pct(_ratio(ours['recall_by_kind'].get('exact')))}"),
                 (f"{name} look-alike pairs merged", f"{ours['lookalike_pairs_merged']:,}"),
+                (f"{name} template pairs merged (instance-instance)",
+                 f"{ours['template_pairs_merged']:,} ({ours['template_instances_merged']:,})"),
                 (f"{name} peak RSS (in dedup)", f"{_mb(mem.peak)} (+{_mb(mem.peak - mem.before)})"),
             ]
 
             if not args.no_datasketch:
-                if args.n > 200_000:
-                    print("\n(datasketch: about a few ms a story in pure Python; this will take a while)")
-                with PeakRss() as mem_ds:
-                    predicted, ds_s = datasketch_clusters(stories)
-                ds = score(truth, predicted)
-                print(f"\ndatasketch MinHashLSH (128 perm, threshold 0.8, {SHINGLE}-word shingles): "
-                      f"{ds_s:.1f} s; peak RSS {_mb(mem_ds.peak)} (+{_mb(mem_ds.peak - mem_ds.before)})")
-                print_quality("datasketch", ds)
-                table += [
-                    ("datasketch speed", f"{stories.height / ds_s:,.0f} stories/s ({ds_s:.1f} s)"),
-                    ("datasketch precision / recall", f"{_pct(ds['precision'])} / {_pct(ds['recall'])}"),
-                    ("datasketch near / exact recall",
-                     f"{_pct(ds['near_recall'])} / {_pct(_ratio(ds['recall_by_kind'].get('exact')))}"),
-                    ("datasketch look-alike pairs merged", f"{ds['lookalike_pairs_merged']:,}"),
-                    ("speed ratio ours / datasketch", f"{ds_s / ours_s:,.1f}x"),
-                ]
+                baselines = [("datasketch (fast path: MinHash.bulk, insertion session)", "datasketch-fast",
+                              datasketch_fast_clusters),
+                             ("rensa (RMinHash.from_token_sets, RMinHashLSH 16 bands)", "rensa", rensa_clusters)]
+                if args.datasketch_loop:
+                    baselines.append(("datasketch (per-shingle update loop)", "datasketch-loop", datasketch_clusters))
+                for title, short, run in baselines:
+                    with PeakRss() as mem_ds:
+                        predicted, ds_s = run(stories)
+                    ds = score(truth, predicted)
+                    print(f"\n{title}, 128 perm, threshold 0.8, {SHINGLE}-word shingles of the body: "
+                          f"{ds_s:.1f} s; peak RSS {_mb(mem_ds.peak)} (+{_mb(mem_ds.peak - mem_ds.before)})")
+                    print_quality(short, ds)
+                    table += [
+                        (f"{short} speed", f"{stories.height / ds_s:,.0f} stories/s ({ds_s:.1f} s)"),
+                        (f"{short} precision / recall", f"{_pct(ds['precision'])} / {_pct(ds['recall'])}"),
+                        (f"{short} near / exact recall",
+                         f"{_pct(ds['near_recall'])} / {_pct(_ratio(ds['recall_by_kind'].get('exact')))}"),
+                        (f"{short} look-alike / template pairs merged",
+                         f"{ds['lookalike_pairs_merged']:,} / {ds['template_pairs_merged']:,}"),
+                        (f"speed ratio ours / {short}", f"{ds_s / ours_s:,.1f}x"),
+                    ]
+                    del predicted
 
-            print(f"\ncorpus check: true {SHINGLE}-shingle similarity of sampled pairs (with the original)")
-            print(f"   {'kind':<12} {'pairs':>5}  {'jaccard mean':>12} {'min':>6} {'max':>6}  {'containment':>11}")
-            for kind, n, mean, lo, hi, cont in corpus_similarity(stories, truth):
-                print(f"   {kind:<12} {n:>5}  {mean:>12.3f} {lo:>6.3f} {hi:>6.3f}  {cont:>11.3f}")
+            print_similarity(corpus_similarity(stories, truth))
             del stories, kept, duplicates
 
         if args.ingest or args.ingest_only:

@@ -8,7 +8,7 @@ items:
 ==============  =====  ============================================================
 kind            share  what it is
 ==============  =====  ============================================================
-original         ~55%  a fresh story, 150-700 words
+original         ~49%  a fresh story, 150-700 words
 exact             8%   the same headline and body, another guid, delivered by another
                        feed of the agency or by a redistributor (other provider)
 version           8%   same guid and provider, ``version`` 2, 3 ..., later
@@ -20,11 +20,17 @@ near_prefix       3%   only the headline prefix changed (``REFILE-``, ``CORRECTE
                        ``UPDATE 2-``), new guid
 lookalike        12%   market-close, sports-result and earnings stories filled into
                        shared sentence skeletons: each is its own cluster
+template          6%   hard look-alikes: instances of one form (results, market close,
+                       dividend, sports, weather, "10 things to know") that differ in
+                       1-6% of their words (subject, figures, names, tickers, dateline
+                       city and date, reporter); 5-shingle Jaccard up to ~0.9. Each is
+                       its own cluster and may be copied like an original
+                       (``--template-share``, ``--templates``)
 ==============  =====  ============================================================
 
-A derived item (every kind but ``original`` and ``lookalike``) copies one
-original and shares its ``cluster_id``; its ``parent`` is that original's item
-index. A cluster holds exactly one original.
+A derived item (every kind but ``original``, ``lookalike`` and ``template``) copies
+one original or template instance and shares its ``cluster_id``; its ``parent`` is
+that item's index. A cluster holds exactly one original or instance.
 
 Joining the truth to the pipeline: items are written in time order, one per
 line, no blank lines, so the ninjs parser's item index is the line index and
@@ -79,9 +85,13 @@ SHARES = {
     "near_trim": 0.04,
     "near_prefix": 0.03,
     "lookalike": 0.12,
+    "template": 0.06,
 }
 KINDS = ("original", *SHARES)
-DERIVED = tuple(k for k in SHARES if k != "lookalike")
+DERIVED = tuple(k for k in SHARES if k not in ("lookalike", "template"))
+# Kinds that are their own cluster's first item: look-alikes stand alone, a template
+# instance is a story of its own that derived items may copy (as they copy originals).
+STANDALONE = ("lookalike", "template")
 NEAR = ("near_edit", "near_append", "near_trim", "near_prefix")
 
 DAYS = 30
@@ -122,6 +132,7 @@ TRUTH_SCHEMA = pl.Schema({
     "version": pl.Int32,
     "version_created": pl.Datetime("us", "UTC"),
     "detail": pl.String,       # template family, edit/trim fraction, prefix ...
+    "template": pl.Int64,      # template of an instance or of the instance copied (null otherwise)
 })
 
 # --------------------------------------------------------------------------------------
@@ -357,7 +368,9 @@ def _edit(rng: random.Random, paragraphs: list[str], fraction: float) -> list[st
     """Substitute, delete or insert ``fraction`` of the words (never the dateline's)."""
     pseudo, numbers = bank().pseudo, bank().numbers
     split = [p.split(" ") for p in paragraphs]
-    positions = [(i, j) for i, words in enumerate(split) for j in range(len(words)) if i or j > 3]
+    # the dateline ("LONDON (Reuters) -", "LONDON, Sept 3 (Reuters) -") and the word after it stay
+    dash = split[0].index("-") if "-" in split[0][:6] else 2
+    positions = [(i, j) for i, words in enumerate(split) for j in range(len(words)) if i or j > dash + 1]
     k = max(1, round(fraction * len(positions)))
     for i, j in sorted(rng.sample(positions, k), reverse=True):
         op = rng.random()
@@ -625,6 +638,143 @@ def _lookalike_text(rng: random.Random, family: str, agency: str) -> Text:
     headline = rng.choice(heads).format_map(values)
     return Text(headline[0].upper() + headline[1:], paragraphs, f"By {_person(rng)}")
 
+# --------------------------------------------------------------------------------------
+# Template instances: hard look-alikes, one story written from a form many times
+# --------------------------------------------------------------------------------------
+#
+# A wire fills the same form again and again: results briefs, market closes, dividend
+# notices, sports results, weather bulletins, "10 things to know". Two instances of
+# one form share every word but the slots: the subject (company, team, city), names
+# and tickers, figures, a few words ("rain" for "sunshine"), the dateline's city and
+# date, the reporter in the sign-off. Each form sets the share of its words that are
+# slots (1-6 %), so two instances have a 5-shingle Jaccard of about 0.55 to 0.9: the
+# near-copies' range. Each instance is a story of its own (its own cluster), which
+# derived items (copies, versions, edits ...) may copy, like an original.
+
+MONTHS = ("Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec")
+CONDITIONS = ("rain", "showers", "sunshine", "snow", "sleet", "fog", "drizzle", "thunderstorms",
+              "hail", "frost", "wind", "cloud")
+MOVES = ("rose", "fell", "gained", "slipped", "climbed", "dropped", "jumped", "eased")
+# family -> (headline forms, what the subject is, dateline cities: "one" a city for
+# the form, "few" a handful, "any" any city)
+FORMS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "results": (("{S} {q} profit {move} {f}%", "{S} posts {q} net of ${f} million"), "org", "few"),
+    "market_close": (("{S} closes {move} {f}% in {m} trade", "Stocks {move}; {S} ends at {f}"), "index", "one"),
+    "dividend": (("{S} sets quarterly dividend of {f} cts", "{S} raises dividend to {f} cts a share"),
+                 "org", "few"),
+    "sports": (("{S} beat {T} {f}-{g}", "{S} down {T} {f}-{g} to stay {m} in table"), "team", "any"),
+    "weather": (("{S} weather: {c} and {f} degrees", "Bulletin for {S}: {c}, high of {f}"), "city", "any"),
+    "ten_things": (("10 things to know about {S} on {d}", "Ten things to know for {d}: {S}"), "topic", "one"),
+}
+FORM_NAMES = tuple(FORMS)
+TOPICS = ("the markets", "the election", "the storm", "the summit", "the trial", "the budget",
+          "the strike", "the outbreak", "the talks", "the rate decision")
+
+
+def _ticker(rng: random.Random) -> str:
+    letters = "".join(chr(65 + b % 26) for b in rng.randbytes(rng.choice((2, 3, 3, 4))))
+    return f"<{letters}.{rng.choice('NOLTA')}>"
+
+
+def _figure(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.4:
+        return str(rng.randint(2, 999))
+    if r < 0.7:
+        return f"{rng.randint(1, 99)}.{rng.randint(0, 99):02d}"
+    return f"{rng.randint(1000, 99999):,}"
+
+
+class Form(NamedTuple):
+    """One template: its family, fixed words and where the slots go."""
+
+    family: str
+    heads: tuple[str, ...]
+    subject: str
+    cities: tuple[str, ...]
+    paragraphs: tuple[tuple[str, ...], ...]  # words; a slot is "\\x00kind"
+    editor: str
+    reporter: str | None  # the desk writer who files every instance, or None: a reporter each
+
+
+@lru_cache(maxsize=4096)
+def form(seed: int, t: int) -> Form:
+    """Template ``t`` of the corpus of ``seed`` (a pure function of both)."""
+    rng = random.Random((seed << 24) ^ (t * 7919 + 5))
+    family = FORM_NAMES[t % len(FORM_NAMES)]
+    heads, subject, where = FORMS[family]
+    if where == "one":
+        cities = (rng.choice(PLACES),)
+    elif where == "few":
+        cities = tuple(rng.sample(PLACES, 2))
+    else:
+        cities = PLACES
+    n_words = 120 + rng.randrange(330)
+    words = list(_draw(rng, n_words))
+    # The share of the body's words that change from instance to instance: the
+    # subject (two words, two to four times), the sign-off's reporter (two), the slots.
+    share = rng.uniform(0.01, 0.06)
+    mentions = rng.randint(2, 4)
+    slots = max(2, round(share * len(words)) - 2 * mentions - 2)
+    kinds = {"results": "ffffnoT", "market_close": "fffffmn", "dividend": "ffffoT",
+             "sports": "ffnnnt", "weather": "ffccccn", "ten_things": "fnnotc"}[family]
+    spots = sorted(rng.sample(range(4, len(words)), min(len(words) - 4, slots + mentions)))
+    # two figures at least: a form always carries the numbers it was filled in for
+    marks = ["\x00f", "\x00f"] + [f"\x00{rng.choice(kinds)}" for _ in range(slots - 2)] + ["\x00S"] * mentions
+    rng.shuffle(marks)
+    for at, mark in zip(spots, marks, strict=False):
+        words[at] = mark
+    words[0] = "\x00S"  # the lead names the subject
+    paragraphs, start = [], 0
+    while start < len(words):
+        stop = min(len(words), start + 25 + rng.randrange(40))
+        paragraphs.append(tuple(words[start:stop]))
+        start = stop
+    desk = family in ("market_close", "weather", "ten_things") or rng.random() < 0.3
+    return Form(family, heads, subject, cities, tuple(paragraphs), _person(rng), _person(rng) if desk else None)
+
+
+def _subject(rng: random.Random, kind: str) -> str:
+    if kind == "org":
+        return rng.choice(bank().orgs)
+    if kind == "index":
+        return rng.choice(INDICES)
+    if kind == "team":
+        return rng.choice(TEAMS)
+    if kind == "city":
+        return rng.choice(PLACES).title()
+    return rng.choice(TOPICS)
+
+
+def _template_text(seed: int, item: int, t: int, agency: str, when: int) -> tuple[Text, Entities]:
+    """Instance ``item`` of template ``t``, dated ``when`` (its dateline's date)."""
+    f = form(seed, t)
+    rng = random.Random((seed << 40) | item)
+    subject = _subject(rng, f.subject)
+    other = _subject(rng, "team" if f.subject == "team" else "org")
+    reporter = f.reporter or _person(rng)
+    fill = {
+        "S": lambda: subject,
+        "f": lambda: _figure(rng), "n": lambda: _person(rng), "o": lambda: rng.choice(bank().orgs),
+        "T": lambda: _ticker(rng), "t": lambda: rng.choice(TEAMS), "c": lambda: rng.choice(CONDITIONS),
+        "m": lambda: rng.choice(MOVES),
+    }
+    paragraphs = []
+    for words in f.paragraphs:
+        p = " ".join(fill[w[1]]() if w[0] == "\x00" else w for w in words).replace(" .", ".").lstrip(". ")
+        paragraphs.append(p[0].upper() + p[1:] + ("" if p[-1] == "." else "."))
+    day = time.gmtime(when)
+    paragraphs[0] = f"{rng.choice(f.cities)}, {MONTHS[day.tm_mon - 1]} {day.tm_mday} ({agency}) - {paragraphs[0]}"
+    paragraphs.append(f"(Reporting by {reporter}; Editing by {f.editor})")
+    headline = rng.choice(f.heads).format(
+        S=subject, T=other, q=rng.choice(QUARTERS), move=rng.choice(MOVES), f=_figure(rng),
+        g=rng.randint(0, 4), m=rng.choice(("second", "third", "top")), c=rng.choice(CONDITIONS),
+        d=f"{WEEKDAYS[day.tm_wday]}, {MONTHS[day.tm_mon - 1]} {day.tm_mday}")
+    entities = Entities(people=(reporter, f.editor), place=rng.choice(f.cities).title(),
+                        orgs=(subject, other), day=f"on {WEEKDAYS[day.tm_wday]}")
+    return Text(headline[0].upper() + headline[1:], paragraphs, f"By {reporter}"), entities
+
+
 
 # --------------------------------------------------------------------------------------
 # The plan: who is what, when; then the items, in time order
@@ -645,6 +795,8 @@ class Plan:
     first: list[int]         # firstcreated, seconds since the epoch
     created: list[int]       # versioncreated
     detail: list[str]        # template family, "edit 0.042", "trim 0.120", the headline prefix
+    template: list[int]      # the template of an instance (or of the instance a derived item copies), else -1
+    dated: list[int]         # when that instance went out (its dateline's date), else 0
     offset: int = 0          # item index of the first entry (a slice of a plan, for a worker)
 
     def __len__(self) -> int:
@@ -654,12 +806,12 @@ class Plan:
         """Items ``start`` to ``stop`` (what a worker needs to write them; indices stay absolute)."""
         lists = {name: getattr(self, name)[start - self.offset:stop - self.offset]
                  for name in ("kind", "cluster", "parent", "agency", "holder", "guid", "version",
-                              "first", "created", "detail")}
+                              "first", "created", "detail", "template", "dated")}
         return Plan(self.seed, **lists, offset=start)
 
 
-def _counts(n: int) -> dict[str, int]:
-    counts = {k: int(round(share * n)) for k, share in SHARES.items()}
+def _counts(n: int, template_share: float = SHARES["template"]) -> dict[str, int]:
+    counts = {k: int(round(share * n)) for k, share in (SHARES | {"template": template_share}).items()}
     counts["original"] = n - sum(counts.values())
     if counts["original"] < 1 and n:
         # Tiny corpora: no derived item without an original.
@@ -667,17 +819,29 @@ def _counts(n: int) -> dict[str, int]:
     return counts
 
 
-def plan(n: int, seed: int = 0) -> Plan:
-    """Decide every item's kind, cluster, parent, provider, guid and times (no text yet)."""
+def default_templates(n: int, template_share: float = SHARES["template"]) -> int:
+    """How many templates the instances are spread over: about 15 instances each."""
+    return max(1, round(n * template_share / 15))
+
+
+def plan(n: int, seed: int = 0, template_share: float = SHARES["template"], templates: int | None = None) -> Plan:
+    """Decide every item's kind, cluster, parent, provider, guid and times (no text yet).
+
+    ``template_share`` of the items are template instances, spread over ``templates``
+    templates (default :func:`default_templates`)."""
     rng = random.Random(seed * 1_000_003 + 17)
-    counts = _counts(n)
+    counts = _counts(n, template_share)
+    templates = templates or default_templates(n, template_share)
     weights = [a[3] for a in AGENCIES]
     n_orig = counts["original"]
+    n_tmpl = counts["template"]
     span = DAYS * 86400
-    # (created, first, kind, cluster, parent (as original number), agency, holder, guid, version, detail)
+    # (created, first, kind, cluster, parent (as original number), agency, holder, guid, version, detail,
+    #  template); originals first, then template instances: a derived item's parent p < n_orig + n_tmpl
     rows: list[tuple] = []
-    orig_agency = rng.choices(range(len(AGENCIES)), weights, k=n_orig)
-    orig_time = [START + int(rng.random() * span) for _ in range(n_orig)]
+    orig_agency = rng.choices(range(len(AGENCIES)), weights, k=n_orig + n_tmpl)
+    orig_time = [START + int(rng.random() * span) for _ in range(n_orig + n_tmpl)]
+    of_template = [-1] * n_orig + [rng.randrange(templates) for _ in range(n_tmpl)]
     serial = 0
 
     def guid(domain: str, t: int) -> str:
@@ -687,17 +851,26 @@ def plan(n: int, seed: int = 0) -> Plan:
 
     for c in range(n_orig):
         a, t = orig_agency[c], orig_time[c]
-        rows.append((t, t, "original", c, -1, a, AGENCIES[a][0], guid(AGENCIES[a][2], t), 1, ""))
+        rows.append((t, t, "original", c, -1, a, AGENCIES[a][0], guid(AGENCIES[a][2], t), 1, "", -1))
+    for c in range(n_orig, n_orig + n_tmpl):
+        # A form is filled on a few days of the month, several times a day (dividend
+        # notices, results): instances often share the dateline's city and date.
+        k = of_template[c]
+        day = (k * 7 + 11 * rng.randrange(3)) % DAYS
+        orig_time[c] = START + day * 86400 + rng.randrange(86400)
+        a, t = orig_agency[c], orig_time[c]
+        rows.append((t, t, "template", c, -1, a, AGENCIES[a][0], guid(AGENCIES[a][2], t), 1,
+                     f"{FORM_NAMES[k % len(FORM_NAMES)]} #{k}", k))
     families = sorted(TEMPLATES)
     for i in range(counts["lookalike"]):
         a = rng.choices(range(len(AGENCIES)), weights)[0]
         t = START + int(rng.random() * span)
-        rows.append((t, t, "lookalike", n_orig + i, -1, a, AGENCIES[a][0], guid(AGENCIES[a][2], t), 1,
-                     rng.choice(families)))
+        rows.append((t, t, "lookalike", n_orig + n_tmpl + i, -1, a, AGENCIES[a][0], guid(AGENCIES[a][2], t), 1,
+                     rng.choice(families), -1))
     for kind in DERIVED:
         lo, hi = DELAY[kind]
         for _ in range(counts[kind]):
-            p = rng.randrange(n_orig)
+            p = rng.randrange(n_orig + n_tmpl)
             a = orig_agency[p]
             t = orig_time[p] + rng.randint(lo, hi)
             holder, domain = AGENCIES[a][0], AGENCIES[a][2]
@@ -717,14 +890,14 @@ def plan(n: int, seed: int = 0) -> Plan:
                 detail = f"UPDATE {rng.randint(1, 3)}-"
             elif kind == "near_prefix":
                 detail = rng.choice(STATUS_PREFIXES)
-            rows.append((t, first, kind, p, p, a, holder, g, 1, detail))
+            rows.append((t, first, kind, p, p, a, holder, g, 1, detail, of_template[p]))
     # Time order (ties by plan position), so an original always precedes what copies it.
     order = sorted(range(len(rows)), key=lambda i: (rows[i][0], i))
     position = {old: new for new, old in enumerate(order)}
-    out = Plan(seed, [], [], [], [], [], [], [], [], [], [])
+    out = Plan(seed, [], [], [], [], [], [], [], [], [], [], [], [])
     versions_seen: dict[int, int] = {}
     for old in order:
-        created, first, kind, cluster, parent, a, holder, g, version, detail = rows[old]
+        created, first, kind, cluster, parent, a, holder, g, version, detail, template = rows[old]
         if kind == "version":
             version = versions_seen.get(parent, 1) + 1
             versions_seen[parent] = version
@@ -739,6 +912,8 @@ def plan(n: int, seed: int = 0) -> Plan:
         out.first.append(first)
         out.created.append(created)
         out.detail.append(detail)
+        out.template.append(template)
+        out.dated.append(orig_time[cluster] if template >= 0 else 0)
     return out
 
 
@@ -746,6 +921,11 @@ def _rng(p: Plan, item: int) -> random.Random:
     # One generator per item: an item's text depends only on (seed, item), so any
     # worker can make any item, and a copy can remake its original's text.
     return random.Random((p.seed << 40) | item)
+
+
+@lru_cache(maxsize=1 << 12)
+def _instance_text(seed: int, item: int, t: int, agency: int, when: int) -> tuple[Text, Entities]:
+    return _template_text(seed, item, t, AGENCIES[agency][1], when)
 
 
 @lru_cache(maxsize=1 << 15)
@@ -764,9 +944,14 @@ def text_of(p: Plan, item: int) -> Text:
     rng = _rng(p, item)
     if kind == "lookalike":
         return _lookalike_text(rng, p.detail[at], AGENCIES[agency][1])
-    # A derived item carries its original's agency, so the original can be remade
-    # from the item alone (a worker holds only its slice of the plan).
-    base, entities = _original_text(p.seed, p.parent[at], agency)
+    if kind == "template":
+        return _instance_text(p.seed, item, p.template[at], agency, p.dated[at])[0]
+    # A derived item carries its original's agency (and template and date), so the
+    # original can be remade from the item alone (a worker holds only its slice of the plan).
+    if p.template[at] >= 0:
+        base, entities = _instance_text(p.seed, p.parent[at], p.template[at], agency, p.dated[at])
+    else:
+        base, entities = _original_text(p.seed, p.parent[at], agency)
     detail = p.detail[at]
     if kind == "exact":
         return base
@@ -815,16 +1000,18 @@ def truth_frame(p: Plan, files: list[str], lines: list[int]) -> pl.DataFrame:
         "version": p.version,
         "version_created": [t * 1_000_000 for t in p.created],
         "detail": p.detail,
+        "template": [x if x >= 0 else None for x in p.template],
     }, schema={**TRUTH_SCHEMA, "version_created": pl.Int64}).with_columns(
         pl.col("version_created").cast(TRUTH_SCHEMA["version_created"]))
 
 
-def generate(n: int, seed: int = 0, source: str = "wire.jsonl") -> tuple[list[dict], pl.DataFrame]:
+def generate(n: int, seed: int = 0, source: str = "wire.jsonl", template_share: float = SHARES["template"],
+             templates: int | None = None) -> tuple[list[dict], pl.DataFrame]:
     """``n`` ninjs objects and their truth frame (same order; ``item_uri`` is ``source#line``).
 
     Holds every item in memory: for a million use :func:`write_jsonl`.
     """
-    p = plan(n, seed)
+    p = plan(n, seed, template_share, templates)
     return [render(p, i) for i in range(n)], truth_frame(p, [source] * n, list(range(n)))
 
 
@@ -849,7 +1036,8 @@ def _shard_job(args: tuple[Plan, str, int, int, int]) -> None:
 
 
 def write_jsonl(path: str | Path, n: int, seed: int = 0, shard_size: int | None = None,
-                workers: int | None = None) -> list[Path]:
+                workers: int | None = None, template_share: float = SHARES["template"],
+                templates: int | None = None) -> list[Path]:
     """Write ``n`` items to ``path/wire-00000.jsonl`` ... and the truth to ``path/truth.parquet``.
 
     ``shard_size`` items a file (one file if None); shards are written by up to
@@ -860,7 +1048,7 @@ def write_jsonl(path: str | Path, n: int, seed: int = 0, shard_size: int | None 
     """
     out = Path(path)
     out.mkdir(parents=True, exist_ok=True)
-    p = plan(n, seed)
+    p = plan(n, seed, template_share, templates)
     size = shard_size or max(n, 1)
     shards = [(k, lo, min(n, lo + size)) for k, lo in enumerate(range(0, n, size))]
     workers = min(workers or os.cpu_count() or 1, len(shards))
@@ -886,9 +1074,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--shard-size", type=int, default=None)
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--template-share", type=float, default=SHARES["template"],
+                    help="share of template instances (hard look-alikes)")
+    ap.add_argument("--templates", type=int, default=None, help="templates they are spread over")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    paths = write_jsonl(args.out, args.n, args.seed, args.shard_size, args.workers)
+    paths = write_jsonl(args.out, args.n, args.seed, args.shard_size, args.workers, args.template_share,
+                        args.templates)
     dt = time.perf_counter() - t0
     size = sum(x.stat().st_size for x in paths)
     print(f"{args.n:,} items in {len(paths)} file(s), {size / 1e6:,.1f} MB, {dt:.1f} s "

@@ -84,7 +84,7 @@ def probe_lake(lake: str) -> None:
 
 # The columns dedup decides on (plus what the run summary reports of kept stories):
 # extract tasks hand these back, never the text, which waits in the staging area.
-VIEW = [*DEDUP_COLUMNS, "authors", "dateline_location", *FEATURE_COLUMNS]
+VIEW = list(dict.fromkeys([*DEDUP_COLUMNS, "authors", "dateline_location", *FEATURE_COLUMNS]))
 
 
 def _signatures(df: pl.DataFrame) -> np.ndarray:

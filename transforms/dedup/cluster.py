@@ -61,7 +61,7 @@ KILLED = ("canceled", "cancelled", "killed", "withdrawn")
 # What dedup reads of each item besides its ``fp_*`` features (no text).
 DEDUP_COLUMNS = ["story_id", "raw_uri", "source_format", "provider", "original_provider", "guid", "version",
                  "headline", "published_at", "version_created", "slug", "pub_status", "version_marker",
-                 "word_count", "content_hash", "date"]
+                 "word_count", "content_hash", "date", "dateline_location", "dateline_date", "authors"]
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,14 @@ class DedupConfig:
     min_jaccard: float = 0.45     # near-copy: estimated Jaccard of body 3-shingles ...
     min_containment: float = 0.8  # ... or the shorter text mostly inside the longer ...
     min_jaccard_contained: float = 0.2  # ... with at least this Jaccard
-    min_numbers: float = 0.8      # share of the shorter text's numbers found in the other
-    min_names: float = 0.6        # share of the shorter text's capitalised words found in the other
+    # A look-alike (a form filled again) differs from a near-copy in what identifies a story:
+    # a candidate is two stories when their datelines name another place or date, or when
+    # its differing tokens are mostly identifying ones (see docs/dedup.md, "Look-alikes").
+    key_min: int = 2              # identifying tokens that differ (figures, names, tickers, ...) ...
+    key_share: float = 0.3        # ... making this share of all the differing tokens; or
+    key_max: int = 7              # ... this many of them, whatever else differs
+    headline_weight: int = 2      # a headline word swapped in a headline of the same form
+    author_weight: int = 2        # bylines with no name in common
     min_words: int = 40           # shorter texts (briefs, dividend lines) are matched exactly only
     shared_paragraph: int = 8     # a paragraph found in this many different stories is boilerplate
     shared_flag: float = 0.25     # share of a body's words in shared paragraphs that flags it
@@ -154,15 +160,75 @@ def candidate_pairs(sig: np.ndarray, eligible: np.ndarray, cfg: DedupConfig,
                          "b": (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)})
 
 
-def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts: np.ndarray,
-                 cfg: DedupConfig, retokens: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Keep the candidate pairs that are near-copies; adds ``similarity``.
+def _identity(df: pl.DataFrame) -> pl.DataFrame:
+    """Per row (``_i``): what tells a look-alike from a near-copy: numbers, names and
+    tickers, headline words, the dateline's place and date, the byline's names."""
+    def col(name: str, dtype: pl.DataType) -> pl.Expr:
+        return pl.col(name) if name in df.columns else pl.lit(None, dtype=dtype).alias(name)
 
-    ``df`` holds each row's ``fp_numbers`` and ``fp_names`` (by position ``_i``);
-    ``retokens``, those of the rows fingerprinted again, which win.
+    return df.select(
+        "_i", pl.col("fp_numbers").alias("num"), pl.col("fp_names").alias("nam"),
+        col("fp_headline_words", pl.List(pl.UInt32)).alias("head"),
+        col("dateline_location", pl.String).str.to_lowercase().str.replace_all(r"[^a-z]", "").alias("loc"),
+        col("dateline_date", pl.String).str.to_lowercase().str.replace_all(r"[^a-z0-9]", "").alias("day"),
+        col("authors", pl.List(pl.String)).list.eval(pl.element().str.to_lowercase()).alias("by"),
+    )
+
+
+def two_stories(cfg: DedupConfig) -> pl.Expr:
+    """On a frame of pairs (``<field>_a``, ``<field>_b`` of :func:`_identity`;
+    ``_miss_a``, ``_miss_b``: the 3-shingles of each text not in the other): true
+    where the pair is two stories told alike, not one story copied.
+
+    A near-copy keeps its dateline, its subject, its figures and names; an edit changes
+    ordinary words around them, an update or a cut tail adds or drops text on one side
+    only. A look-alike (a form filled again) swaps exactly those, on both sides. So:
+
+    * another dateline place or date (both known) is another story;
+    * otherwise count the identifying tokens each text has that the other lacks:
+      numbers, names and tickers, and (``headline_weight`` each) headline words when
+      both headlines share half their words or more (a form's headline with another
+      subject; a rewritten headline is no evidence either way). The smaller of the two
+      sides counts (what an update adds is on one side only), plus ``author_weight``
+      when both bylines are known and share no name;
+    * that count is weighed against all that differs: the smaller side's missing
+      3-shingles / 3 (about one a word). ``key_max`` or more identifying tokens, or
+      ``key_min`` or more making ``key_share`` or more of the difference, is two stories.
+    """
+    def only(field: str, side: str, other: str) -> pl.Expr:
+        return (pl.col(f"{field}_{side}").list.set_difference(pl.col(f"{field}_{other}")).list.len()
+                .fill_null(0))
+
+    place = (pl.col("loc_a") != pl.col("loc_b")).fill_null(False)
+    day = (pl.col("day_a") != pl.col("day_b")).fill_null(False)
+    authors = ((pl.col("by_a").list.len() > 0) & (pl.col("by_b").list.len() > 0)
+               & (pl.col("by_a").list.set_intersection(pl.col("by_b")).list.len() == 0)).fill_null(False)
+    head_a, head_b = only("head", "a", "b"), only("head", "b", "a")
+    head = pl.min_horizontal(head_a, head_b)
+    text_key = pl.min_horizontal(only("num", "a", "b") + only("nam", "a", "b"),
+                                 only("num", "b", "a") + only("nam", "b", "a"))
+    # The text must differ in something identifying before the headline, the byline or
+    # the dateline count: one text under a rewritten headline, or re-dated, is one story.
+    told = text_key > 0
+    key = text_key + pl.when(told).then(cfg.headline_weight * head + cfg.author_weight * authors.cast(pl.Int32)
+                                        ).otherwise(0)
+    differing = pl.max_horizontal(pl.min_horizontal("_miss_a", "_miss_b") / 3.0, 1.0)
+    return (told & (place | day)) | (key >= cfg.key_max) | ((key >= cfg.key_min) & (key >= cfg.key_share * differing))
+
+
+def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts: np.ndarray,
+                 cfg: DedupConfig, retokens: pl.DataFrame | None = None, force: bool = False) -> pl.DataFrame:
+    """The candidate pairs that are textually close, with ``similarity`` and ``apart``:
+    true for two stories told alike (:func:`two_stories`), false for a near-copy.
+
+    ``df`` holds each row's ``fp_numbers``, ``fp_names``, ``fp_headline_words``,
+    ``dateline_location``, ``dateline_date`` and ``authors`` (by position ``_i``);
+    ``retokens``, the numbers and names of the rows fingerprinted again, which win.
+    ``force``: every pair is textually close (found another way: a truncated take).
     """
     if pairs.height == 0:
-        return pairs.with_columns(pl.lit(None, dtype=pl.Float32).alias("similarity"))
+        return pairs.with_columns(pl.lit(None, dtype=pl.Float32).alias("similarity"),
+                                  pl.lit(None, dtype=pl.Boolean).alias("apart"))
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     jac = np.concatenate([similarity(sig, a[i:i + 200_000], b[i:i + 200_000])
                           for i in range(0, len(a), 200_000)])
@@ -170,26 +236,24 @@ def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts:
     inter = jac * (na + nb) / (1.0 + jac)
     contain = inter / np.maximum(np.minimum(na, nb), 1.0)
     textual = (jac >= cfg.min_jaccard) | ((contain >= cfg.min_containment) & (jac >= cfg.min_jaccard_contained))
-    cand = pairs.with_columns(pl.Series("similarity", jac), pl.Series("_ok", textual)).filter("_ok")
+    if force:
+        textual[:] = True
+    cand = pairs.with_columns(pl.Series("similarity", jac), pl.Series("_ok", textual),
+                              pl.Series("_miss_a", np.maximum(na - inter, 0.0)),
+                              pl.Series("_miss_b", np.maximum(nb - inter, 0.0))).filter("_ok")
     if cand.height == 0:
-        return cand.drop("_ok")
+        return cand.select("a", "b", "similarity", pl.lit(False).alias("apart"))
     docs = np.unique(np.concatenate([cand["a"].to_numpy(), cand["b"].to_numpy()]))
-    tokens = df.select("_i", "fp_numbers", "fp_names")[docs]
+    tokens = _identity(df[docs] if len(docs) < df.height else df)
     if retokens is not None and retokens.height:
-        tokens = tokens.update(retokens, on="_i")
-    tokens = tokens.rename({"fp_numbers": "num", "fp_names": "nam"})
-
-    def share(col: str) -> pl.Expr:
-        inter = pl.col(f"{col}_a").list.set_intersection(pl.col(f"{col}_b")).list.len()
-        smaller = pl.min_horizontal(pl.col(f"{col}_a").list.len(), pl.col(f"{col}_b").list.len())
-        return pl.when(smaller == 0).then(1.0).otherwise(inter / smaller)
-
+        tokens = tokens.update(retokens.rename({"fp_numbers": "num", "fp_names": "nam"}), on="_i")
+    fields = [c for c in tokens.columns if c != "_i"]
     checked = (
-        cand.join(tokens.rename({"_i": "a", "num": "num_a", "nam": "nam_a"}), on="a", how="left")
-        .join(tokens.rename({"_i": "b", "num": "num_b", "nam": "nam_b"}), on="b", how="left")
-        .filter((share("num") >= cfg.min_numbers) & (share("nam") >= cfg.min_names))
+        cand.join(tokens.rename({"_i": "a", **{c: f"{c}_a" for c in fields}}), on="a", how="left")
+        .join(tokens.rename({"_i": "b", **{c: f"{c}_b" for c in fields}}), on="b", how="left")
+        .with_columns(two_stories(cfg).alias("apart"))
     )
-    return checked.select("a", "b", "similarity")
+    return checked.select("a", "b", "similarity", "apart")
 
 
 def lead_pairs(df: pl.DataFrame, cfg: DedupConfig) -> pl.DataFrame:
@@ -236,6 +300,93 @@ def same_body_pairs(df: pl.DataFrame, cfg: DedupConfig) -> pl.DataFrame:
     smaller = pl.min_horizontal(pl.col("_w").list.len(), pl.col("_w_2").list.len())
     return (pairs.filter((smaller == 0) | (common / smaller >= cfg.min_headline))
             .select(pl.col("_i").alias("a"), pl.col("_i_2").alias("b")))
+
+
+@numba.njit(cache=True)
+def _find(parent, x):  # pragma: no cover - compiled
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@numba.njit(cache=True)
+def _constrained(n, strong_a, strong_b, near_a, near_b, apart_a, apart_b, keep):  # pragma: no cover - compiled
+    """Union-find over the strong links, then over the near links in the order given,
+    refusing a near link that would put two items of an ``apart`` pair in one cluster.
+    Each root keeps a linked list of the items its members are apart from."""
+    parent = np.arange(n)
+    size = np.ones(n, dtype=np.int64)
+    m = len(apart_a)
+    head = np.full(n, -1, dtype=np.int64)   # per root: first entry of its apart list
+    tail = np.full(n, -1, dtype=np.int64)
+    length = np.zeros(n, dtype=np.int64)
+    nxt = np.full(2 * m, -1, dtype=np.int64)
+    other = np.empty(2 * m, dtype=np.int64)
+    for k in range(m):
+        for side in range(2):
+            u = apart_a[k] if side == 0 else apart_b[k]
+            v = apart_b[k] if side == 0 else apart_a[k]
+            e = 2 * k + side
+            other[e] = v
+            if head[u] < 0:
+                head[u] = e
+            else:
+                nxt[tail[u]] = e
+            tail[u] = e
+            length[u] += 1
+
+    def union(ra, rb):
+        if size[ra] < size[rb]:
+            ra, rb = rb, ra
+        parent[rb] = ra
+        size[ra] += size[rb]
+        if head[rb] >= 0:
+            if head[ra] < 0:
+                head[ra] = head[rb]
+            else:
+                nxt[tail[ra]] = head[rb]
+            tail[ra] = tail[rb]
+            length[ra] += length[rb]
+
+    for k in range(len(strong_a)):
+        ra, rb = _find(parent, strong_a[k]), _find(parent, strong_b[k])
+        if ra != rb:
+            union(ra, rb)
+    for k in range(len(near_a)):
+        ra, rb = _find(parent, near_a[k]), _find(parent, near_b[k])
+        if ra == rb:
+            keep[k] = True
+            continue
+        # scan the shorter apart list for a member of the other cluster
+        src, dst = (ra, rb) if length[ra] <= length[rb] else (rb, ra)
+        e = head[src]
+        clash = False
+        while e >= 0:
+            if _find(parent, other[e]) == dst:
+                clash = True
+                break
+            e = nxt[e]
+        if not clash:
+            keep[k] = True
+            union(ra, rb)
+
+
+def constrained_links(n: int, edges: pl.DataFrame, near: pl.DataFrame) -> pl.DataFrame:
+    """The near links (``a``, ``b``, ``similarity``) kept once the clusters may not hold
+    two stories told alike: with the version and exact ``edges`` in place, near links
+    are added from the most similar down (ties by ``a``, ``b``), and one that would put
+    two items of an ``apart`` pair (:func:`verify_pairs`) in one cluster is refused:
+    an edited copy of one form's instance links to its original, not to the next
+    instance, which may look as much like it."""
+    apart = near.filter(pl.col("apart"))
+    links = near.filter(~pl.col("apart")).sort(["similarity", "a", "b"], descending=[True, False, False])
+    keep = np.zeros(links.height, dtype=np.bool_)
+    if links.height:
+        _constrained(n, edges["a"].to_numpy().astype(np.int64), edges["b"].to_numpy().astype(np.int64),
+                     links["a"].to_numpy().astype(np.int64), links["b"].to_numpy().astype(np.int64),
+                     apart["a"].to_numpy().astype(np.int64), apart["b"].to_numpy().astype(np.int64), keep)
+    return links.filter(pl.Series(keep)).select("a", "b", "similarity")
 
 
 def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -371,8 +522,9 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
     first_of_hash = df.select(pl.col("content_hash").is_first_distinct()).to_series().to_numpy()
     eligible = (counts >= cfg.min_words - 2) & (counts > 0) & first_of_hash
     near = verify_pairs(candidate_pairs(sig, eligible, cfg), df, sig, counts, cfg, retokens)
+    kept = constrained_links(df.height, edges, near)
     # Only lead pairs that the other links have not already put together are checked.
-    linked = pl.concat([edges.select("a", "b"), near.select("a", "b")])
+    linked = pl.concat([edges.select("a", "b"), kept.select("a", "b")])
     labels = components(df.height, linked["a"].to_numpy(), linked["b"].to_numpy())
     leads = lead_pairs(df, cfg)
     leads = leads.filter(pl.Series(labels[leads["a"].to_numpy()] != labels[leads["b"].to_numpy()]))
@@ -380,9 +532,10 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
         rows = np.unique(np.concatenate([leads["a"].to_numpy(), leads["b"].to_numpy()]))
         contained = verify_contained(leads, pl.concat(list(fetch(rows))), cfg)
         if contained.height:
-            contained = contained.with_columns(
-                pl.Series("similarity", similarity(sig, contained["a"].to_numpy(), contained["b"].to_numpy())))
-            near = pl.concat([near, contained.select("a", "b", "similarity")])
+            # a form's instances open alike too: the same check, the same constraints
+            contained = verify_pairs(contained, df, sig, counts, cfg, retokens, force=True)
+            kept = constrained_links(df.height, edges, pl.concat([near, contained]))
+    near = kept
     edges = pl.concat([edges.select("a", "b", "kind", "similarity"),
                        near.with_columns(pl.lit("near").alias("kind")).select("a", "b", "kind", "similarity")])
     return edges, share

@@ -35,16 +35,26 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from transforms.dedup.fingerprint import BINS, SHINGLE, compact, sig_to_binary, signatures, stable_hash
+from transforms.dedup.fingerprint import (
+    BINS,
+    SHINGLE,
+    sig_to_binary,
+    signatures,
+    stable_hash,
+    token_hashes,
+    utf8_buffers,
+)
 
-FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-v3"
+FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-v4"
 LEAD_CHARS = 100
 PARAGRAPH = "\n\n"
 
-NUMBERS = r"\d+(?:[.,]\d+)*"
-# Names: capitalised words inside a sentence (after a lower-case word, a digit or a
+# What fp_numbers and fp_names hold, as regular expressions (the compiled scan in
+# ``fingerprint.token_hashes`` walks the bytes to the same effect): numbers, and
+# names: capitalised words inside a sentence (after a lower-case word, a digit or a
 # comma, so "The" and "Payment" opening sentences do not count), and tickers
 # ("<BEN>"). They tell templated stories apart: "Showa Aluminium" vs "Sankei Building".
+NUMBERS = r"\d+(?:[.,]\d+)*"
 NAMES = r"[a-z0-9,;] [A-Z][\w'’-]*[a-z][\w'’-]*|  <[A-Z][A-Z0-9.]*>"
 HEADLINE_WORDS = r"<[a-z0-9.]+>|[a-z0-9]{3,}"
 
@@ -84,16 +94,15 @@ def dedup_text(headline: pl.Expr, body: pl.Expr) -> pl.Expr:
 
 def text_features(texts: pl.Series) -> pl.DataFrame:
     """The features that depend on the dedup text: signature, shingles, numbers, names."""
-    sig, counts = signatures(texts)
-    texts = texts.fill_null("")
-    numbers = texts.str.extract_all(NUMBERS).list.unique()
-    names = (texts.str.replace_all("<", "  <", literal=True).str.extract_all(NAMES)
-             .list.eval(pl.element().str.slice(2)).list.unique())
+    buffers = utf8_buffers(texts)  # one copy of the text for both passes
+    sig, counts = signatures(texts, buffers=buffers)
+    (num, num_off), (nam, nam_off) = token_hashes(texts, buffers=buffers)
+    del buffers
     return pl.DataFrame([
-        sig_to_binary(compact(sig)),
+        sig_to_binary(sig),
         pl.Series("fp_shingles", counts, dtype=pl.Int32),
-        _hash_lists(numbers.alias("fp_numbers")),
-        _hash_lists(names.alias("fp_names")),
+        _lists("fp_numbers", num_off, num, pl.List(pl.UInt32)),
+        _lists("fp_names", nam_off, nam, pl.List(pl.UInt32)),
     ])
 
 

@@ -43,18 +43,21 @@ def _mix(x):
 
 
 @numba.njit(inline="always")
-def _add(sig, row, x, shift):
+def _add(row, x, shift):
     b = np.int64(x >> shift)
     v = np.uint32(x & _MASK32)
-    if v < sig[row, b]:
-        sig[row, b] = v
+    if v < row[b]:
+        row[b] = v
 
 
 @numba.njit(parallel=True, cache=True)
-def _oph(data, offsets, bins, w, sig, counts):  # pragma: no cover - compiled
+def _oph(data, offsets, bins, w, out, counts):  # pragma: no cover - compiled
+    """OPH signatures of the texts into ``out`` (``(n, bins)``: uint32, or uint8 for the
+    low 8 bits of each bin, the stored form), each text's minima kept in a 32-bit row."""
     n = len(offsets) - 1
     shift = np.uint64(64 - int(np.log2(bins)))
     for d in numba.prange(n):
+        sig = np.full(bins, EMPTY, dtype=np.uint32)
         ring = np.zeros(w, dtype=np.uint64)
         words = 0
         shingles = 0
@@ -94,7 +97,7 @@ def _oph(data, offsets, bins, w, sig, counts):  # pragma: no cover - compiled
                     acc = np.uint64(0)
                     for j in range(w):
                         acc = acc * _GOLDEN + ring[(words - w + j) % w]
-                    _add(sig, d, _mix(acc), shift)
+                    _add(sig, _mix(acc), shift)
                     shingles += 1
             in_word = False
             i += 3 if cjk else 1
@@ -102,30 +105,37 @@ def _oph(data, offsets, bins, w, sig, counts):  # pragma: no cover - compiled
             acc = np.uint64(words)
             for j in range(words):
                 acc = acc * _GOLDEN + ring[j]
-            _add(sig, d, _mix(acc), shift)
+            _add(sig, _mix(acc), shift)
             shingles += 1
         counts[d] = shingles
         if shingles > 0:
-            _densify_row(sig, d, bins)
+            _densify_row(sig, bins)
+        for b in range(bins):
+            out[d, b] = sig[b]  # the low bits, for a uint8 ``out``
 
 
 @numba.njit(inline="always")
-def _densify_row(sig, d, bins):
+def _densify_row(sig, bins):
     # Fill an empty bin from the next non-empty bin to its right (circularly),
     # mixed with the distance so that a borrowed value differs from the lender's.
     empty = np.uint32(0xFFFFFFFF)
     for b in range(bins):
-        if sig[d, b] == empty:
+        if sig[b] == empty:
             for step in range(1, bins):
-                src = sig[d, (b + step) % bins]
+                src = sig[(b + step) % bins]
                 if src != empty:
                     x = _mix(np.uint64(src) ^ (np.uint64(step) << np.uint64(32)))
-                    sig[d, b] = np.uint32(x & _MASK32)
+                    sig[b] = np.uint32(x & _MASK32)
                     break
     # a filled bin must never read as empty
     for b in range(bins):
-        if sig[d, b] == empty:
-            sig[d, b] = np.uint32(0xFFFFFFFE)
+        if sig[b] == empty:
+            sig[b] = np.uint32(0xFFFFFFFE)
+
+
+def utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of the texts and their offsets (one copy, shared by the kernels)."""
+    return _utf8_buffers(texts)
 
 
 def _utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -140,15 +150,29 @@ def _utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     return data, offsets
 
 
-def signatures(texts: pl.Series, bins: int = BINS) -> tuple[np.ndarray, np.ndarray]:
-    """``(signatures, shingle_counts)``: an ``(n, bins)`` uint32 OPH signature per
-    text (all ``EMPTY`` for a text without words) and its number of shingles."""
-    data, offsets = _utf8_buffers(texts)
-    sig = np.full((len(texts), bins), EMPTY, dtype=np.uint32)
+def signatures(texts: pl.Series, bins: int = BINS, full: bool = False,
+               buffers: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(signatures, shingle_counts)``: an ``(n, bins)`` OPH signature per text and
+    its number of shingles. The stored form (:func:`compact`: the low 8 bits of each
+    bin, uint8), or with ``full`` the 32-bit minima (all ``EMPTY`` for a text
+    without words). ``buffers``: the texts' :func:`utf8_buffers`, when the caller has them."""
+    data, offsets = buffers or _utf8_buffers(texts)
+    sig = np.full((len(texts), bins), EMPTY if full else 0xFF, dtype=np.uint32 if full else SIG_DTYPE)
     counts = np.zeros(len(texts), dtype=np.int32)
     if len(texts):
         _oph(data, offsets, bins, SHINGLE, sig, counts)
     return sig, counts
+
+
+@numba.njit(parallel=True, cache=True)
+def _equal_bins(sig, left, right, out):  # pragma: no cover - compiled
+    for k in numba.prange(len(left)):
+        a, b = left[k], right[k]
+        same = 0
+        for j in range(sig.shape[1]):
+            if sig[a, j] == sig[b, j]:
+                same += 1
+        out[k] = same
 
 
 def similarity(sig: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -160,7 +184,10 @@ def similarity(sig: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarr
     """
     if len(left) == 0:
         return np.zeros(0, dtype=np.float32)
-    p = (sig[left] == sig[right]).mean(axis=1)
+    same = np.empty(len(left), dtype=np.int64)
+    _equal_bins(np.ascontiguousarray(sig), np.ascontiguousarray(left, dtype=np.int64),
+                np.ascontiguousarray(right, dtype=np.int64), same)
+    p = same / sig.shape[1]
     floor = 2.0 ** -(8 * sig.itemsize)
     return np.clip((p - floor) / (1.0 - floor), 0.0, 1.0).astype(np.float32)
 
@@ -235,3 +262,170 @@ def binary_to_sig(values: pl.Series, bins: int = BINS) -> np.ndarray:
         out[row:row + m] = data.view(SIG_DTYPE).reshape(m, bins)
         row += m
     return out
+
+
+# --------------------------------------------------------------------------------------
+# Identifying tokens: numbers, in-sentence names and tickers, in one compiled pass
+# --------------------------------------------------------------------------------------
+#
+# What ``features.NUMBERS`` and ``features.NAMES`` say as regular expressions, walked
+# over the UTF-8 bytes: a number is ``\d+(?:[.,]\d+)*``; a name is a capitalised word
+# (an ASCII capital, then word characters, apostrophes and hyphens holding a
+# lower-case letter) after a space that follows a lower-case letter, a digit, a comma
+# or a semicolon, the matches not overlapping (so "Marco Rossi" gives "Marco"); a
+# ticker is ``<[A-Z][A-Z0-9.]*>``. Any non-ASCII byte counts as a word character.
+# Each token is hashed as ``stable_hash`` hashes its bytes (low 32 bits); a text's
+# hashes are sorted and unique.
+
+
+@numba.njit(inline="always")
+def _is_digit(c):
+    return 48 <= c <= 57
+
+
+@numba.njit(inline="always")
+def _is_lower(c):
+    return 97 <= c <= 122
+
+
+@numba.njit(inline="always")
+def _is_upper(c):
+    return 65 <= c <= 90
+
+
+@numba.njit(inline="always")
+def _name_char(c):  # [\w'’-]: ASCII letters, digits, _, ', -, and any non-ASCII byte (’ included)
+    return c >= 128 or _is_digit(c) or _is_lower(c) or _is_upper(c) or c == 95 or c == 39 or c == 45
+
+
+@numba.njit(inline="always")
+def _hash32(data, lo, hi):
+    h = _FNV_OFFSET
+    for i in range(lo, hi):
+        h = (h ^ np.uint64(data[i])) * _FNV_PRIME
+    return np.uint32(_mix(h) & _MASK32)
+
+
+@numba.njit(inline="always")
+def _scan_tokens(data, lo, hi, nums, names, fill):
+    """Walk one text; with ``fill``, write the hashes into ``nums`` / ``names``.
+    Returns the numbers of numbers and of names (with repeats)."""
+    n_num = 0
+    n_nam = 0
+    i = lo
+    name_free = lo  # a name match may start (its preceding character) from here
+    while i < hi:
+        c = data[i]
+        if _is_digit(c):
+            j = i + 1
+            while True:
+                while j < hi and _is_digit(data[j]):
+                    j += 1
+                if j + 1 < hi and (data[j] == 46 or data[j] == 44) and _is_digit(data[j + 1]):
+                    j += 1
+                    continue
+                break
+            if fill:
+                nums[n_num] = _hash32(data, i, j)
+            n_num += 1
+            i = j
+            continue
+        if c == 60 and i + 1 < hi and _is_upper(data[i + 1]):  # a ticker <ABC.N>
+            j = i + 2
+            while j < hi and (_is_upper(data[j]) or _is_digit(data[j]) or data[j] == 46):
+                j += 1
+            if j < hi and data[j] == 62:
+                if fill:
+                    names[n_nam] = _hash32(data, i, j + 1)
+                n_nam += 1
+                name_free = j + 1
+                i = j + 1
+                continue
+        if (_is_upper(c) and i - 2 >= name_free and data[i - 1] == 32
+                and (_is_lower(data[i - 2]) or _is_digit(data[i - 2]) or data[i - 2] == 44 or data[i - 2] == 59)):
+            j = i + 1
+            lower = False
+            while j < hi and _name_char(data[j]):
+                if _is_lower(data[j]):
+                    lower = True
+                j += 1
+            if lower:
+                if fill:
+                    names[n_nam] = _hash32(data, i, j)
+                n_nam += 1
+                name_free = j
+                i = j
+                continue
+        i += 1
+    return n_num, n_nam
+
+
+@numba.njit(parallel=True, cache=True)
+def _count_tokens(data, offsets, n_num, n_nam):  # pragma: no cover - compiled
+    dummy = np.zeros(0, dtype=np.uint32)
+    for d in numba.prange(len(offsets) - 1):
+        a, b = _scan_tokens(data, offsets[d], offsets[d + 1], dummy, dummy, False)
+        n_num[d] = a
+        n_nam[d] = b
+
+
+@numba.njit(parallel=True, cache=True)
+def _fill_tokens(data, offsets, num_off, nam_off, nums, names, u_num, u_nam):  # pragma: no cover - compiled
+    for d in numba.prange(len(offsets) - 1):
+        _scan_tokens(data, offsets[d], offsets[d + 1], nums[num_off[d]:num_off[d + 1]],
+                     names[nam_off[d]:nam_off[d + 1]], True)
+        u_num[d] = _sort_unique(nums[num_off[d]:num_off[d + 1]])
+        u_nam[d] = _sort_unique(names[nam_off[d]:nam_off[d + 1]])
+
+
+@numba.njit(inline="always")
+def _sort_unique(v):
+    """Sort ``v`` in place and move its distinct values to the front; returns their count."""
+    if len(v) == 0:
+        return 0
+    v.sort()
+    w = 1
+    for k in range(1, len(v)):
+        if v[k] != v[w - 1]:
+            v[w] = v[k]
+            w += 1
+    return w
+
+
+@numba.njit(cache=True)
+def _compact_lists(values, offsets, kept, out, out_off):  # pragma: no cover - compiled
+    w = 0
+    for d in range(len(offsets) - 1):
+        out_off[d] = w
+        for k in range(kept[d]):
+            out[w] = values[offsets[d] + k]
+            w += 1
+    out_off[len(offsets) - 1] = w
+
+
+def token_hashes(texts: pl.Series, buffers: tuple[np.ndarray, np.ndarray] | None = None,
+                 ) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Per text, the sorted distinct 32-bit hashes of its numbers and of its names and
+    tickers: ``((values, offsets), (values, offsets))``, row i holding
+    ``values[offsets[i]:offsets[i + 1]]``."""
+    data, offsets = buffers or _utf8_buffers(texts)
+    n = len(texts)
+    n_num = np.zeros(n, dtype=np.int64)
+    n_nam = np.zeros(n, dtype=np.int64)
+    if n:
+        _count_tokens(data, offsets, n_num, n_nam)
+    out = []
+    num_off = np.concatenate([[0], np.cumsum(n_num)]).astype(np.int64)
+    nam_off = np.concatenate([[0], np.cumsum(n_nam)]).astype(np.int64)
+    nums = np.zeros(num_off[-1], dtype=np.uint32)
+    names = np.zeros(nam_off[-1], dtype=np.uint32)
+    u_num = np.zeros(n, dtype=np.int64)
+    u_nam = np.zeros(n, dtype=np.int64)
+    if n:
+        _fill_tokens(data, offsets, num_off, nam_off, nums, names, u_num, u_nam)
+    for values, off, kept in ((nums, num_off, u_num), (names, nam_off, u_nam)):
+        dense = np.zeros(int(kept.sum()), dtype=np.uint32)
+        dense_off = np.zeros(n + 1, dtype=np.int64)
+        _compact_lists(values, off, kept, dense, dense_off)
+        out.append((dense, dense_off))
+    return out[0], out[1]

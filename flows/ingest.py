@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import itertools
 import os
 import resource
 import socket
@@ -42,7 +43,7 @@ from transforms.accounting import (
     stories_by_day_provider,
 )
 from transforms.dedup import DEDUP_COLUMNS, current_features, dedup_items, window_dates
-from transforms.extract import FileResult, extract_file, from_sources
+from transforms.extract import FileResult, extract_file, extract_stream, from_sources
 from transforms.features import FEATURE_COLUMNS, FINGERPRINT_VERSION, item_features
 from transforms.fingerprint import binary_to_sig
 from transforms.normalize import normalize_stories
@@ -103,6 +104,11 @@ def _view(df: pl.DataFrame, loc: str | None) -> pl.DataFrame:
         pl.col("content_hash").str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64))
 
 
+# Raw objects from this size on are read in chunks and parsed in pieces
+# (transforms/pieces.py): the memory of reading one does not grow with its size.
+STREAM_BYTES = 64 * 1024 * 1024
+
+
 @task(name="extract-files", cache_policy=NO_CACHE, tags=[PER_FILE], **STORAGE_RETRIES)
 def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: str,
                   ingested_at: datetime, lake: str, batch_no: int,
@@ -154,6 +160,12 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: 
         storage = stores.get(obj.storage_url) or stores.setdefault(obj.storage_url,
                                                                    open_storage(obj.storage_url))
         try:
+            if obj.size >= STREAM_BYTES:
+                chunks = storage.read_chunks(obj.key)
+                first = next(chunks, b"")  # a vanished object fails here
+                results.append(extract_stream(itertools.chain([first], chunks), obj.uri, forced_format,
+                                              flush=collect, flush_rows=chunk_rows))
+                continue
             data = storage.get(obj.key)
         except FileNotFoundError:
             result = FileResult(obj.uri, items_in=1)

@@ -156,7 +156,9 @@ def read_json_records(data: bytes, fmt: str, source: str) -> tuple[str, Any, Ite
     try:
         doc = loads(data[start:])
     except ValueError as exc:
-        raise ParseError("malformed_json", str(exc), format=fmt, source=source) from None
+        damage = corrupt_bytes(data)
+        raise ParseError("control_bytes" if damage else "malformed_json", damage or str(exc),
+                         format=fmt, source=source) from None
     return _shape(doc, fmt, source)
 
 

@@ -117,6 +117,11 @@ def _header(line: bytes) -> list[str] | None:
     return names
 
 
+def headerless(data: bytes) -> bool:
+    """The file is AG's News rows without a header (else its first line is the header)."""
+    return _ag_head(_head(data))
+
+
 def sniff(data: bytes) -> bool:
     """An AG's News first row (``"<digit>","...","..."``) or a title/text header row."""
     head = _head(data)

@@ -107,7 +107,7 @@ def test_a_truncated_compressed_stream_keeps_what_was_read():
 
 @pytest.mark.parametrize("where", ["local", "s3"])
 def test_the_extract_task_streams_large_objects(where, tmp_path, monkeypatch, request):
-    """The extract task reads objects from STREAM_BYTES on in chunks (ranged GETs on
+    """The extract task reads objects from WIRELAKE_STREAM_BYTES on in chunks (ranged GETs on
     S3) and parses them in pieces: the same accounting and the same items (their
     dedup view) as reading them whole."""
     from datetime import UTC, datetime
@@ -138,7 +138,7 @@ def test_the_extract_task_streams_large_objects(where, tmp_path, monkeypatch, re
         return accounting, view.drop("_loc").sort("raw_uri"), sig[view["raw_uri"].arg_sort().to_numpy()]
 
     whole = run(str(tmp_path / "lake-whole"))
-    monkeypatch.setattr(ingest_flow, "STREAM_BYTES", 0)
+    monkeypatch.setenv("WIRELAKE_STREAM_BYTES", "1")
     monkeypatch.setattr(pieces, "PIECE_BYTES", 3000)
     cut = run(str(tmp_path / "lake-cut"))
     assert cut[0] == whole[0]

@@ -17,6 +17,13 @@ dedup state, which grows with the number of stories whatever the file size).
 
 ``--whole`` also runs each size with the read the flow had before streaming
 (``storage.get`` of the whole object: ``WIRELAKE_STREAM_BYTES`` set past any size).
+
+``--read-only`` measures the reading alone, without Prefect, normalizing or
+dedup: a child process reads the file as the extract task does (chunks and
+pieces, or whole) and parses it, counting the rows and dropping them; its peak
+RSS is what reading one file costs. ``--from FILE`` makes each file from
+copies of FILE instead of generating it (fast; the copies are duplicates,
+which does not matter to reading).
 """
 
 from __future__ import annotations
@@ -54,13 +61,39 @@ def _child(lake: str, source: str, mode: str) -> int:
     return 0
 
 
-def _run(lake: Path, source: Path, mode: str) -> dict:
+def _read_child(source: str, mode: str) -> int:
+    from flows.ingest import _peak_rss_mb
+    from flows.storage import open_storage
+    from transforms.extract import extract_file, extract_stream
+
+    storage = open_storage(str(Path(source).parent))
+    key = Path(source).name
+    rows = [0]
+
+    def drop(batch: list[dict]) -> None:
+        rows[0] += len(batch)
+        batch.clear()
+
+    start = time.perf_counter()
+    if mode == "whole":
+        result = extract_file(storage.get(key), source, flush=drop, flush_rows=5_000)
+    else:
+        result = extract_stream(storage.read_chunks(key), source, flush=drop, flush_rows=5_000)
+    print(json.dumps({"seconds": time.perf_counter() - start, "maxrss": _peak_rss_mb() * 2**20,
+                      "totals": {"stories": rows[0], "items_in": result.items_in}, "timings": {},
+                      "peak_rss_mb": {}}))
+    return 0
+
+
+def _run(lake: Path, source: Path, mode: str, read_only: bool = False) -> dict:
     import subprocess
     import threading
 
     from bench.dedup_bench import _tree_rss
 
     cmd = [sys.executable, "-m", "bench.stream_bench", "--child", str(lake), str(source), mode]
+    if read_only:
+        cmd = [sys.executable, "-m", "bench.stream_bench", "--read-child", str(source), mode]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=Path(__file__).resolve().parent.parent)
@@ -89,10 +122,15 @@ def main(argv: list[str] | None = None) -> int:
         argv = sys.argv[1:]
     if argv[:1] == ["--child"]:
         return _child(*argv[1:4])
+    if argv[:1] == ["--read-child"]:
+        return _read_child(*argv[1:3])
     ap = argparse.ArgumentParser(prog="python -m bench.stream_bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--gb", type=float, nargs="+", default=[1.0, 5.0], help="file sizes, in GB (1e9 bytes)")
     ap.add_argument("--whole", action="store_true", help="also run the whole-object read as a baseline")
     ap.add_argument("--tmp", default="/tmp")
+    ap.add_argument("--read-only", action="store_true", help="the reading alone (no Prefect, normalize, dedup)")
+    ap.add_argument("--from", dest="source", type=Path, default=None, metavar="FILE",
+                    help="make each file from copies of this JSON Lines file")
     args = ap.parse_args(argv)
     from bench.wire_corpus import write_jsonl
 
@@ -108,14 +146,24 @@ def main(argv: list[str] | None = None) -> int:
         try:
             n = int(gb * 1e9 / BYTES_PER_STORY)
             t0 = time.perf_counter()
-            [path] = write_jsonl(work / "raw", n, workers=1)
+            if args.source:
+                (work / "raw").mkdir()
+                path = work / "raw" / "wire.jsonl"
+                one = args.source.stat().st_size
+                with path.open("wb") as out:
+                    for _ in range(max(1, round(gb * 1e9 / one))):
+                        with args.source.open("rb") as src:
+                            shutil.copyfileobj(src, out, 16 << 20)
+                n = sum(1 for _ in path.open("rb"))
+            else:
+                [path] = write_jsonl(work / "raw", n, workers=1)
+                (work / "raw" / "truth.parquet").unlink()
             size = path.stat().st_size
-            (work / "raw" / "truth.parquet").unlink()
             print(f"{gb:g} GB: {n:,} stories, {size / 1e9:.2f} GB written in {time.perf_counter() - t0:.0f} s",
                   file=sys.stderr)
             for mode in modes:
                 lake = work / f"lake-{mode}"
-                f = _run(lake, work / "raw", mode)
+                f = _run(lake, path if args.read_only else work / "raw", mode, args.read_only)
                 shutil.rmtree(lake, ignore_errors=True)
                 rows.append((gb, size, n, mode, f))
                 print(f"  {mode}: {f['wall']:.0f} s wall; peak RSS {f['maxrss'] / 2**20:,.0f} MiB (ingest process), "

@@ -399,7 +399,7 @@ def _ingest_child(lake: str, sources: list[str]) -> int:
 
     from flows.ingest import _peak_rss_mb, ingest
 
-    with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with prefect_test_harness(server_startup_timeout=120), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         start = time.perf_counter()
         manifest = ingest(sources=sources, lake=lake)
         seconds = time.perf_counter() - start

@@ -8,12 +8,8 @@ body reads as the pipeline it runs.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import gc
 import os
 import resource
-import socket
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,6 +23,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import unmapped
 
+from flows import extracting
+from flows.extracting import VIEW
+from flows.extracting import dedup_view as _view
+from flows.extracting import release_memory as _release_memory
+from flows.extracting import signatures as _signatures
 from flows.runners import PER_FILE, WirelakeTaskRunner
 from flows.summary import summary_markdown
 from lake import lease as leases
@@ -34,18 +35,15 @@ from lake import ledger as ledgers
 from lake import partitions as lakeio
 from lake.storage import S3Storage, SourceObject, StorageError, list_source, open_storage
 from schemas import DUPLICATES, ITEMS, SCHEMA_VERSION, STORIES
-from transforms.dedup.cluster import DEDUP_COLUMNS, current_features, dedup_items, window_dates
-from transforms.dedup.features import FEATURE_COLUMNS, FINGERPRINT_VERSION, item_features
-from transforms.dedup.fingerprint import binary_to_sig
-from transforms.normalizing.normalize import normalize_stories
+from transforms.dedup.cluster import current_features, dedup_items, window_dates
+from transforms.dedup.features import FINGERPRINT_VERSION
 from transforms.reading.accounting import (
     account,
     by_format,
-    parsed_rows,
     rejects_frame,
     stories_by_day_provider,
 )
-from transforms.reading.extract import FileResult, extract_file, from_sources
+from transforms.reading.extract import FileResult, from_sources
 
 
 class NoInputError(RuntimeError):
@@ -82,31 +80,11 @@ def probe_lake(lake: str) -> None:
     next(iter(storage.list("runs/")), None)
 
 
-# The columns dedup decides on (plus what the run summary reports of kept stories):
-# extract tasks hand these back, never the text, which waits in the staging area.
-VIEW = list(dict.fromkeys([*DEDUP_COLUMNS, "authors", "dateline_location", *FEATURE_COLUMNS]))
-
-
-def _signatures(df: pl.DataFrame) -> np.ndarray:
-    return binary_to_sig(df["fp_sig"])
-
-
-def _view(df: pl.DataFrame, loc: str | None) -> pl.DataFrame:
-    """The dedup view of some items, about 500 bytes an item, the signature apart
-    (a matrix beside it, :func:`_signatures`): the content hash as 64 bits instead
-    of 64 hex characters, the recipe dropped (every view is of the current one),
-    where the item waits as ``_loc``."""
-    source = pl.col("_source_uri") if "_source_uri" in df.columns else pl.lit(None, dtype=pl.String)
-    return df.select(*(c for c in VIEW if c not in ("fp_version", "fp_sig")),
-                     source.cast(pl.Categorical).alias("_source_uri"),
-                     pl.lit(loc, dtype=pl.String).cast(pl.Categorical).alias("_loc")).with_columns(
-        pl.col("content_hash").str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64))
-
-
 @task(name="extract-files", cache_policy=NO_CACHE, tags=[PER_FILE], **STORAGE_RETRIES)
 def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: str,
                   ingested_at: datetime, lake: str, batch_no: int,
-                  chunk_rows: int = 5_000) -> tuple[list[FileResult], pl.DataFrame, np.ndarray, str]:
+                  chunk_rows: int = 5_000, processes: bool = False
+                  ) -> tuple[list[FileResult], pl.DataFrame, np.ndarray, str]:
     """Read a batch of raw objects, extract their items, normalize and fingerprint them
     ``chunk_rows`` at a time (one task per batch, so batches run in parallel).
 
@@ -115,63 +93,16 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: 
     (keys and features, no text) with their signatures, so a run never holds the
     text of its whole input; and which process did the work (host:pid), since
     this task may run on a Dask worker (flows/runners.py).
+
+    With ``processes`` the work runs in a process of the extract pool
+    (flows/extracting.py), so that parsing and normalizing use every core: the
+    task's thread only waits for it.
     """
-    worker = f"{socket.gethostname()}:{os.getpid()}"
-    lake_store = open_storage(lake)
-    views: list[pl.DataFrame] = []
-    sigs: list[np.ndarray] = []
-    chunk_no = 0
-    # Parsed rows of the batch's files wait here until there are ``chunk_rows`` of
-    # them (or the batch ends): a chunk spans files, so a feed of one story per file
-    # (most NewsML-G2 and NITF deliveries) is normalized and staged thousands of
-    # items at a time, not one by one.
-    pending: list[dict] = []
+    args = (batch, forced_format, run_id, ingested_at, lake, batch_no, chunk_rows)
+    if processes:
+        return extracting.in_process_pool(extracting.extract_objects, *args)
+    return extracting.extract_objects(*args)
 
-    def collect(rows: list[dict]) -> None:
-        pending.extend(rows)
-        rows.clear()
-        if len(pending) >= chunk_rows:
-            stage()
-
-    def stage() -> None:
-        nonlocal chunk_no
-        items = normalize_stories(parsed_rows(pending).lazy()).collect().with_columns(
-            pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
-        pending.clear()
-        items = item_features(items)
-        for value, part in lakeio.partitions(ITEMS, items):
-            key = lakeio.staging_key(run_id, value, f"{batch_no:05d}-{chunk_no:04d}")
-            lake_store.put(key, lakeio.to_parquet_bytes(ITEMS, part))
-            views.append(_view(part, key))
-            sigs.append(_signatures(part))
-        chunk_no += 1
-        del items
-        _release_memory(collect=False)
-
-    results = []
-    stores = {}
-    for obj in batch:
-        storage = stores.get(obj.storage_url) or stores.setdefault(obj.storage_url,
-                                                                   open_storage(obj.storage_url))
-        try:
-            data = storage.get(obj.key)
-        except FileNotFoundError:
-            result = FileResult(obj.uri, items_in=1)
-            result.rejects.append({"raw_uri": f"{obj.uri}#0", "source_format": None,
-                                   "reason": "source_vanished",
-                                   "detail": "listed but gone when read", "raw_size": 0,
-                                   "raw": b"", "_source_uri": obj.uri})
-            results.append(result)
-            continue
-        results.append(extract_file(data, obj.uri, forced_format, flush=collect, flush_rows=chunk_rows))
-        del data
-    if pending:
-        stage()
-    if not views:
-        empty = item_features(normalize_stories(parsed_rows([]).lazy()).collect().with_columns(
-            pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id")))
-        return results, _view(empty, None), _signatures(empty), worker
-    return results, pl.concat(views, how="vertical"), np.concatenate(sigs), worker
 
 
 TABLES = {"stories": STORIES, "duplicates": DUPLICATES, "items": ITEMS}
@@ -516,8 +447,26 @@ def start_extract(run: RunSpec, objects: list[SourceObject], timer: StageTimer |
     (a new one starts now)."""
     batches = _batches(objects, run.batch_files, run.batch_bytes)
     futures = extract_batch.map(batches, unmapped(run.format), unmapped(run.run_id), unmapped(run.started),
-                                unmapped(run.lake), list(range(len(batches))), unmapped(run.chunk_rows))
+                                unmapped(run.lake), list(range(len(batches))), unmapped(run.chunk_rows),
+                                unmapped(extract_in_processes(objects)))
     return Extraction(list(futures), objects, timer or StageTimer())
+
+
+def extract_in_processes(objects: list[SourceObject]) -> bool:
+    """Whether the run's extract tasks hand their work to the extract pool's processes
+    (flows/extracting.py), read when the run starts: ``WIRELAKE_EXTRACT`` ``processes``
+    or ``threads``; unset (``auto``): processes when there are cores to share and
+    enough input to pay for starting them (32 MiB), and the tasks do not already run
+    on Dask (``WIRELAKE_DASK``)."""
+    from flows.runners import dask_setting, default_workers
+
+    choice = (os.environ.get("WIRELAKE_EXTRACT") or "auto").strip().lower()
+    if choice not in ("auto", "processes", "threads"):
+        raise ValueError(f"WIRELAKE_EXTRACT must be auto, processes or threads, not {choice!r}")
+    if choice != "auto":
+        return choice == "processes"
+    return (dask_setting() is None and default_workers() > 1
+            and sum(o.size for o in objects) >= 32 * 1024 * 1024)
 
 
 def _nothing_new(run_id: str, started: datetime) -> tuple[dict, dict, dict, pl.DataFrame]:
@@ -635,20 +584,6 @@ def _peak_rss_mb() -> int:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) // 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-
-
-def _release_memory(collect: bool = True) -> None:
-    """Hand freed memory back to the system (after each chunk and between stages).
-
-    Parsing leaves the C heap fragmented (millions of short-lived strings from
-    worker threads): glibc keeps those pages until asked. Without this the next
-    stage's peak would sit on top of the last one's leftovers.
-    """
-    if collect:
-        gc.collect()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to ask
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 __all__ = ["NoInputError", "StorageError", "ingest"]

@@ -56,6 +56,12 @@ class Storage(ABC):
     @abstractmethod
     def get(self, key: str) -> bytes: ...
 
+    def read_chunks(self, key: str, chunk_bytes: int = 8 * 1024 * 1024) -> Iterator[bytes]:
+        """The object's bytes in order, at most ``chunk_bytes`` at a time, so a large
+        raw object is never held whole. Raises FileNotFoundError (when the first
+        chunk is asked for) if the object is gone."""
+        yield self.get(key)
+
     @abstractmethod
     def put(self, key: str, data: bytes) -> None:
         """Write ``key`` atomically: readers see the old bytes or the new, never a part."""
@@ -110,6 +116,23 @@ class LocalStorage(Storage):
             raise
         except OSError as exc:
             raise StorageError(f"cannot read {self.uri(key)}: {exc.strerror}") from None
+
+    def read_chunks(self, key: str, chunk_bytes: int = 8 * 1024 * 1024) -> Iterator[bytes]:
+        try:
+            f = open(self._path(key), "rb")  # noqa: SIM115 - closed below, also when abandoned
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            raise StorageError(f"cannot read {self.uri(key)}: {exc.strerror}") from None
+        with f:
+            while True:
+                try:
+                    chunk = f.read(chunk_bytes)
+                except OSError as exc:
+                    raise StorageError(f"cannot read {self.uri(key)}: {exc.strerror}") from None
+                if not chunk:
+                    return
+                yield chunk
 
     @staticmethod
     def _temporary(path: Path, data: bytes) -> Path:
@@ -225,6 +248,42 @@ class S3Storage(Storage):
                 raise FileNotFoundError(self.uri(key)) from None
             raise
         return resp["Body"].read()
+
+    def read_chunks(self, key: str, chunk_bytes: int = 8 * 1024 * 1024) -> Iterator[bytes]:
+        """Ranged GETs of ``chunk_bytes`` each, every one pinned to the ETag of the
+        first (``If-Match``): an object replaced while it is read fails the read
+        (StorageError) instead of mixing two versions."""
+        from botocore.exceptions import ClientError
+
+        start, etag, size = 0, None, None
+        while size is None or start < size:
+            end = start + chunk_bytes - 1
+            kwargs = {"Bucket": self.bucket, "Key": self._key(key), "Range": f"bytes={start}-{end}"}
+            if etag:
+                kwargs["IfMatch"] = etag
+            try:
+                resp = _with_retries(f"get {self.uri(key)} bytes {start}-{end}",
+                                     lambda kw=kwargs: self.client.get_object(**kw))
+            except ClientError as exc:
+                err = exc.response.get("Error", {})
+                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+                if err.get("Code") in ("NoSuchKey", "404"):
+                    raise FileNotFoundError(self.uri(key)) from None
+                if err.get("Code") == "InvalidRange" or status == 416:
+                    return  # an empty object
+                if err.get("Code") == "PreconditionFailed" or status == 412:
+                    raise StorageError(f"{self.uri(key)} changed while it was read") from None
+                raise
+            if size is None:
+                etag = resp.get("ETag")
+                content_range = resp.get("ContentRange") or ""  # "bytes 0-8388607/2200000000"
+                size = int(content_range.rsplit("/", 1)[1]) if "/" in content_range \
+                    else int(resp.get("ContentLength", 0))
+            chunk = resp["Body"].read()
+            if not chunk:
+                return
+            yield chunk
+            start += len(chunk)
 
     def put(self, key: str, data: bytes) -> None:
         # One PUT replaces an object atomically on S3 and S3-compatible stores.

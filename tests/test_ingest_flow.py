@@ -232,3 +232,34 @@ def test_run_ids_sort_by_start_time_within_one_second():
     for _ in range(20):  # the random digits never reorder them
         ids = [new_run_id(t) for t in times]
         assert ids == sorted(ids) and all(RUN_ID.fullmatch(i) for i in ids)
+
+
+def test_the_extract_task_gives_the_same_in_a_pool_process(tmp_path):
+    """With ``processes`` the extract task's work runs in a process of the extract
+    pool (another pid), and hands back the same accounting, dedup view and
+    signatures as in the task's own thread."""
+    import os
+    from datetime import UTC, datetime
+
+    from flows import extracting
+    from flows.demo import write_dump
+    from flows.ingest import extract_batch
+    from lake.storage import list_source
+
+    raw = tmp_path / "raw"
+    write_dump(raw)
+    objects = list_source(str(raw))
+    now = datetime.now(UTC)
+    try:
+        runs = [extract_batch.fn(objects, None, "run-x", now, str(tmp_path / f"lake-{mode}"), 0, 50,
+                                 processes=mode == "pool") for mode in ("thread", "pool")]
+    finally:
+        extracting.shutdown_pool()
+    (r1, v1, s1, w1), (r2, v2, s2, w2) = runs
+    assert w1.endswith(f":{os.getpid()}") and not w2.endswith(f":{os.getpid()}")
+    assert [(r.source_uri, r.items_in, len(r.rows), r.rejects) for r in r1] == \
+        [(r.source_uri, r.items_in, len(r.rows), r.rejects) for r in r2]
+    assert v1.height > 20
+    assert v1.drop("_loc").with_columns(pl.col(pl.Categorical).cast(pl.String)).equals(
+        v2.drop("_loc").with_columns(pl.col(pl.Categorical).cast(pl.String)))
+    assert (s1 == s2).all()

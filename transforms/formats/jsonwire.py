@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from transforms.formats.base import Item, ParseError, RejectedItem
-from transforms.formats.text import decode_text, html_to_text, tidy
+from transforms.formats.text import corrupt_bytes, decode_text, html_to_text, skip_corrupt_lines, tidy
 
 SNIFF_BYTES = 32768
 # One JSON string (optionally followed by ':' when it is a key) or one structural byte.
@@ -35,9 +35,8 @@ def json_head_keys(data: bytes, limit: int = SNIFF_BYTES) -> tuple[int, dict[int
     ``limit`` bytes are looked at, so this is cheap on large files; a string cut
     at the limit is simply ignored.
     """
-    lead = _LEAD.match(data)
-    start = lead.end() if lead else 0
-    if start >= len(data) or data[start] not in b"{[":
+    start = _json_start(data)
+    if start is None:
         return None
     head = data[start:start + limit]
     depth = 0
@@ -53,6 +52,23 @@ def json_head_keys(data: bytes, limit: int = SNIFF_BYTES) -> tuple[int, dict[int
         else:
             depth -= 1
     return head[0], keys
+
+
+def _json_start(data: bytes) -> int | None:
+    """Where the JSON text starts (past a BOM and blanks), or None when it does not
+    start like JSON. Damaged lines before a JSON Lines record (NUL or stray control
+    bytes: :func:`transforms.formats.text.skip_corrupt_lines`) are looked past, so a file
+    whose first line was zeroed is still read as JSON Lines."""
+    lead = _LEAD.match(data)
+    start = lead.end() if lead else 0
+    if start < len(data) and data[start] in b"{[":
+        return start
+    after = skip_corrupt_lines(data, start)
+    if after > start:
+        nxt = _NON_WS.search(data, after)
+        if nxt is not None and data[nxt.start()] == 0x7B:  # '{': a JSON Lines record
+            return nxt.start()
+    return None
 
 
 def all_keys(keys: dict[int, set[str]]) -> set[str]:
@@ -79,8 +95,8 @@ def loads(raw: bytes) -> Any:
         return json.loads(decode_text(raw)[0])
 
 
-# (value, raw bytes of that record or None, error detail or None)
-Record = tuple[Any, bytes | None, str | None]
+# (value, raw bytes of that record or None, (reason, detail) of a bad record or None)
+Record = tuple[Any, bytes | None, tuple[str, str] | None]
 
 
 def _iter_lines(data: bytes, start: int) -> Iterator[Record]:
@@ -98,7 +114,10 @@ def _iter_lines(data: bytes, start: int) -> Iterator[Record]:
         try:
             yield loads(line), line, None
         except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-            yield None, line, f"line {lineno}: {exc}"
+            damage = corrupt_bytes(line)
+            # NUL or stray control bytes: damaged storage or transfer, not a JSON slip
+            yield None, line, (("control_bytes", f"line {lineno}: {damage}") if damage
+                               else ("malformed_json", f"line {lineno}: {exc}"))
 
 
 def read_json_records(data: bytes, fmt: str, source: str) -> tuple[str, Any, Iterator[Record]]:
@@ -114,6 +133,9 @@ def read_json_records(data: bytes, fmt: str, source: str) -> tuple[str, Any, Ite
     start = lead.end() if lead else 0
     if start >= len(data):
         raise ParseError("empty_input", "the input has no content", format=fmt, source=source)
+    if data[start] not in b"{[" and _json_start(data) is not None:
+        # damaged first lines, then JSON Lines: each damaged line is one reject
+        return "jsonl", None, _iter_lines(data, start)
     if data[start] == 0x7B:  # '{': a single object, or JSON Lines
         nl = data.find(b"\n", start)
         nxt = _NON_WS.search(data, nl) if nl != -1 else None
@@ -134,7 +156,9 @@ def read_json_records(data: bytes, fmt: str, source: str) -> tuple[str, Any, Ite
     try:
         doc = loads(data[start:])
     except ValueError as exc:
-        raise ParseError("malformed_json", str(exc), format=fmt, source=source) from None
+        damage = corrupt_bytes(data)
+        raise ParseError("control_bytes" if damage else "malformed_json", damage or str(exc),
+                         format=fmt, source=source) from None
     return _shape(doc, fmt, source)
 
 
@@ -152,7 +176,7 @@ def run_records(records: Iterator[Record], single: bool, item_fn: Callable[[dict
     """Turn records into items; ItemError -> RejectedItem (ParseError if ``single``)."""
     for value, raw, error in records:
         if error is not None:
-            reason, detail = "malformed_json", error
+            reason, detail = error
         elif not isinstance(value, dict):
             reason, detail = "not_an_object", f"item is a {type(value).__name__}"
         else:

@@ -51,7 +51,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem
-from transforms.formats.text import decode_text
+from transforms.formats.text import corrupt_bytes, decode_text, skip_corrupt_lines
 
 NAME = "news_csv"
 
@@ -87,6 +87,12 @@ def _head(data: bytes) -> bytes:
     return data[3:4099] if data.startswith(b"\xef\xbb\xbf") else data[:4096]
 
 
+def _ag_head(head: bytes) -> bool:
+    """An AG's News first row, possibly after damaged lines (NUL or stray control
+    bytes: a zeroed block at the start of a headerless file loses those rows only)."""
+    return bool(_AG_FIRST_LINE.match(head) or _AG_FIRST_LINE.match(head[skip_corrupt_lines(head):]))
+
+
 def _first_line(head: bytes) -> bytes:
     return head.split(b"\n", 1)[0].rstrip(b"\r")
 
@@ -111,10 +117,15 @@ def _header(line: bytes) -> list[str] | None:
     return names
 
 
+def headerless(data: bytes) -> bool:
+    """The file is AG's News rows without a header (else its first line is the header)."""
+    return _ag_head(_head(data))
+
+
 def sniff(data: bytes) -> bool:
     """An AG's News first row (``"<digit>","...","..."``) or a title/text header row."""
     head = _head(data)
-    return bool(_AG_FIRST_LINE.match(head)) or _header(_first_line(head)) is not None
+    return _ag_head(head) or _header(_first_line(head)) is not None
 
 
 def _agency(name: str | None) -> str | None:
@@ -222,21 +233,50 @@ class _HeaderDialect:
         )
 
 
-def _rows(text: str) -> Iterator[list[str] | csv.Error]:
-    """CSV rows; a row the csv module cannot read comes out as its ``csv.Error``.
+class _Lines:
+    """The lines fed to ``csv.reader``, remembering those of the current row so that
+    the lines after the first of a broken row can be read again."""
 
-    The reader goes on with the next line after an error (a stray quote, a field
-    over the csv module's 128 KiB limit); an unterminated quote swallows the
-    rest of the file into one error.
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self._back: list[str] = []
+        self.row: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._back.pop() if self._back else next(self._lines)
+        self.row.append(line)
+        return line
+
+    def again(self, lines: list[str]) -> None:
+        self._back.extend(reversed(lines))
+
+
+def _rows(lines: Iterator[str]) -> Iterator[list[str] | tuple[csv.Error, str]]:
+    """CSV rows; a row the csv module cannot read comes out as its ``csv.Error`` with
+    the first line of that row.
+
+    After an error (a stray quote, an unterminated one, a field over the csv
+    module's 128 KiB limit) reading starts again at the line after the broken
+    row's first line: an unterminated quote costs its row, not the rows the quote
+    ran over (the limit bounds how far it runs). ``lines`` keep their line ends.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    src = _Lines(lines)
+    reader = csv.reader(src, strict=True)
     while True:
+        src.row = []
         try:
             yield next(reader)
         except StopIteration:
             return
         except csv.Error as err:
-            yield err
+            first, rest = (src.row[0], src.row[1:]) if src.row else ("", [])
+            yield err, first
+            if rest:
+                src.again(rest)
+                reader = csv.reader(src, strict=True)
 
 
 def parse(data: bytes, source: str) -> Iterator[Item]:
@@ -246,24 +286,34 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
     text, _ = decode_text(data)
     head = text[:4096].encode("utf-8")
     dialect: _HeaderDialect | None = None
-    if not _AG_FIRST_LINE.match(head):
+    if not _ag_head(head):
         names = _header(_first_line(head))
         if names is None:
             raise ParseError("no_header", "first line is neither an AG's News row nor a "
                              "title/text header", format=NAME, source=source)
         dialect = _HeaderDialect(names)
-    rows = _rows(text)
+    rows = _rows(iter(io.StringIO(text, newline="")))
     if dialect is not None:
         next(rows)  # the header
+    # Rows with NUL or stray control bytes are damaged (a zeroed block): each is a
+    # reject. Looked for row by row only when the text holds such a byte at all.
+    damaged = corrupt_bytes(text.encode("utf-8")) is not None
     count = 0
     for row in rows:
-        if isinstance(row, csv.Error):
+        if isinstance(row, tuple):
             count += 1
-            yield RejectedItem("malformed_csv", str(row))
+            err, line = row
+            damage = corrupt_bytes(line.encode("utf-8")) if damaged else None
+            yield RejectedItem("control_bytes" if damage else "malformed_csv", damage or str(err),
+                               raw=line.encode("utf-8"))
             continue
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
         count += 1
+        damage = corrupt_bytes(_raw_row(row)) if damaged else None
+        if damage:
+            yield RejectedItem("control_bytes", damage, raw=_raw_row(row))
+            continue
         yield _ag_story(row) if dialect is None else dialect.story(row)
     if count == 0:
         raise ParseError("no_items", "the CSV has no data rows", format=NAME, source=source)

@@ -54,7 +54,7 @@ from lxml import etree
 from transforms import conventions
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.formats.text import tidy
-from transforms.formats.xmlsafe import localname, parse_xml, root_name
+from transforms.formats.xmlsafe import localname, parse_xml, root_name, salvage_items
 
 NAME = "newsml_g2"
 
@@ -774,11 +774,37 @@ def _one(item: etree._Element, header_sender: str | None, header_priority: int |
     return _news_item(item, header_sender, header_priority)
 
 
+# One whole item of a newsMessage (any kind; the end tag names the same kind), for
+# reading a message that is not well-formed item by item.
+_ITEM_NAMES = "|".join(_ITEM_KINDS)
+_ITEM_SPAN = re.compile(
+    rf"<(?:[\w.-]+:)?({_ITEM_NAMES})(?=[\s>/])[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?\1\s*>)", re.S)
+_ITEM_OPEN = re.compile(rf"<(?:[\w.-]+:)?(?:{_ITEM_NAMES})(?=[\s>/])")
+_HEADER_SENDER = re.compile(r"<(?:[\w.-]+:)?sender\b[^>]*>([^<]*)</", re.S)
+
+
+def _salvage(data: bytes, source: str) -> Iterator[Item]:
+    """The items of a newsMessage that is not well-formed as a whole (one item with
+    a stray byte or a broken tag, a message cut short), each parsed on its own:
+    an item that still does not parse is a reject, the others go on."""
+    head = data[:data.find(b"<itemSet")] if b"<itemSet" in data else b""
+    sender = _HEADER_SENDER.search(head.decode("utf-8", "replace"))
+    header_sender = html.unescape(sender.group(1)).strip() or None if sender else None
+    for el in salvage_items(data, _ITEM_SPAN, _ITEM_OPEN, format=NAME, source=source):
+        yield el if isinstance(el, RejectedItem) else _one(el, header_sender)
+
+
 def parse(data: bytes, source: str) -> Iterator[Item]:
     """Every item of a NewsML-G2 message or bare item, in document order."""
     if not data.strip():
         raise ParseError("empty_input", format=NAME, source=source)
-    root = parse_xml(data, format=NAME, source=source)
+    try:
+        root = parse_xml(data, format=NAME, source=source)
+    except ParseError:
+        if root_name(data) != "newsMessage":
+            raise
+        yield from _salvage(data, source)
+        return
     root_local = localname(root)
     header_sender = None
     header_priority = None

@@ -70,7 +70,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
-from transforms.formats.text import decode_text
+from transforms.formats.text import corrupt_bytes, decode_text
 
 NAME = "reuters_21578"
 
@@ -359,11 +359,17 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
     if not starts:
         raise ParseError("no_items", "no <REUTERS> element", format=NAME, source=source)
     starts.append(len(text))
+    # NUL or stray control bytes in an element: damaged storage, that element is a
+    # reject (looked for element by element only when the file has any).
+    damaged = corrupt_bytes(text) is not None
     for begin, end in zip(starts, starts[1:], strict=False):
         chunk = text[begin:end]
         tag = _START_TAG.match(chunk)
         close = chunk.find(_CLOSE)
-        if tag is None:
+        damage = corrupt_bytes(chunk) if damaged else None
+        if damage:
+            yield RejectedItem("control_bytes", damage, raw=chunk.encode(encoding, "replace"))
+        elif tag is None:
             yield RejectedItem("malformed_start_tag", f"bad tag {chunk[:80]!r}",
                                raw=chunk.encode(encoding, "replace"))
         elif close < 0:

@@ -53,6 +53,41 @@ def looks_binary(data: bytes, sample: int = 8192) -> bool:
     return odd / len(head) > 0.05
 
 
+
+# C0 controls that no text record holds (tab, LF, CR, and the wire framing bytes
+# looks_binary allows are left out): NUL above all, the mark of a zeroed disk block.
+_CORRUPT = re.compile(rb"[\x00\x06-\x08\x0e-\x10\x15\x17-\x1a\x1c\x1d]")
+_CORRUPT_STR = re.compile(_CORRUPT.pattern.decode("ascii"))
+
+
+def corrupt_bytes(record: bytes | str) -> str | None:
+    """Why one record of a multi-record file (a JSON line, a CSV row, an SGML
+    element) is damaged bytes rather than text: a detail naming the first NUL or
+    stray control byte and where it is, or None."""
+    m = (_CORRUPT_STR if isinstance(record, str) else _CORRUPT).search(record)
+    if m is None:
+        return None
+    return f"control byte 0x{ord(m.group(0)[:1]):02x} at offset {m.start()} of the record"
+
+
+def skip_corrupt_lines(data: bytes, start: int = 0, limit: int = 1024 * 1024) -> int:
+    """The offset past the damaged lines (NUL or stray control bytes, see
+    :func:`corrupt_bytes`) at ``data[start:]``, at most ``limit`` bytes of them;
+    ``start`` when the first line is clean.
+
+    A line-oriented file (JSON Lines, headerless CSV) whose first record was
+    damaged is still that format: its sniff looks past those lines, and the
+    parser rejects them one by one, so the good records after them are kept."""
+    pos = start
+    while pos < len(data) and pos - start < limit:
+        nl = data.find(b"\n", pos)
+        end = len(data) if nl == -1 else nl + 1
+        if not _CORRUPT.search(data, pos, end):
+            break
+        pos = end
+    return pos
+
+
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _LINE_EDGES = re.compile(r" ?\n ?")
 _BLANKS = re.compile(r"\n{3,}")

@@ -64,6 +64,9 @@ class _Bomb(Exception):
     pass
 
 
+DecompressionBomb = _Bomb  # what stream_decompress raises past its limit
+
+
 def _inflate(decompressor, data: bytes, limit: int) -> bytes:
     """Run a zlib/lzma/bz2 decompressor with a bound on the output size."""
     out = bytearray()
@@ -108,6 +111,50 @@ def _decompress(k: str, data: bytes, limit: int) -> bytes:
     if k == "xz":
         return _inflate(lzma.LZMADecompressor(), data, limit)
     return _inflate(bz2.BZ2Decompressor(), data, limit)
+
+
+def stream_decompress(k: str, chunks: Iterator[bytes], limit: int) -> Iterator[bytes]:
+    """The decompressed bytes of a gzip (members concatenated), xz or bzip2 stream
+    whose compressed bytes are ``chunks``, a bounded piece at a time: a large
+    compressed export is never inflated whole. Raises ``EOFError`` when the stream
+    is cut short and ``OSError``/``zlib.error``/``lzma.LZMAError`` when it is
+    corrupt; :class:`DecompressionBomb` past ``limit`` bytes out."""
+    def new():
+        if k == "gzip":
+            return zlib.decompressobj(wbits=31)
+        return lzma.LZMADecompressor() if k == "xz" else bz2.BZ2Decompressor()
+
+    d, out, started = new(), 0, False
+    for chunk in chunks:
+        buf = chunk
+        while buf:
+            if d.eof:  # a next gzip member (padding NULs between members are skipped)
+                buf = buf.lstrip(b"\x00") if k == "gzip" else buf
+                if not buf or k != "gzip":
+                    break
+                d = new()
+            piece = d.decompress(buf, _CHUNK) if k == "gzip" else d.decompress(buf, max_length=_CHUNK)
+            started = True
+            out += len(piece)
+            if out > limit:
+                raise _Bomb(f"more than {limit} bytes once decompressed")
+            if piece:
+                yield piece
+            if k == "gzip":
+                buf = d.unconsumed_tail or (d.unused_data if d.eof else b"")
+            else:
+                buf = b""
+                while not d.eof and not d.needs_input:
+                    more = d.decompress(b"", max_length=_CHUNK)
+                    out += len(more)
+                    if out > limit:
+                        raise _Bomb(f"more than {limit} bytes once decompressed")
+                    if more:
+                        yield more
+                if d.eof and d.unused_data.strip(b"\x00"):
+                    break
+    if not started or not d.eof:
+        raise EOFError("compressed stream ended early (truncated)")
 
 
 def _safe_name(name: str) -> bool:

@@ -8,14 +8,14 @@ item found is a parsed story, a skip or a reject, and ``items_in`` counts them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 
 import polars as pl
 
 from transforms.formats import ParsedStory, ParseError, RejectedItem, SkippedItem, by_name, detect
-from transforms.reading import containers
+from transforms.reading import containers, pieces
 from transforms.reading.records import story_row
 
 REJECT_RAW_LIMIT = 1024 * 1024  # bytes of a rejected input kept in rejects/
@@ -63,11 +63,19 @@ def _parse_member(result: FileResult, name: str, data: bytes, parser: ModuleType
     except ParseError as err:
         _reject(result, f"{name}#0", err.reason, err.detail, data, None)
         return
+    result.formats[chosen.NAME] += 1
+    if _parse_items(result, name, data, chosen, 0) == 0:
+        _reject(result, f"{name}#0", "no_items", f"{chosen.NAME} found no item in the input", data,
+                chosen.NAME)
+
+
+def _parse_items(result: FileResult, name: str, data: bytes, chosen: ModuleType, first: int) -> int:
+    """Parse ``data`` with ``chosen``, numbering its items from ``first``; the number
+    after the last item (``first`` when there was none)."""
     fmt = chosen.NAME
-    result.formats[fmt] += 1
-    index = -1
+    index = first - 1
     try:
-        for index, item in enumerate(chosen.parse(data, name)):
+        for index, item in enumerate(chosen.parse(data, name), first):
             uri = f"{name}#{index}"
             if isinstance(item, ParsedStory):
                 result.items_in += 1
@@ -85,15 +93,14 @@ def _parse_member(result: FileResult, name: str, data: bytes, parser: ModuleType
     except ParseError as err:
         # The items read before the error stay; the rest of the input is one reject.
         _reject(result, f"{name}#{index + 1}", err.reason, err.detail, data, fmt)
-        return
+        return index + 2
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run
         # Not bad input but a bug: it is still quarantined with its bytes, and
         # the corpus tests assert that this reason never occurs.
         _reject(result, f"{name}#{index + 1}", "parser_error",
                 f"{fmt} raised {type(exc).__name__}: {exc}", data, fmt)
-        return
-    if index < 0:
-        _reject(result, f"{name}#0", "no_items", f"{fmt} found no item in the input", data, fmt)
+        return index + 2
+    return index + 1
 
 
 def extract_file(data: bytes, uri: str, forced_format: str | None = None,
@@ -109,6 +116,97 @@ def extract_file(data: bytes, uri: str, forced_format: str | None = None,
             _reject(result, f"{member.name}#0", member.reason, member.detail, member.raw, None)
         else:
             _parse_member(result, member.name, member.data, parser)
+    result.flush_pending()
+    result.flush = None
+    return result
+
+
+STREAM_DECOMPRESS_LIMIT = 256 * containers.MAX_MEMBER_BYTES  # 64 GiB out of one compressed object
+
+
+class _Peek:
+    """An iterator of chunks whose first bytes can be looked at before it is read."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._held: list[bytes] = []
+
+    def peek(self, n: int) -> bytes:
+        have = sum(len(c) for c in self._held)
+        while have < n:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._held.append(chunk)
+            have += len(chunk)
+        return b"".join(self._held)[:n]
+
+    def __iter__(self) -> Iterator[bytes]:
+        while self._held:
+            yield self._held.pop(0)
+        yield from self._chunks
+
+
+def _inner_head(k: str, raw_head: bytes) -> bytes:
+    """The first decompressed bytes of a gzip/xz/bzip2 stream whose first bytes are
+    ``raw_head`` (what they give before the stream runs out or turns bad)."""
+    out = bytearray()
+    try:
+        for piece in containers.stream_decompress(k, iter([raw_head]), STREAM_DECOMPRESS_LIMIT):
+            out += piece
+            if len(out) >= pieces.HEAD_BYTES:
+                break
+    except (EOFError, OSError, containers.DecompressionBomb, containers.zlib.error, containers.lzma.LZMAError):
+        pass  # the head ends inside the stream (the usual case), or it is corrupt
+    return bytes(out[:pieces.HEAD_BYTES])
+
+
+def extract_stream(chunks: Iterator[bytes], uri: str, forced_format: str | None = None,
+                   flush: Callable[[list[dict]], None] | None = None, flush_rows: int = 10_000,
+                   piece_bytes: int | None = None) -> FileResult:
+    """:func:`extract_file` for an object given as chunks of its bytes: a large JSON
+    Lines, CSV, Reuters-21578 or multi-item XML file (plain, or one gzip/xz/bzip2
+    stream) is parsed a piece at a time (:mod:`transforms.reading.pieces`), so the object
+    is never held whole. The items, their ``raw_uri`` numbers and the accounting
+    are those :func:`extract_file` gives, but for a damaged record cut across
+    two pieces (each part is then its own reject). Any other object (an archive,
+    a JSON array, a one-story file) is read whole and given to :func:`extract_file`."""
+    source = _Peek(iter(chunks))
+    head = source.peek(pieces.HEAD_BYTES)
+    k = containers.kind(head)
+    inner = _inner_head(k, head) if k in ("gzip", "xz", "bzip2") else head if k is None else b""
+    chosen = by_name(forced_format) if forced_format else None
+    if chosen is None and inner.strip() and containers.kind(inner) is None:
+        try:
+            chosen = detect(inner, uri)
+        except ParseError:
+            chosen = None
+    splitter = pieces.splitter(chosen.NAME, inner) if chosen is not None and inner else None
+    if splitter is None:
+        return extract_file(b"".join(source), uri, forced_format, flush=flush, flush_rows=flush_rows)
+    result = FileResult(uri, flush=flush, flush_rows=flush_rows)
+    result.formats[chosen.NAME] += 1
+    stream = iter(source) if k is None else containers.stream_decompress(k, iter(source),
+                                                                          STREAM_DECOMPRESS_LIMIT)
+    following, first = 0, True
+    try:
+        for piece in pieces.pieces(stream, splitter, piece_bytes or pieces.PIECE_BYTES):
+            if first or splitter.has_records(piece):
+                following = _parse_items(result, uri, piece, chosen, following)
+            first = False
+            del piece
+    except EOFError as exc:  # the items read before the cut stay
+        _reject(result, f"{uri}#{following}", "truncated_archive", f"{k}: {exc}", b"", None)
+        following += 1
+    except containers.DecompressionBomb as exc:
+        _reject(result, f"{uri}#{following}", "decompression_limit", f"{k}: {exc}", b"", None)
+        following += 1
+    except (OSError, containers.zlib.error, containers.lzma.LZMAError) as exc:
+        _reject(result, f"{uri}#{following}", "corrupt_archive", f"{k}: {exc}", b"", None)
+        following += 1
+    if following == 0:
+        _reject(result, f"{uri}#0", "no_items", f"{chosen.NAME} found no item in the input", inner,
+                chosen.NAME)
     result.flush_pending()
     result.flush = None
     return result

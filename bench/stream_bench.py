@@ -1,0 +1,185 @@
+"""Peak memory of ingesting one large JSON Lines file, by its size (issue 16).
+
+    .venv/bin/python -m bench.stream_bench --gb 1 5            # streamed, 1 GB and 5 GB
+    .venv/bin/python -m bench.stream_bench --gb 0.5 2 --whole  # and the old whole-object read, as baseline
+
+A benchmark, not a test: it prints figures and asserts nothing. For each size
+one file of synthetic ninjs stories (``bench.wire_corpus.write_jsonl``, one
+shard, about 3.3 KB a story) is written to a temporary directory under
+``--tmp`` (default /tmp; the free space is checked first), ingested into a
+temporary lake by ``flows.ingest.ingest`` in a child process under Prefect's
+test harness, and deleted. Reported per run: wall time, the ingest process's
+peak RSS (VmHWM), that of its whole process tree (the process plus the
+temporary Prefect server it starts, sampled every 50 ms), and the process's
+peak at the end of each stage (``peak_rss_mb`` of the manifest: after
+``extract_normalize`` it holds the reading of the file, after ``dedup`` the
+dedup state, which grows with the number of stories whatever the file size).
+
+``--whole`` also runs each size with the read the flow had before streaming
+(``storage.get`` of the whole object: ``WIRELAKE_STREAM_BYTES`` set past any size).
+
+``--read-only`` measures the reading alone, without Prefect, normalizing or
+dedup: a child process reads the file as the extract task does (chunks and
+pieces, or whole) and parses it, counting the rows and dropping them; its peak
+RSS is what reading one file costs. ``--from FILE`` makes each file from
+copies of FILE instead of generating it (fast; the copies are duplicates,
+which does not matter to reading).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BYTES_PER_STORY = 3_300  # bench.wire_corpus items, measured: 0.15 GB for 45,454
+
+
+def _child(lake: str, source: str, mode: str) -> int:
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    if mode == "whole":
+        os.environ["WIRELAKE_STREAM_BYTES"] = str(1 << 62)  # the old path: every object read whole
+    from flows import ingest as ingest_flow
+    with prefect_test_harness(server_startup_timeout=120), \
+            temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        start = time.perf_counter()
+        manifest = ingest_flow.ingest(sources=[source], lake=lake)
+        seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "maxrss": ingest_flow._peak_rss_mb() * 2**20,
+                      "totals": manifest["totals"], "timings": manifest["timings_s"],
+                      "peak_rss_mb": manifest["peak_rss_mb"]}))
+    return 0
+
+
+def _read_child(source: str, mode: str) -> int:
+    from flows.ingest import _peak_rss_mb
+    from lake.storage import open_storage
+    from transforms.reading.extract import extract_file, extract_stream
+
+    storage = open_storage(str(Path(source).parent))
+    key = Path(source).name
+    rows = [0]
+
+    def drop(batch: list[dict]) -> None:
+        rows[0] += len(batch)
+        batch.clear()
+
+    start = time.perf_counter()
+    if mode == "whole":
+        result = extract_file(storage.get(key), source, flush=drop, flush_rows=5_000)
+    else:
+        result = extract_stream(storage.read_chunks(key), source, flush=drop, flush_rows=5_000)
+    print(json.dumps({"seconds": time.perf_counter() - start, "maxrss": _peak_rss_mb() * 2**20,
+                      "totals": {"stories": rows[0], "items_in": result.items_in}, "timings": {},
+                      "peak_rss_mb": {}}))
+    return 0
+
+
+def _run(lake: Path, source: Path, mode: str, read_only: bool = False) -> dict:
+    import subprocess
+    import threading
+
+    from bench.dedup_bench import _tree_rss
+
+    cmd = [sys.executable, "-m", "bench.stream_bench", "--child", str(lake), str(source), mode]
+    if read_only:
+        cmd = [sys.executable, "-m", "bench.stream_bench", "--read-child", str(source), mode]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parent.parent)
+    peak = {"tree": 0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak["tree"] = max(peak["tree"], _tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"ingest child failed ({proc.returncode}):\n{stderr[-4000:]}")
+    figures = json.loads(stdout.strip().splitlines()[-1])
+    figures["wall"] = time.perf_counter() - start
+    figures["tree_peak"] = peak["tree"]
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv[:1] == ["--child"]:
+        return _child(*argv[1:4])
+    if argv[:1] == ["--read-child"]:
+        return _read_child(*argv[1:3])
+    ap = argparse.ArgumentParser(prog="python -m bench.stream_bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--gb", type=float, nargs="+", default=[1.0, 5.0], help="file sizes, in GB (1e9 bytes)")
+    ap.add_argument("--whole", action="store_true", help="also run the whole-object read as a baseline")
+    ap.add_argument("--tmp", default="/tmp")
+    ap.add_argument("--read-only", action="store_true", help="the reading alone (no Prefect, normalize, dedup)")
+    ap.add_argument("--from", dest="source", type=Path, default=None, metavar="FILE",
+                    help="make each file from copies of this JSON Lines file")
+    args = ap.parse_args(argv)
+    from bench.wire_corpus import write_jsonl
+
+    need = max(args.gb) * 1e9 * 1.6  # the file, and the lake beside it
+    free = shutil.disk_usage(args.tmp).free
+    if free < need:
+        print(f"only {free / 1e9:.1f} GB free in {args.tmp}, {need / 1e9:.1f} GB needed", file=sys.stderr)
+        return 2
+    modes = ["stream", "whole"] if args.whole else ["stream"]
+    rows = []
+    for gb in args.gb:
+        work = Path(tempfile.mkdtemp(prefix="wirelake-stream-", dir=args.tmp))
+        try:
+            n = int(gb * 1e9 / BYTES_PER_STORY)
+            t0 = time.perf_counter()
+            if args.source:
+                (work / "raw").mkdir()
+                path = work / "raw" / "wire.jsonl"
+                one = args.source.stat().st_size
+                with path.open("wb") as out:
+                    for _ in range(max(1, round(gb * 1e9 / one))):
+                        with args.source.open("rb") as src:
+                            shutil.copyfileobj(src, out, 16 << 20)
+                n = sum(1 for _ in path.open("rb"))
+            else:
+                [path] = write_jsonl(work / "raw", n, workers=1)
+                (work / "raw" / "truth.parquet").unlink()
+            size = path.stat().st_size
+            print(f"{gb:g} GB: {n:,} stories, {size / 1e9:.2f} GB written in {time.perf_counter() - t0:.0f} s",
+                  file=sys.stderr)
+            for mode in modes:
+                lake = work / f"lake-{mode}"
+                f = _run(lake, path if args.read_only else work / "raw", mode, args.read_only)
+                shutil.rmtree(lake, ignore_errors=True)
+                rows.append((gb, size, n, mode, f))
+                print(f"  {mode}: {f['wall']:.0f} s wall; peak RSS {f['maxrss'] / 2**20:,.0f} MiB (ingest process), "
+                      f"{f['tree_peak'] / 2**20:,.0f} MiB (with its Prefect server); by stage (MiB) "
+                      f"{f['peak_rss_mb']}; stories {f['totals']['stories']:,}", file=sys.stderr)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    print("\n| file | stories | read | wall s | peak RSS ingest MiB | with server MiB | "
+          "after extract MiB | after dedup MiB |")
+    print("|---|---|---|---|---|---|---|---|")
+    for _gb, size, n, mode, f in rows:
+        stage = f["peak_rss_mb"]
+        print(f"| {size / 1e9:.2f} GB | {n:,} | {mode} | {f['wall']:.0f} | {f['maxrss'] / 2**20:,.0f} | "
+              f"{f['tree_peak'] / 2**20:,.0f} | {stage.get('extract_normalize')} | {stage.get('dedup')} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

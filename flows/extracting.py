@@ -1,0 +1,193 @@
+"""The extract stage's work on one batch of raw objects, apart from Prefect.
+
+:func:`extract_objects` reads a batch of raw objects (large ones in chunks),
+extracts, normalizes and fingerprints their items a chunk at a time, stages
+them in the lake and hands back the accounting and the items' dedup view. The
+ingest flow's extract task calls it in its own thread, or in a process of the
+extract pool (:func:`in_process_pool`): parsing and normalizing are Python
+holding the GIL, so threads of one process share one core. This module does
+not import Prefect, so a pool process starts in a fraction of the time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import itertools
+import multiprocessing
+import os
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+
+import numpy as np
+import polars as pl
+
+from lake import partitions as lakeio
+from lake.storage import SourceObject, open_storage
+from schemas import ITEMS
+from transforms.dedup.cluster import DEDUP_COLUMNS
+from transforms.dedup.features import FEATURE_COLUMNS, item_features
+from transforms.dedup.fingerprint import binary_to_sig
+from transforms.normalizing.normalize import normalize_stories
+from transforms.reading.accounting import parsed_rows
+from transforms.reading.extract import FileResult, extract_file, extract_stream
+
+# The columns dedup decides on (plus what the run summary reports of kept stories):
+# extract tasks hand these back, never the text, which waits in the staging area.
+VIEW = list(dict.fromkeys([*DEDUP_COLUMNS, "authors", "dateline_location", *FEATURE_COLUMNS]))
+
+
+def signatures(df: pl.DataFrame) -> np.ndarray:
+    return binary_to_sig(df["fp_sig"])
+
+
+def dedup_view(df: pl.DataFrame, loc: str | None) -> pl.DataFrame:
+    """The dedup view of some items, about 500 bytes an item, the signature apart
+    (a matrix beside it, :func:`signatures`): the content hash as 64 bits instead
+    of 64 hex characters, the recipe dropped (every view is of the current one),
+    where the item waits as ``_loc``."""
+    source = pl.col("_source_uri") if "_source_uri" in df.columns else pl.lit(None, dtype=pl.String)
+    return df.select(*(c for c in VIEW if c not in ("fp_version", "fp_sig")),
+                     source.cast(pl.Categorical).alias("_source_uri"),
+                     pl.lit(loc, dtype=pl.String).cast(pl.Categorical).alias("_loc")).with_columns(
+        pl.col("content_hash").str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64))
+
+
+def stream_bytes() -> int:
+    """From what size on a raw object is read in chunks and parsed in pieces
+    (transforms/reading/pieces.py), so that the memory of reading it does not grow with
+    its size: ``WIRELAKE_STREAM_BYTES``, else 64 MiB (smaller objects are read
+    whole: one GET, and no piece to cut)."""
+    return int(os.environ.get("WIRELAKE_STREAM_BYTES") or 0) or 64 * 1024 * 1024
+
+
+def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id: str,
+                    ingested_at: datetime, lake: str, batch_no: int,
+                    chunk_rows: int = 5_000) -> tuple[list[FileResult], pl.DataFrame, np.ndarray, str]:
+    """The extract task's work (flows/ingest.py ``extract_batch``): the batch's file
+    results, the dedup view of its items and their signatures, and which process
+    did the work (host:pid)."""
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    lake_store = open_storage(lake)
+    views: list[pl.DataFrame] = []
+    sigs: list[np.ndarray] = []
+    chunk_no = 0
+    # Parsed rows of the batch's files wait here until there are ``chunk_rows`` of
+    # them (or the batch ends): a chunk spans files, so a feed of one story per file
+    # (most NewsML-G2 and NITF deliveries) is normalized and staged thousands of
+    # items at a time, not one by one.
+    pending: list[dict] = []
+
+    def collect(rows: list[dict]) -> None:
+        pending.extend(rows)
+        rows.clear()
+        if len(pending) >= chunk_rows:
+            stage()
+
+    def stage() -> None:
+        nonlocal chunk_no
+        items = normalize_stories(parsed_rows(pending).lazy()).collect().with_columns(
+            pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
+        pending.clear()
+        items = item_features(items)
+        for value, part in lakeio.partitions(ITEMS, items):
+            key = lakeio.staging_key(run_id, value, f"{batch_no:05d}-{chunk_no:04d}")
+            lake_store.put(key, lakeio.to_parquet_bytes(ITEMS, part))
+            views.append(dedup_view(part, key))
+            sigs.append(signatures(part))
+        chunk_no += 1
+        del items
+        release_memory(collect=False)
+
+    results = []
+    stores = {}
+    for obj in batch:
+        storage = stores.get(obj.storage_url) or stores.setdefault(obj.storage_url,
+                                                                   open_storage(obj.storage_url))
+        try:
+            if obj.size >= stream_bytes():
+                chunks = storage.read_chunks(obj.key)
+                first = next(chunks, b"")  # a vanished object fails here
+                results.append(extract_stream(itertools.chain([first], chunks), obj.uri, forced_format,
+                                              flush=collect, flush_rows=chunk_rows))
+                continue
+            data = storage.get(obj.key)
+        except FileNotFoundError:
+            result = FileResult(obj.uri, items_in=1)
+            result.rejects.append({"raw_uri": f"{obj.uri}#0", "source_format": None,
+                                   "reason": "source_vanished",
+                                   "detail": "listed but gone when read", "raw_size": 0,
+                                   "raw": b"", "_source_uri": obj.uri})
+            results.append(result)
+            continue
+        results.append(extract_file(data, obj.uri, forced_format, flush=collect, flush_rows=chunk_rows))
+        del data
+    if pending:
+        stage()
+    if not views:
+        empty = item_features(normalize_stories(parsed_rows([]).lazy()).collect().with_columns(
+            pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id")))
+        return results, dedup_view(empty, None), signatures(empty), worker
+    return results, pl.concat(views, how="vertical"), np.concatenate(sigs), worker
+
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            # spawn: the flow's process runs threads (Prefect's, polars'), which a
+            # fork would copy in whatever state they were in.
+            _POOL = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        return _POOL
+
+
+def in_process_pool(fn: Callable, *args, workers: int | None = None):
+    """``fn(*args)`` in a process of the extract pool (started on first use, one
+    process a core, kept for later runs of this process), waiting for it. A pool
+    whose process died (killed, out of memory) is dropped, so that the task's
+    retry gets a new one."""
+    global _POOL
+    from flows.runners import default_workers
+
+    pool = _pool(workers or default_workers())
+    try:
+        return pool.submit(fn, *args).result()
+    except BrokenProcessPool:
+        with _POOL_LOCK:
+            if _POOL is pool:
+                _POOL = None
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+
+
+def shutdown_pool() -> None:
+    """Stop the extract pool's processes (they are started again when needed)."""
+    global _POOL
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def release_memory(collect: bool = True) -> None:
+    """Hand freed memory back to the system (after each chunk and between stages).
+
+    Parsing leaves the C heap fragmented (millions of short-lived strings from
+    worker threads): glibc keeps those pages until asked. Without this the next
+    stage's peak would sit on top of the last one's leftovers.
+    """
+    if collect:
+        gc.collect()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to ask
+            ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -31,32 +31,11 @@ import polars as pl
 from lake import partitions as lakeio
 from lake.storage import SourceObject, open_storage
 from schemas import ITEMS
-from transforms.dedup.cluster import DEDUP_COLUMNS
-from transforms.dedup.features import FEATURE_COLUMNS, item_features
-from transforms.dedup.fingerprint import binary_to_sig
+from transforms.dedup.features import item_features
+from transforms.dedup.view import dedup_view, signatures
 from transforms.normalizing.normalize import normalize_stories
 from transforms.reading.accounting import parsed_rows
 from transforms.reading.extract import FileResult, extract_file, extract_stream
-
-# The columns dedup decides on (plus what the run summary reports of kept stories):
-# extract tasks hand these back, never the text, which waits in the staging area.
-VIEW = list(dict.fromkeys([*DEDUP_COLUMNS, "authors", "dateline_location", *FEATURE_COLUMNS]))
-
-
-def signatures(df: pl.DataFrame) -> np.ndarray:
-    return binary_to_sig(df["fp_sig"])
-
-
-def dedup_view(df: pl.DataFrame, loc: str | None) -> pl.DataFrame:
-    """The dedup view of some items, about 500 bytes an item, the signature apart
-    (a matrix beside it, :func:`signatures`): the content hash as 64 bits instead
-    of 64 hex characters, the recipe dropped (every view is of the current one),
-    where the item waits as ``_loc``."""
-    source = pl.col("_source_uri") if "_source_uri" in df.columns else pl.lit(None, dtype=pl.String)
-    return df.select(*(c for c in VIEW if c not in ("fp_version", "fp_sig")),
-                     source.cast(pl.Categorical).alias("_source_uri"),
-                     pl.lit(loc, dtype=pl.String).cast(pl.Categorical).alias("_loc")).with_columns(
-        pl.col("content_hash").str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64))
 
 
 def stream_bytes() -> int:

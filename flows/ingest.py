@@ -24,10 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import unmapped
 
 from flows import extracting
-from flows.extracting import VIEW
-from flows.extracting import dedup_view as _view
 from flows.extracting import release_memory as _release_memory
-from flows.extracting import signatures as _signatures
 from flows.runners import PER_FILE, WirelakeTaskRunner
 from flows.summary import summary_markdown
 from lake import lease as leases
@@ -37,6 +34,7 @@ from lake.storage import S3Storage, SourceObject, StorageError, list_source, ope
 from schemas import DUPLICATES, ITEMS, SCHEMA_VERSION, STORIES
 from transforms.dedup.cluster import current_features, dedup_items, window_dates
 from transforms.dedup.features import FINGERPRINT_VERSION
+from transforms.dedup.view import VIEW, dedup_view, signatures, stack
 from transforms.reading.accounting import (
     account,
     by_format,
@@ -125,8 +123,8 @@ def load_window(lake: str, window: set) -> tuple[tuple[pl.DataFrame, np.ndarray]
             # an older fingerprint recipe: fingerprint these items again from their text
             part = current_features(lakeio.read_parquet_bytes(ITEMS, data)).select(part.columns)
         del data
-        frames.append(_view(part.with_columns(pl.lit(value, dtype=pl.Date).alias("date")), key))
-        sigs.append(_signatures(part))
+        frames.append(dedup_view(part.with_columns(pl.lit(value, dtype=pl.Date).alias("date")), key))
+        sigs.append(signatures(part))
     existing = (pl.concat(frames, how="vertical"), np.concatenate(sigs)) if frames else None
     return existing, present
 
@@ -516,7 +514,7 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
         sigs.insert(0, old_sig[keep])
         del old, old_sig, keep, stale
     del existing
-    sig = _stack(sigs)
+    sig = stack(sigs)
     items = new.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     del new
     locator = items.select("_i", "raw_uri", "_loc")
@@ -557,20 +555,6 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
         row["item_dates"] = [None if d is None else d.isoformat() for d in item_dates.get(row["uri"], [])]
         row["consumed"] = row["uri"] not in vanished  # read: the ledger records it
     return counts, summary, outputs, rejects
-
-
-def _stack(pieces: list[np.ndarray]) -> np.ndarray:
-    """``np.concatenate(pieces)``, emptying ``pieces`` as it goes: the pieces and the
-    whole are never all in memory at once."""
-    out = np.empty((sum(len(p) for p in pieces), *pieces[0].shape[1:]), dtype=pieces[0].dtype)
-    row = 0
-    pieces.reverse()
-    while pieces:
-        piece = pieces.pop()
-        out[row:row + len(piece)] = piece
-        row += len(piece)
-        del piece
-    return out
 
 
 def _peak_rss_mb() -> int:

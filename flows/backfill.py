@@ -128,7 +128,7 @@ def backfill(sources: list[str], lake: str, start: str, end: str, concurrency: i
              chunk_days: int = 1, format: str | None = None, window_days: int = 3,
              reprocess: bool = False, lease_wait: float = 300.0, batch_files: int = 64,
              batch_bytes: int = 64 * 1024 * 1024, chunk_rows: int = 5_000,
-             partitions_per_task: int = 8) -> dict:
+             partitions_per_task: int | None = None) -> dict:
     """Ingest the raw objects of ``sources`` whose day is in ``start``..``end``
     (YYYY-MM-DD, inclusive) into ``lake``, ``chunk_days`` days per run, with up to
     ``concurrency`` chunks in flight; already consumed objects are not read again

@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -30,7 +31,7 @@ from prefect.utilities.annotations import unmapped
 from flows import lake as lakeio
 from flows import lease as leases
 from flows import ledger as ledgers
-from flows.runners import PER_FILE, WirelakeTaskRunner
+from flows.runners import PER_FILE, WirelakeTaskRunner, default_workers
 from flows.storage import S3Storage, SourceObject, StorageError, list_source, open_storage
 from flows.summary import summary_markdown
 from schemas import DUPLICATES, ITEMS, SCHEMA_VERSION, STORIES
@@ -141,7 +142,7 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: 
         items = item_features(items)
         for value, part in lakeio.partitions(ITEMS, items):
             key = lakeio.staging_key(run_id, value, f"{batch_no:05d}-{chunk_no:04d}")
-            lake_store.put(key, lakeio.to_parquet_bytes(ITEMS, part))
+            lake_store.put_transient(key, lakeio.to_parquet_bytes(ITEMS, part))
             views.append(_view(part, key))
             sigs.append(_signatures(part))
         chunk_no += 1
@@ -212,6 +213,29 @@ def fetch_texts(lake: str, locator: pl.DataFrame, rows: np.ndarray) -> Iterator[
         yield group.join(text, on="raw_uri", how="left").select("_i", "headline", "body")
 
 
+def _publish_each(storage, token: str, parts: list, write: Callable[..., str | None]) -> list[str]:
+    """``write(*part)`` for each part, up to :func:`lakeio.write_concurrency` at once,
+    each after a check of the lease (answered from memory while the lease is
+    confirmed, flows/lease.py); the keys written, in the order of ``parts``. On the
+    first failure, the parts not started are dropped and the failure is raised
+    (a lost lease: no part starts after it is known)."""
+    def one(part) -> str | None:
+        leases.check_token(storage, token)
+        return write(*part)
+
+    workers = min(len(parts), lakeio.write_concurrency(storage))
+    if workers <= 1:
+        return [key for key in map(one, parts) if key]
+    with ThreadPoolExecutor(workers, thread_name_prefix="wirelake-publish") as pool:
+        futures = [pool.submit(one, part) for part in parts]
+        try:
+            return [key for f in futures if (key := f.result())]
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+
+
 @task(name="publish-items", cache_policy=NO_CACHE, **STORAGE_RETRIES)
 def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list[str],
                   lease_token: str) -> list[str]:
@@ -221,12 +245,13 @@ def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list
     storage = open_storage(lake)
     again = set(reread)
     drop = (lambda df: from_sources(df["raw_uri"], again)) if again else None
-    keys = []
-    for value, staged in parts:
-        leases.check_token(storage, lease_token)
+
+    def merge(value, staged: list[str]) -> str | None:
         if lakeio.merge_staged(storage, ITEMS, value, staged, refresh=current_features, drop=drop):
-            keys.append(lakeio.partition_key(ITEMS, value))
-    return keys
+            return lakeio.partition_key(ITEMS, value)
+        return None
+
+    return _publish_each(storage, lease_token, parts, merge)
 
 
 @task(name="publish-stories", cache_policy=NO_CACHE, **STORAGE_RETRIES)
@@ -234,9 +259,8 @@ def publish_stories(lake: str, parts: list[tuple[object, pl.DataFrame]], lease_t
     """Write each date's stories/ partition whole: its kept items (``raw_uri``, their own
     ``item_date`` and ``shared_boilerplate``), read from items/; none: deleted."""
     storage = open_storage(lake)
-    keys = []
-    for value, kept in parts:
-        leases.check_token(storage, lease_token)
+
+    def write(value, kept: pl.DataFrame) -> str | None:
         rows = []
         groups = kept.group_by("item_date", maintain_order=True) if kept.height else []
         for (item_date,), group in groups:
@@ -246,10 +270,9 @@ def publish_stories(lake: str, parts: list[tuple[object, pl.DataFrame]], lease_t
         frame = pl.concat(rows, how="diagonal_relaxed") if rows else pl.DataFrame()
         if rows and frame.height != kept.height:
             raise RuntimeError(f"stories {value}: {kept.height - frame.height} kept items missing from items/")
-        key = lakeio.replace_partition(storage, STORIES, value, frame)
-        if key:
-            keys.append(key)
-    return keys
+        return lakeio.replace_partition(storage, STORIES, value, frame)
+
+    return _publish_each(storage, lease_token, parts, write)
 
 
 # The columns a story takes from its item (all of stories/ but the flag dedup sets).
@@ -263,13 +286,8 @@ def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.
     deleted); retrying is idempotent."""
     table = TABLES[table_name]
     storage = open_storage(lake)
-    keys = []
-    for value, rows in parts:
-        leases.check_token(storage, lease_token)
-        key = lakeio.replace_partition(storage, table, value, rows)
-        if key:
-            keys.append(key)
-    return keys
+    return _publish_each(storage, lease_token, parts,
+                         lambda value, rows: lakeio.replace_partition(storage, table, value, rows))
 
 
 @task(name="publish-run", cache_policy=NO_CACHE, **STORAGE_RETRIES)
@@ -304,8 +322,7 @@ def drop_staging(lake: str, run_id: str) -> int:
     """Delete what the run left in the staging area (all of it, whatever stage it reached)."""
     storage = open_storage(lake)
     keys = [o.key for o in storage.list(f"{lakeio.STAGING}/{run_id}/")]
-    for key in keys:
-        storage.delete(key)
+    storage.delete_many(keys)
     return len(keys)
 
 
@@ -329,7 +346,13 @@ def _replacing(parts: list[tuple[object, pl.DataFrame]], present: list) -> list[
     return parts + [(value, pl.DataFrame()) for value in present if value not in have]
 
 
-def _groups(items: list, size: int) -> list[list]:
+def _groups(items: list, size: int | None) -> list[list]:
+    """``items`` in groups of ``size``, one publishing task each. ``None``: as many
+    groups as tasks run at once, of 16 to 256 partitions: a Prefect task costs tens
+    of milliseconds of its own (more than writing a small partition), while a
+    group's partitions are written several at once inside its task."""
+    if size is None:
+        size = max(16, min(256, -(-len(items) // default_workers())))
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
@@ -343,7 +366,7 @@ def new_run_id(now: datetime) -> str:
 @flow(name="wirelake-ingest", log_prints=False, task_runner=WirelakeTaskRunner())
 def ingest(sources: list[str], lake: str, format: str | None = None,
            batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024,
-           partitions_per_task: int = 8, window_days: int = 3, chunk_rows: int = 5_000,
+           partitions_per_task: int | None = None, window_days: int = 3, chunk_rows: int = 5_000,
            reprocess: bool = False, lease_wait: float = 300.0) -> dict:
     """Ingest raw dumps from ``sources`` (paths or s3:// prefixes) into ``lake``: the
     raw objects the lake's ledger lacks or that changed since (all: ``reprocess``),
@@ -383,7 +406,7 @@ class RunSpec:
     reprocess: bool = False
     batch_files: int = 64
     batch_bytes: int = 64 * 1024 * 1024
-    partitions_per_task: int = 8
+    partitions_per_task: int | None = None  # None: see _groups
     window_days: int = 3
     chunk_rows: int = 5_000
 

@@ -191,12 +191,48 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
         return _with_runner(ingest, dask)(sources=sources, lake=lake, format=fmt, window_days=window_days,
                                           reprocess=reprocess, lease_wait=lease_wait)
 
-    status, manifest = _run_lake_flow([*sources, lake], run)
+    if sys.stderr.isatty():
+        status, manifest = _with_ingest_bar(lambda: _run_lake_flow([*sources, lake], run))
+    else:  # piped or scheduled: Prefect's log, with the flow's progress lines
+        status, manifest = _run_lake_flow([*sources, lake], run)
     if status == EXIT_OK:
         from flows.summary import format_summary
 
         print(format_summary(manifest))
     return status
+
+
+def _with_ingest_bar(run):
+    """``run()`` under a progress bar on the terminal (stderr): the stage, raw objects
+    read of those listed, items read and their rate, partitions written. Prefect's
+    per-task lines would bury it: they are off unless PREFECT_LOGGING_LEVEL says
+    otherwise (read when Prefect is imported)."""
+    _quiet_prefect_defaults()
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.ingest import PROGRESS_HOOKS
+
+    bar = Progress(TextColumn("ingest {task.fields[stage]:<7}"), BarColumn(bar_width=24), MofNCompleteColumn(),
+                   TextColumn("objects, {task.fields[items]} items ({task.fields[rate]}/s){task.fields[more]}"),
+                   TimeElapsedColumn(), console=Console(stderr=True))
+    task_id = bar.add_task("ingest", total=None, stage="list", items="0", rate="0", more="")
+
+    def on_progress(e: dict) -> None:
+        rate = e["items_done"] / e["elapsed_s"] if e["elapsed_s"] > 0 else 0.0
+        more = f", {e['stories']:,} stories" if e["stories"] is not None else ""
+        if e["partitions_total"]:
+            more += f", {e['partitions_done']}/{e['partitions_total']} partitions"
+        bar.update(task_id, total=e["objects_total"], completed=e["objects_done"], stage=e["stage"],
+                   items=f"{e['items_done']:,}", rate=f"{rate:,.0f}", more=more)
+
+    PROGRESS_HOOKS.append(on_progress)
+    try:
+        with bar:
+            return run()
+    finally:
+        PROGRESS_HOOKS.remove(on_progress)
 
 
 def run_backfill(sources: list[str], lake: str, start: str, end: str, concurrency: int = 2,

@@ -508,6 +508,51 @@ class StageTimer:
         self._clock = now
 
 
+# Called with a run's progress (a dict, :class:`RunProgress`) as it goes: the CLI
+# draws its progress bar from these (a flow parameter could not carry a callable).
+PROGRESS_HOOKS: list[Callable[[dict], None]] = []
+
+
+class RunProgress:
+    """How far a run is: its stage (``extract``, ``dedup``, ``write``, ``commit``),
+    the raw objects and items read of the objects listed, the stories kept and the
+    partitions written. Each change goes to :data:`PROGRESS_HOOKS`; the flow's log
+    gets a line at each stage and every ``log_every`` seconds (what a piped or
+    scheduled run shows)."""
+
+    def __init__(self, run_id: str, objects_total: int, log_every: float = 10.0) -> None:
+        self.event = {"run_id": run_id, "stage": "extract", "objects_done": 0, "objects_total": objects_total,
+                      "items_done": 0, "stories": None, "partitions_done": 0, "partitions_total": None,
+                      "elapsed_s": 0.0}
+        self.started = time.perf_counter()
+        self.log_every = log_every
+        self._logged: float | None = None
+
+    def update(self, **changes) -> None:
+        stage_changed = changes.get("stage", self.event["stage"]) != self.event["stage"]
+        self.event.update(changes)
+        now = time.perf_counter()
+        self.event["elapsed_s"] = now - self.started
+        for hook in list(PROGRESS_HOOKS):
+            hook(dict(self.event))
+        if stage_changed or self._logged is None or now - self._logged >= self.log_every:
+            self._logged = now
+            get_run_logger().info("progress: %s", describe_progress(self.event))
+
+
+def describe_progress(event: dict) -> str:
+    """One line of a run's progress (the flow's log lines; the CLI's bar says the same)."""
+    e = event
+    rate = e["items_done"] / e["elapsed_s"] if e["elapsed_s"] > 0 else 0.0
+    line = (f"run {e['run_id']} {e['stage']}: {e['objects_done']}/{e['objects_total']} objects read, "
+            f"{e['items_done']:,} items ({rate:,.0f}/s)")
+    if e["stories"] is not None:
+        line += f", {e['stories']:,} stories"
+    if e["partitions_total"]:
+        line += f", {e['partitions_done']}/{e['partitions_total']} partitions written"
+    return line + f", {e['elapsed_s']:.0f} s"
+
+
 @dataclass
 class Extraction:
     """A run's extract stage: its tasks while they run, then what they handed back."""
@@ -519,6 +564,7 @@ class Extraction:
     views: list[pl.DataFrame] | None = None
     sigs: list[np.ndarray] | None = None
     workers: set[str] | None = None
+    progress: RunProgress | None = None
 
     def wait(self) -> Extraction:
         if self.results is None:
@@ -529,6 +575,9 @@ class Extraction:
                 self.views.append(view)
                 self.sigs.append(sig)
                 self.workers.add(worker)
+                if self.progress is not None:
+                    self.progress.update(objects_done=len(self.results),
+                                         items_done=sum(r.items_in for r in self.results))
             self.futures = []
         return self
 
@@ -540,7 +589,9 @@ def start_extract(run: RunSpec, objects: list[SourceObject], timer: StageTimer |
     batches = _batches(objects, run.batch_files, run.batch_bytes)
     futures = extract_batch.map(batches, unmapped(run.format), unmapped(run.run_id), unmapped(run.started),
                                 unmapped(run.lake), list(range(len(batches))), unmapped(run.chunk_rows))
-    return Extraction(list(futures), objects, timer or StageTimer())
+    progress = RunProgress(run.run_id, len(objects))
+    progress.update(stage="extract")
+    return Extraction(list(futures), objects, timer or StageTimer(), progress=progress)
 
 
 def _nothing_new(run_id: str, started: datetime) -> tuple[dict, dict, dict, pl.DataFrame]:
@@ -573,6 +624,8 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     rejects = rejects_frame(results, run_id, started)
     _release_memory()
     lap("extract_normalize")
+    progress = extraction.progress or RunProgress(run_id, len(extraction.objects))
+    progress.update(stage="dedup")
 
     # 2. Dedup against what the lake already holds for these dates: the items of the
     #    window are re-deduplicated with the new ones (on their features), and the
@@ -604,6 +657,7 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     kept = kept.select("date", "raw_uri", "shared_boilerplate", pl.col("published_at").dt.date().alias("item_date"))
     _release_memory()
     lap("dedup")
+    progress.update(stage="write", stories=counts["totals"]["stories"])
 
     # 3. Publish: items/ first (stories are read from it), then stories/ and
     #    duplicates/, each partition replaced whole by one write.
@@ -611,18 +665,31 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
         staged.setdefault(value, [])  # only older items to drop there
     groups = _groups(sorted(staged.items(), key=lambda kv: lakeio.partition_order(kv[0])),
                      run.partitions_per_task)
-    written = {"items": [publish_items.submit(lake, g, reread, token) for g in groups]}
-    outputs = {"items": [key for f in written["items"] for key in f.result()]}
     stories_plan = _replacing(lakeio.partitions(STORIES, kept), present["stories"])
     del kept
     duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"])
-    written["stories"] = [publish_stories.submit(lake, g, token) for g in _groups(stories_plan, run.partitions_per_task)]
-    written["duplicates"] = [publish_partitions.submit(lake, "duplicates", g, token)
-                             for g in _groups(duplicates_plan, run.partitions_per_task)]
+    done, total = 0, sum(len(g) for g in groups) + len(stories_plan) + len(duplicates_plan)
+
+    def keys_of(futures: list, sizes: list[int]) -> list[str]:
+        nonlocal done
+        keys = []
+        for f, size in zip(futures, sizes, strict=True):
+            keys.extend(f.result())
+            done += size
+            progress.update(partitions_done=done, partitions_total=total)
+        return keys
+
+    outputs = {"items": keys_of([publish_items.submit(lake, g, reread, token) for g in groups],
+                                [len(g) for g in groups])}
+    plans = {"stories": _groups(stories_plan, run.partitions_per_task),
+             "duplicates": _groups(duplicates_plan, run.partitions_per_task)}
+    written = {"stories": [publish_stories.submit(lake, g, token) for g in plans["stories"]],
+               "duplicates": [publish_partitions.submit(lake, "duplicates", g, token) for g in plans["duplicates"]]}
     for name in ("stories", "duplicates"):
-        outputs[name] = [key for f in written[name] for key in f.result()]
+        outputs[name] = keys_of(written[name], [len(g) for g in plans[name]])
     outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
     lap("write")
+    progress.update(stage="commit")
 
     sizes = {o.uri: (o.size, o.version) for o in extraction.objects}
     vanished = {r.source_uri for r in results if any(x["reason"] == "source_vanished" for x in r.rejects)}
@@ -660,13 +727,24 @@ def _peak_rss_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
+def _rss_mb() -> int:
+    """This process's resident memory now (0 where /proc is missing: treated as small)."""
+    with contextlib.suppress(OSError, ValueError, IndexError), open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // (1 << 20)
+    return 0
+
+
 def _release_memory(collect: bool = True) -> None:
     """Hand freed memory back to the system (after each chunk and between stages).
 
     Parsing leaves the C heap fragmented (millions of short-lived strings from
     worker threads): glibc keeps those pages until asked. Without this the next
-    stage's peak would sit on top of the last one's leftovers.
+    stage's peak would sit on top of the last one's leftovers. A process still
+    small (under 512 MiB resident) skips it: a full collection costs a tenth of
+    a second, much of a small run's time, and there is no peak to lower.
     """
+    if _rss_mb() < 512:
+        return
     if collect:
         gc.collect()
     if sys.platform.startswith("linux"):

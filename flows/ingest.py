@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 
 import numpy as np
@@ -367,21 +367,27 @@ def new_run_id(now: datetime) -> str:
 def ingest(sources: list[str], lake: str, format: str | None = None,
            batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024,
            partitions_per_task: int | None = None, window_days: int = 3, chunk_rows: int = 5_000,
-           reprocess: bool = False, lease_wait: float = 300.0) -> dict:
+           reprocess: bool = False, lease_wait: float = 300.0, published_start: str | None = None,
+           published_end: str | None = None) -> dict:
     """Ingest raw dumps from ``sources`` (paths or s3:// prefixes) into ``lake``: the
     raw objects the lake's ledger lacks or that changed since (all: ``reprocess``),
-    holding the lake's lease (waiting up to ``lease_wait`` seconds for it)."""
+    holding the lake's lease (waiting up to ``lease_wait`` seconds for it).
+    ``published_start``/``published_end`` (YYYY-MM-DD, both or neither): take only the
+    items published in that range (the others are skipped, ``outside_range``)."""
     log = get_run_logger()
     timer = StageTimer()
     now = datetime.now(UTC)
+    published = None
+    if published_start or published_end:
+        published = (date.fromisoformat(published_start), date.fromisoformat(published_end))
     run = RunSpec(new_run_id(now), now, list(sources), lake, format, reprocess,
-                  batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows)
+                  batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows, published)
     probe_lake(lake)
     listed = list_inputs(sources)
     if not listed:
         raise NoInputError(f"no raw objects under {', '.join(sources)}")
     with holding_lake(lake, run.run_id, lease_wait) as (token, recovered, ledger):
-        objects, unchanged, reread = ledger.pending(listed, reprocess)
+        objects, unchanged, reread = ledger.pending(listed, reprocess, within=published)
         timer.lap("list")
         inputs = {"listed_objects": len(listed), "unchanged_objects": len(unchanged)}
         manifest, ledger = run_and_commit(run, objects, reread, ledger, token, inputs,
@@ -409,6 +415,8 @@ class RunSpec:
     partitions_per_task: int | None = None  # None: see _groups
     window_days: int = 3
     chunk_rows: int = 5_000
+    # only items published in this range (first, last day) are taken; None: all
+    published: tuple[date, date] | None = None
 
 
 @contextlib.contextmanager
@@ -616,6 +624,10 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     extraction.views = extraction.sigs = None
     new = pl.concat(views, how="vertical")
     del views
+    if run.published is not None:
+        # a run for a range of publication dates: items of other dates (or none) are
+        # skipped, counted per file; their staged objects are never published
+        new, sigs = _within(new, sigs, run.published, results)
     staged: dict[object, list[str]] = {}
     for (value, loc), _ in new.group_by("date", pl.col("_loc").cast(pl.String), maintain_order=True):
         staged.setdefault(value, []).append(loc)
@@ -632,12 +644,17 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     #    window's partitions of stories/ and duplicates/ are re-derived from them.
     #    Objects read again replace all their older items, wherever those went.
     purge = {d for dates in before.values() if dates for d in dates}
+    if run.published is not None:  # older items of other dates stay: this run does not replace them
+        purge = {d for d in purge if d is not None and run.published[0] <= d <= run.published[1]}
     window = window_dates([*new["date"].unique().to_list(), *purge], run.window_days)
     existing, present = load_window(lake, window)
     if existing is not None:
         # the lake's items of the window, but those read again by this run
         old, old_sig = existing
-        stale = old["raw_uri"].is_in(new["raw_uri"].implode()) | from_sources(old["raw_uri"], reread)
+        again = from_sources(old["raw_uri"], reread)
+        if run.published is not None:
+            again = again & old["date"].is_between(*run.published).fill_null(False)
+        stale = old["raw_uri"].is_in(new["raw_uri"].implode()) | again
         keep = (~stale).to_numpy()
         new = pl.concat([old.filter(keep), new], how="vertical")
         sigs.insert(0, old_sig[keep])
@@ -697,7 +714,26 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
         row["size"], row["version"] = sizes.get(row["uri"], (None, None))
         row["item_dates"] = [None if d is None else d.isoformat() for d in item_dates.get(row["uri"], [])]
         row["consumed"] = row["uri"] not in vanished  # read: the ledger records it
+        if run.published is not None:  # what of it the lake now holds: its items of these dates
+            row["covered"] = [{"start": run.published[0].isoformat(), "end": run.published[1].isoformat()}]
     return counts, summary, outputs, rejects
+
+
+def _within(view: pl.DataFrame, sigs: list[np.ndarray], dates: tuple[date, date],
+            results: list[FileResult]) -> tuple[pl.DataFrame, list[np.ndarray]]:
+    """The items of ``view`` (and their signatures) published within ``dates``; the
+    others are counted as skipped (``outside_range``) in their file's result."""
+    inside = view["date"].is_between(*dates).fill_null(False)
+    outside = view.filter(~inside).group_by(pl.col("_source_uri").cast(pl.String), "source_format").len()
+    counts: dict[str, dict[str | None, int]] = {}
+    for uri, fmt, n in outside.iter_rows():
+        counts.setdefault(uri, {})[fmt] = n
+    for r in results:
+        for fmt, n in counts.get(r.source_uri, {}).items():
+            r.skipped["outside_range"] += n
+            r.skipped_formats[fmt] += n
+    keep = inside.to_numpy()
+    return view.filter(inside), [_stack(sigs)[keep]] if sigs else sigs
 
 
 def _stack(pieces: list[np.ndarray]) -> np.ndarray:

@@ -223,6 +223,9 @@ LEDGER = Table(
         Column("consumed_at", UTC_TS, False, "when that run started"),
         Column("items_in", pl.Int64, False, "items read from it"),
         Column("item_dates", pl.List(pl.Date), True, "items/ partitions holding its items"),
+        Column("covered", pl.List(pl.Struct({"start": pl.Date, "end": pl.Date})), True,
+               "read for date ranges only (a backfill by publication date): the ranges of item "
+               "dates taken from it; null: all its items"),
     ),
     sort_by=("uri",),
 )

@@ -141,9 +141,20 @@ class PrefectServer:
             os.killpg(self.proc.pid, signal.SIGKILL)
 
 
+def import_seconds(code: Code, env: dict) -> float:
+    """Wall time of a fresh interpreter importing what an ingest imports (its start-up
+    before any Prefect call)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import flows.cli, flows.ingest"], cwd=code.root, check=True,
+                   env={**env, "PYTHONPATH": str(code.root)})
+    return time.perf_counter() - started
+
+
 def bench_seed(codes: list[Code], env: dict, work: Path) -> None:
     print("one story (CORPORA/seed)", flush=True)
     seed = corpora() / "seed"
+    for code in codes:
+        row("imports alone (python -c import)", code, import_seconds(code, env), 0)
     for server in (True, False):
         run_env = dict(env) if server else {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
         label = "with PREFECT_API_URL" if server else "temporary Prefect server"

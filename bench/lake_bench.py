@@ -259,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
             from deploy.seaweed import free_ports, start_weed
 
             seaweed = start_weed(work / "weed", free_ports())
+            os.environ.update(seaweed.env())  # this process reads the lakes' manifests too
             bench_corpora(codes, {**env, **seaweed.env()}, work, "s3://wirelake-bench")
         if "rerun" in args.only:
             bench_rerun(codes, env, work, args.partitions)

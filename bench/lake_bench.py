@@ -20,6 +20,8 @@ is shared, so read the ratio, not the seconds. Scenarios:
   baseline): a scheduled rerun with nothing new, then a run of one new file
   whose stories fall on 24 dates spread over the lake (time per partition written:
   flat as the lake grows when the write cost does not depend on its size).
+- ``checks``: what each partition write pays before it writes, on lakes of N
+  (empty) partitions per table: a lease check and a listing of a small prefix.
 
 A benchmark, not a test: it prints figures and asserts nothing.
 """
@@ -39,7 +41,7 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SCENARIOS = ("seed", "corpora-local", "corpora-s3", "rerun")
+SCENARIOS = ("seed", "corpora-local", "corpora-s3", "rerun", "checks")
 
 
 def corpora() -> Path:
@@ -234,6 +236,57 @@ def bench_rerun(codes: list[Code], env: dict, work: Path, sizes: list[int]) -> N
         shutil.rmtree(template, ignore_errors=True)
 
 
+CHECKS = """
+import sys, time
+from flows import lease as leases
+from flows.storage import open_storage
+storage = open_storage(sys.argv[1])
+lease = leases.acquire(storage, "bench", wait=0, ttl=600)
+
+def per_call(call, most=200, budget=5.0):
+    # up to `most` calls, or as many as fit in `budget` seconds (at least 3)
+    started, n = time.perf_counter(), 0
+    while n < most and (n < 3 or time.perf_counter() - started < budget):
+        call()
+        n += 1
+    return (time.perf_counter() - started) / n
+
+# as a publishing task does before each partition it writes
+checks = per_call(lambda: leases.check_token(open_storage(sys.argv[1]), lease.token))
+lists = per_call(lambda: list(storage.list("runs/")))
+lease.release()
+print(f"{checks * 1000:.3f} {lists * 1000:.3f}")
+"""
+
+
+def bench_checks(codes: list[Code], env: dict, work: Path, sizes: list[int]) -> None:
+    """What a run pays per partition before its write, whatever the write: the lease
+    check, and a listing of a small prefix, on lakes of N partitions per table (empty
+    files: only their number matters here)."""
+    print("per-partition overhead on a lake of N partitions per table (stories/, items/, duplicates/): "
+          "a lease check (as before each partition write) and a listing of runs/ (3 objects)", flush=True)
+    for n in sizes:
+        lake = work / f"checks-{n}"
+        for table in ("stories", "items", "duplicates"):
+            for day in range(n):
+                path = lake / table / f"date=2000-01-01+{day:05d}" / "part-0.parquet"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.touch()
+        for i in range(3):
+            (lake / "runs").mkdir(exist_ok=True)
+            (lake / "runs" / f"run-{i}.json").write_text("{}")
+        for code in codes:
+            out = subprocess.run([sys.executable, "-c", CHECKS, str(lake)], cwd=code.root, capture_output=True,
+                                 text=True, env={**env, "PYTHONPATH": str(code.root)})
+            if out.returncode:
+                print(f"  {n} partitions {code.name}: failed {out.stderr[-500:]}")
+                continue
+            check_ms, list_ms = map(float, out.stdout.split())
+            print(f"  {n:>6} partitions   {code.name:<9} lease check {check_ms:9.3f} ms   "
+                  f"list runs/ {list_ms:9.3f} ms", flush=True)
+        shutil.rmtree(lake, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--baseline", default=None, help="git commit to compare with (default: the fork point from main)")
@@ -249,8 +302,9 @@ def main(argv: list[str] | None = None) -> int:
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     server = seaweed = None
     try:
-        server = PrefectServer(work / "prefect")
-        env["PREFECT_API_URL"] = server.url
+        if set(args.only) - {"checks"}:
+            server = PrefectServer(work / "prefect")
+            env["PREFECT_API_URL"] = server.url
         if "seed" in args.only:
             bench_seed(codes, env, work)
         if "corpora-local" in args.only:
@@ -261,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
             seaweed = start_weed(work / "weed", free_ports())
             os.environ.update(seaweed.env())  # this process reads the lakes' manifests too
             bench_corpora(codes, {**env, **seaweed.env()}, work, "s3://wirelake-bench")
+        if "checks" in args.only:
+            bench_checks(codes, env, work, args.partitions)
         if "rerun" in args.only:
             bench_rerun(codes, env, work, args.partitions)
     finally:

@@ -189,10 +189,10 @@ def test_a_run_that_lost_its_lease_publishes_nothing(s3_lake, feeds, monkeypatch
 
 def test_checks_of_a_fresh_lease_are_answered_from_memory_and_a_late_one_reads_storage(any_lake):
     storage = open_storage(any_lake)
-    lease = leases.acquire(storage, "run-a", wait=0, ttl=1.0)
+    lease = leases.acquire(storage, "run-a", wait=0, ttl=6.0)
     # created by a conditional write: no other run can take it before half its ttl is gone
     assert lease.confirmed()
-    time.sleep(0.6)  # past half the ttl: a check reads the storage again
+    time.sleep(3.2)  # past half the ttl: a check reads the storage again
     assert not lease.confirmed()
     leases.check_token(storage, lease.token)  # still the newest generation
     lease.renew()  # landed after the margin: a taker may have come between ...
@@ -203,9 +203,9 @@ def test_checks_of_a_fresh_lease_are_answered_from_memory_and_a_late_one_reads_s
 
 
 def test_renewed_in_time_a_lease_stays_confirmed(any_lake):
-    lease = leases.acquire(any_lake, "run-a", wait=0, ttl=4.0)
-    lease.start_renewing()  # every second, while the last write is 3 s from expiring
-    time.sleep(2.5)
+    lease = leases.acquire(any_lake, "run-a", wait=0, ttl=12.0)
+    lease.start_renewing()  # every 3 s, each landing while the last write is still 6 s from expiring
+    time.sleep(7.5)
     assert lease.confirmed()
     lease.release()
     assert not lease.confirmed()

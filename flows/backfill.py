@@ -123,41 +123,84 @@ def _label(first: date, last: date) -> str:
     return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
 
 
+BY = ("delivery", "published")
+
+
+def why_nothing(listed: list[SourceObject], first: date, last: date, by: str, unchanged: int) -> str:
+    """Why a backfill of ``first``..``last`` has nothing to read, in one sentence."""
+    how = {"key": 0, "modified": 0, "none": 0}
+    for obj in listed:
+        how[object_day(obj)[1]] += 1
+    parts = [f"{len(listed)} raw objects listed"]
+    if unchanged:
+        parts.append(f"{unchanged} of the range already consumed (the lake's ledger has them: "
+                     f"--reprocess reads them again)")
+    if how["key"]:
+        parts.append(f"{how['key']} dated by the date in their key")
+    if by == "delivery" and how["modified"]:
+        parts.append(f"{how['modified']} with no date in their key, dated by when they were last "
+                     f"written (their delivery), all outside the range: if that is when they were "
+                     f"copied, not when their stories ran, --by published reads them and keeps "
+                     f"their stories of the range")
+    if how["none"]:
+        parts.append(f"{how['none']} with no date at all")
+    return f"backfill of {first}..{last} reads nothing: " + "; ".join(parts)
+
+
 @flow(name="wirelake-backfill", log_prints=False, task_runner=WirelakeTaskRunner())
 def backfill(sources: list[str], lake: str, start: str, end: str, concurrency: int = 2,
              chunk_days: int = 1, format: str | None = None, window_days: int = 3,
              reprocess: bool = False, lease_wait: float = 300.0, batch_files: int = 64,
              batch_bytes: int = 64 * 1024 * 1024, chunk_rows: int = 5_000,
-             partitions_per_task: int = 8) -> dict:
+             partitions_per_task: int | None = None, by: str = "delivery") -> dict:
     """Ingest the raw objects of ``sources`` whose day is in ``start``..``end``
     (YYYY-MM-DD, inclusive) into ``lake``, ``chunk_days`` days per run, with up to
     ``concurrency`` chunks in flight; already consumed objects are not read again
-    (all are: ``reprocess``)."""
+    (all are: ``reprocess``).
+
+    ``by``: how an object with no date in its key is dated. ``delivery`` (the
+    default): by when it was last written. ``published``: it is read, in one run
+    after the dated chunks, and only its items published in the range are taken
+    (the ledger remembers the range: a backfill of another range reads it again)."""
     from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
     log = get_run_logger()
     first, last = check_range(start, end, concurrency, chunk_days)
+    if by not in BY:
+        raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
     backfill_id = new_run_id(datetime.now(UTC))
     probe_lake(lake)
     listed = list_inputs(sources)
     if not listed:
         raise NoInputError(f"no raw objects under {', '.join(sources)}")
-    in_range, dating = plan_chunks(listed, first, last, chunk_days)
+    undated = [o for o in listed if key_date(o.key) is None] if by == "published" else []
+    keyed = [o for o in listed if key_date(o.key) is not None] if by == "published" else listed
+    in_range, dating = plan_chunks(keyed, first, last, chunk_days)
     chosen = [o for _, _, objs in in_range for o in objs]
     report = {"backfill_id": backfill_id, "lake": lake, "sources": list(sources), "start": first.isoformat(),
-              "end": last.isoformat(), "chunk_days": chunk_days, "concurrency": concurrency,
+              "end": last.isoformat(), "chunk_days": chunk_days, "concurrency": concurrency, "by": by,
               "listed_objects": len(listed), **dating, "chunks": []}
+    if by == "published":
+        report["undated_read_by_published"] = len(undated)
 
     with holding_lake(lake, backfill_id, lease_wait) as (token, recovered, ledger):
         todo, unchanged, reread = ledger.pending(chosen, reprocess)
-        report["unchanged_objects"] = len(unchanged)
-        reading, read_before = {o.uri for o in todo}, set(reread)
-        plan = [(a, b, kept) for a, b, objs in in_range if (kept := [o for o in objs if o.uri in reading])]
+        undated_todo, undated_unchanged, undated_reread = ledger.pending(undated, reprocess, within=(first, last))
+        report["unchanged_objects"] = len(unchanged) + len(undated_unchanged)
+        reading, read_before = {o.uri for o in todo}, set(reread) | set(undated_reread)
+        plan = [(a, b, kept, None) for a, b, objs in in_range
+                if (kept := [o for o in objs if o.uri in reading])]
+        if undated_todo:  # read whole, once, for their items of the range
+            plan.append((first, last, sorted(undated_todo, key=lambda o: o.uri), (first, last)))
         report["chunks_total"] = len(plan)
-        report["files_total"] = len(todo)
-        log.info("backfill %s of %s..%s: %d raw objects listed, %d in range, %d already consumed; "
-                 "%d to read in %d chunks", backfill_id, first, last, len(listed), len(chosen),
-                 len(unchanged), len(todo), len(plan))
+        report["files_total"] = len(todo) + len(undated_todo)
+        log.info("backfill %s of %s..%s by %s: %d raw objects listed, %d in range, %d undated read for "
+                 "their items of the range, %d already consumed; %d to read in %d chunks", backfill_id,
+                 first, last, by, len(listed), len(chosen), len(undated), report["unchanged_objects"],
+                 report["files_total"], len(plan))
+        if not plan:
+            report["nothing_read"] = why_nothing(listed, first, last, by, report["unchanged_objects"])
+            log.warning("%s", report["nothing_read"])
         # what the backfill cleared when it took the lease goes in its first run's manifest
         cleared = {**recovered, "ledger_folded_runs": ledger.folded}
         progress_id = create_progress_artifact(progress=0.0, key="wirelake-backfill-progress",
@@ -168,18 +211,21 @@ def backfill(sources: list[str], lake: str, start: str, end: str, concurrency: i
         while pending or in_flight:
             # keep up to `concurrency` chunks parsing (or parsed, waiting to publish)
             while pending and len(in_flight) < concurrency:
-                chunk_first, chunk_last, objects = pending.popleft()
+                chunk_first, chunk_last, objects, published = pending.popleft()
                 now = datetime.now(UTC)
-                run = RunSpec(new_run_id(now), now, list(sources), lake, format,
-                              reprocess, batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows)
+                run = RunSpec(new_run_id(now), now, list(sources), lake, format, reprocess, batch_files,
+                              batch_bytes, partitions_per_task, window_days, chunk_rows, published)
                 in_flight.append((chunk_first, chunk_last, objects, run, start_extract(run, objects)))
             chunk_first, chunk_last, objects, run, extraction = in_flight.popleft()
             inputs = {"listed_objects": len(objects), "unchanged_objects": 0}
-            extra = {"backfill": {"backfill_id": backfill_id, "chunk": _label(chunk_first, chunk_last)}}
+            label = _label(chunk_first, chunk_last)
+            if run.published is not None:
+                label = f"undated objects, stories of {label}"
+            extra = {"backfill": {"backfill_id": backfill_id, "chunk": label}}
             manifest, ledger = run_and_commit(run, objects, [o.uri for o in objects if o.uri in read_before],
                                               ledger, token, inputs, cleared, extraction=extraction, extra=extra)
             cleared = {"staging_objects": 0, "uncommitted_rejects": [], "ledger_folded_runs": []}
-            report["chunks"].append({"chunk": _label(chunk_first, chunk_last), "run_id": run.run_id,
+            report["chunks"].append({"chunk": label, "run_id": run.run_id,
                                      "totals": manifest["totals"]})
             done = len(report["chunks"])
             update_progress_artifact(progress_id, progress=100.0 * done / len(plan))

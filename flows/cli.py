@@ -46,6 +46,10 @@ def _parser() -> argparse.ArgumentParser:
                     help="chunks in flight at once: parsing while an earlier one publishes (default 2)")
     bf.add_argument("--chunk-days", type=int, default=1, metavar="DAYS",
                     help="days per chunk; each chunk is one committed run (default 1)")
+    bf.add_argument("--by", choices=("delivery", "published"), default="delivery",
+                    help="how to date a raw object with no date in its key: by when it was last written "
+                         "(delivery, the default), or read it and keep its stories published in the range "
+                         "(published)")
     com = sub.add_parser("compact", help="rewrite fragmented partitions, merge finished months' rejects")
     com.add_argument("lake", help="a directory or s3://bucket/prefix")
     com.add_argument("--rejects-through", default=None, metavar="YYYY-MM",
@@ -191,7 +195,10 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
         return _with_runner(ingest, dask)(sources=sources, lake=lake, format=fmt, window_days=window_days,
                                           reprocess=reprocess, lease_wait=lease_wait)
 
-    status, manifest = _run_lake_flow([*sources, lake], run)
+    if sys.stderr.isatty():
+        status, manifest = _with_ingest_bar(lambda: _run_lake_flow([*sources, lake], run))
+    else:  # piped or scheduled: Prefect's log, with the flow's progress lines
+        status, manifest = _run_lake_flow([*sources, lake], run)
     if status == EXIT_OK:
         from flows.summary import format_summary
 
@@ -199,9 +206,42 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
     return status
 
 
+def _with_ingest_bar(run):
+    """``run()`` under a progress bar on the terminal (stderr): the stage, raw objects
+    read of those listed, items read and their rate, partitions written. Prefect's
+    per-task lines would bury it: they are off unless PREFECT_LOGGING_LEVEL says
+    otherwise (read when Prefect is imported)."""
+    _quiet_prefect_defaults()
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.ingest import PROGRESS_HOOKS
+
+    bar = Progress(TextColumn("ingest {task.fields[stage]:<7}"), BarColumn(bar_width=24), MofNCompleteColumn(),
+                   TextColumn("objects, {task.fields[items]} items ({task.fields[rate]}/s){task.fields[more]}"),
+                   TimeElapsedColumn(), console=Console(stderr=True))
+    task_id = bar.add_task("ingest", total=None, stage="list", items="0", rate="0", more="")
+
+    def on_progress(e: dict) -> None:
+        rate = e["items_done"] / e["elapsed_s"] if e["elapsed_s"] > 0 else 0.0
+        more = f", {e['stories']:,} stories" if e["stories"] is not None else ""
+        if e["partitions_total"]:
+            more += f", {e['partitions_done']}/{e['partitions_total']} partitions"
+        bar.update(task_id, total=e["objects_total"], completed=e["objects_done"], stage=e["stage"],
+                   items=f"{e['items_done']:,}", rate=f"{rate:,.0f}", more=more)
+
+    PROGRESS_HOOKS.append(on_progress)
+    try:
+        with bar:
+            return run()
+    finally:
+        PROGRESS_HOOKS.remove(on_progress)
+
+
 def run_backfill(sources: list[str], lake: str, start: str, end: str, concurrency: int = 2,
                  chunk_days: int = 1, fmt: str | None = None, window_days: int = 3, reprocess: bool = False,
-                 lease_wait: float = 300.0, dask: str | None = None) -> int:
+                 lease_wait: float = 300.0, dask: str | None = None, by: str = "delivery") -> int:
     # The progress bar says how far the backfill is; Prefect's per-task lines would
     # bury it (set PREFECT_LOGGING_LEVEL=INFO to see them). Read when Prefect is imported.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -230,7 +270,7 @@ def run_backfill(sources: list[str], lake: str, start: str, end: str, concurrenc
         return _with_runner(backfill, dask)(sources=sources, lake=lake, start=first.isoformat(),
                                             end=last.isoformat(), concurrency=concurrency,
                                             chunk_days=chunk_days, format=fmt, window_days=window_days,
-                                            reprocess=reprocess, lease_wait=lease_wait)
+                                            reprocess=reprocess, lease_wait=lease_wait, by=by)
 
     PROGRESS_HOOKS.append(on_progress)
     try:
@@ -242,6 +282,8 @@ def run_backfill(sources: list[str], lake: str, start: str, end: str, concurrenc
         from flows.summary import format_backfill
 
         print(format_backfill(report))
+        if report.get("nothing_read"):
+            print(f"wirelake: {report['nothing_read']}", file=sys.stderr)
     return status
 
 
@@ -267,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
                           args.reprocess, args.lease_wait, args.dask)
     if args.command == "backfill":
         return run_backfill(args.sources, args.lake, args.start, args.end, args.concurrency, args.chunk_days,
-                            args.format, args.window_days, args.reprocess, args.lease_wait, args.dask)
+                            args.format, args.window_days, args.reprocess, args.lease_wait, args.dask, args.by)
     if args.command == "compact":
         return run_compact(args.lake, args.rejects_through, args.lease_wait)
     if args.command == "report":

@@ -13,8 +13,9 @@ import resource
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 
 import numpy as np
@@ -25,7 +26,7 @@ from prefect.utilities.annotations import unmapped
 
 from flows import extracting
 from flows.extracting import release_memory as _release_memory
-from flows.runners import PER_FILE, WirelakeTaskRunner
+from flows.runners import PER_FILE, WirelakeTaskRunner, default_workers
 from flows.summary import summary_markdown
 from lake import lease as leases
 from lake import ledger as ledgers
@@ -141,6 +142,29 @@ def fetch_texts(lake: str, locator: pl.DataFrame, rows: np.ndarray) -> Iterator[
         yield group.join(text, on="raw_uri", how="left").select("_i", "headline", "body")
 
 
+def _publish_each(storage, token: str, parts: list, write: Callable[..., str | None]) -> list[str]:
+    """``write(*part)`` for each part, up to :func:`lakeio.write_concurrency` at once,
+    each after a check of the lease (answered from memory while the lease is
+    confirmed, lake/lease.py); the keys written, in the order of ``parts``. On the
+    first failure, the parts not started are dropped and the failure is raised
+    (a lost lease: no part starts after it is known)."""
+    def one(part) -> str | None:
+        leases.check_token(storage, token)
+        return write(*part)
+
+    workers = min(len(parts), lakeio.write_concurrency(storage))
+    if workers <= 1:
+        return [key for key in map(one, parts) if key]
+    with ThreadPoolExecutor(workers, thread_name_prefix="wirelake-publish") as pool:
+        futures = [pool.submit(one, part) for part in parts]
+        try:
+            return [key for f in futures if (key := f.result())]
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+
+
 @task(name="publish-items", cache_policy=NO_CACHE, **STORAGE_RETRIES)
 def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list[str],
                   lease_token: str) -> list[str]:
@@ -150,12 +174,13 @@ def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list
     storage = open_storage(lake)
     again = set(reread)
     drop = (lambda df: from_sources(df["raw_uri"], again)) if again else None
-    keys = []
-    for value, staged in parts:
-        leases.check_token(storage, lease_token)
+
+    def merge(value, staged: list[str]) -> str | None:
         if lakeio.merge_staged(storage, ITEMS, value, staged, refresh=current_features, drop=drop):
-            keys.append(lakeio.partition_key(ITEMS, value))
-    return keys
+            return lakeio.partition_key(ITEMS, value)
+        return None
+
+    return _publish_each(storage, lease_token, parts, merge)
 
 
 @task(name="publish-stories", cache_policy=NO_CACHE, **STORAGE_RETRIES)
@@ -163,9 +188,8 @@ def publish_stories(lake: str, parts: list[tuple[object, pl.DataFrame]], lease_t
     """Write each date's stories/ partition whole: its kept items (``raw_uri``, their own
     ``item_date`` and ``shared_boilerplate``), read from items/; none: deleted."""
     storage = open_storage(lake)
-    keys = []
-    for value, kept in parts:
-        leases.check_token(storage, lease_token)
+
+    def write(value, kept: pl.DataFrame) -> str | None:
         rows = []
         groups = kept.group_by("item_date", maintain_order=True) if kept.height else []
         for (item_date,), group in groups:
@@ -175,10 +199,9 @@ def publish_stories(lake: str, parts: list[tuple[object, pl.DataFrame]], lease_t
         frame = pl.concat(rows, how="diagonal_relaxed") if rows else pl.DataFrame()
         if rows and frame.height != kept.height:
             raise RuntimeError(f"stories {value}: {kept.height - frame.height} kept items missing from items/")
-        key = lakeio.replace_partition(storage, STORIES, value, frame)
-        if key:
-            keys.append(key)
-    return keys
+        return lakeio.replace_partition(storage, STORIES, value, frame)
+
+    return _publish_each(storage, lease_token, parts, write)
 
 
 # The columns a story takes from its item (all of stories/ but the flag dedup sets).
@@ -192,13 +215,8 @@ def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.
     deleted); retrying is idempotent."""
     table = TABLES[table_name]
     storage = open_storage(lake)
-    keys = []
-    for value, rows in parts:
-        leases.check_token(storage, lease_token)
-        key = lakeio.replace_partition(storage, table, value, rows)
-        if key:
-            keys.append(key)
-    return keys
+    return _publish_each(storage, lease_token, parts,
+                         lambda value, rows: lakeio.replace_partition(storage, table, value, rows))
 
 
 @task(name="publish-run", cache_policy=NO_CACHE, **STORAGE_RETRIES)
@@ -233,8 +251,7 @@ def drop_staging(lake: str, run_id: str) -> int:
     """Delete what the run left in the staging area (all of it, whatever stage it reached)."""
     storage = open_storage(lake)
     keys = [o.key for o in storage.list(f"{lakeio.STAGING}/{run_id}/")]
-    for key in keys:
-        storage.delete(key)
+    storage.delete_many(keys)
     return len(keys)
 
 
@@ -258,7 +275,13 @@ def _replacing(parts: list[tuple[object, pl.DataFrame]], present: list) -> list[
     return parts + [(value, pl.DataFrame()) for value in present if value not in have]
 
 
-def _groups(items: list, size: int) -> list[list]:
+def _groups(items: list, size: int | None) -> list[list]:
+    """``items`` in groups of ``size``, one publishing task each. ``None``: as many
+    groups as tasks run at once, of 16 to 256 partitions: a Prefect task costs tens
+    of milliseconds of its own (more than writing a small partition), while a
+    group's partitions are written several at once inside its task."""
+    if size is None:
+        size = max(16, min(256, -(-len(items) // default_workers())))
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
@@ -272,22 +295,28 @@ def new_run_id(now: datetime) -> str:
 @flow(name="wirelake-ingest", log_prints=False, task_runner=WirelakeTaskRunner())
 def ingest(sources: list[str], lake: str, format: str | None = None,
            batch_files: int = 64, batch_bytes: int = 64 * 1024 * 1024,
-           partitions_per_task: int = 8, window_days: int = 3, chunk_rows: int = 5_000,
-           reprocess: bool = False, lease_wait: float = 300.0) -> dict:
+           partitions_per_task: int | None = None, window_days: int = 3, chunk_rows: int = 5_000,
+           reprocess: bool = False, lease_wait: float = 300.0, published_start: str | None = None,
+           published_end: str | None = None) -> dict:
     """Ingest raw dumps from ``sources`` (paths or s3:// prefixes) into ``lake``: the
     raw objects the lake's ledger lacks or that changed since (all: ``reprocess``),
-    holding the lake's lease (waiting up to ``lease_wait`` seconds for it)."""
+    holding the lake's lease (waiting up to ``lease_wait`` seconds for it).
+    ``published_start``/``published_end`` (YYYY-MM-DD, both or neither): take only the
+    items published in that range (the others are skipped, ``outside_range``)."""
     log = get_run_logger()
     timer = StageTimer()
     now = datetime.now(UTC)
+    published = None
+    if published_start or published_end:
+        published = (date.fromisoformat(published_start), date.fromisoformat(published_end))
     run = RunSpec(new_run_id(now), now, list(sources), lake, format, reprocess,
-                  batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows)
+                  batch_files, batch_bytes, partitions_per_task, window_days, chunk_rows, published)
     probe_lake(lake)
     listed = list_inputs(sources)
     if not listed:
         raise NoInputError(f"no raw objects under {', '.join(sources)}")
     with holding_lake(lake, run.run_id, lease_wait) as (token, recovered, ledger):
-        objects, unchanged, reread = ledger.pending(listed, reprocess)
+        objects, unchanged, reread = ledger.pending(listed, reprocess, within=published)
         timer.lap("list")
         inputs = {"listed_objects": len(listed), "unchanged_objects": len(unchanged)}
         manifest, ledger = run_and_commit(run, objects, reread, ledger, token, inputs,
@@ -312,9 +341,11 @@ class RunSpec:
     reprocess: bool = False
     batch_files: int = 64
     batch_bytes: int = 64 * 1024 * 1024
-    partitions_per_task: int = 8
+    partitions_per_task: int | None = None  # None: see _groups
     window_days: int = 3
     chunk_rows: int = 5_000
+    # only items published in this range (first, last day) are taken; None: all
+    published: tuple[date, date] | None = None
 
 
 @contextlib.contextmanager
@@ -414,6 +445,51 @@ class StageTimer:
         self._clock = now
 
 
+# Called with a run's progress (a dict, :class:`RunProgress`) as it goes: the CLI
+# draws its progress bar from these (a flow parameter could not carry a callable).
+PROGRESS_HOOKS: list[Callable[[dict], None]] = []
+
+
+class RunProgress:
+    """How far a run is: its stage (``extract``, ``dedup``, ``write``, ``commit``),
+    the raw objects and items read of the objects listed, the stories kept and the
+    partitions written. Each change goes to :data:`PROGRESS_HOOKS`; the flow's log
+    gets a line at each stage and every ``log_every`` seconds (what a piped or
+    scheduled run shows)."""
+
+    def __init__(self, run_id: str, objects_total: int, log_every: float = 10.0) -> None:
+        self.event = {"run_id": run_id, "stage": "extract", "objects_done": 0, "objects_total": objects_total,
+                      "items_done": 0, "stories": None, "partitions_done": 0, "partitions_total": None,
+                      "elapsed_s": 0.0}
+        self.started = time.perf_counter()
+        self.log_every = log_every
+        self._logged: float | None = None
+
+    def update(self, **changes) -> None:
+        stage_changed = changes.get("stage", self.event["stage"]) != self.event["stage"]
+        self.event.update(changes)
+        now = time.perf_counter()
+        self.event["elapsed_s"] = now - self.started
+        for hook in list(PROGRESS_HOOKS):
+            hook(dict(self.event))
+        if stage_changed or self._logged is None or now - self._logged >= self.log_every:
+            self._logged = now
+            get_run_logger().info("progress: %s", describe_progress(self.event))
+
+
+def describe_progress(event: dict) -> str:
+    """One line of a run's progress (the flow's log lines; the CLI's bar says the same)."""
+    e = event
+    rate = e["items_done"] / e["elapsed_s"] if e["elapsed_s"] > 0 else 0.0
+    line = (f"run {e['run_id']} {e['stage']}: {e['objects_done']}/{e['objects_total']} objects read, "
+            f"{e['items_done']:,} items ({rate:,.0f}/s)")
+    if e["stories"] is not None:
+        line += f", {e['stories']:,} stories"
+    if e["partitions_total"]:
+        line += f", {e['partitions_done']}/{e['partitions_total']} partitions written"
+    return line + f", {e['elapsed_s']:.0f} s"
+
+
 @dataclass
 class Extraction:
     """A run's extract stage: its tasks while they run, then what they handed back."""
@@ -425,6 +501,7 @@ class Extraction:
     views: list[pl.DataFrame] | None = None
     sigs: list[np.ndarray] | None = None
     workers: set[str] | None = None
+    progress: RunProgress | None = None
 
     def wait(self) -> Extraction:
         if self.results is None:
@@ -435,6 +512,9 @@ class Extraction:
                 self.views.append(view)
                 self.sigs.append(sig)
                 self.workers.add(worker)
+                if self.progress is not None:
+                    self.progress.update(objects_done=len(self.results),
+                                         items_done=sum(r.items_in for r in self.results))
             self.futures = []
         return self
 
@@ -447,7 +527,9 @@ def start_extract(run: RunSpec, objects: list[SourceObject], timer: StageTimer |
     futures = extract_batch.map(batches, unmapped(run.format), unmapped(run.run_id), unmapped(run.started),
                                 unmapped(run.lake), list(range(len(batches))), unmapped(run.chunk_rows),
                                 unmapped(extract_in_processes(objects)))
-    return Extraction(list(futures), objects, timer or StageTimer())
+    progress = RunProgress(run.run_id, len(objects))
+    progress.update(stage="extract")
+    return Extraction(list(futures), objects, timer or StageTimer(), progress=progress)
 
 
 def extract_in_processes(objects: list[SourceObject]) -> bool:
@@ -489,6 +571,10 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     extraction.views = extraction.sigs = None
     new = pl.concat(views, how="vertical")
     del views
+    if run.published is not None:
+        # a run for a range of publication dates: items of other dates (or none) are
+        # skipped, counted per file; their staged objects are never published
+        new, sigs = _within(new, sigs, run.published, results)
     staged: dict[object, list[str]] = {}
     for (value, loc), _ in new.group_by("date", pl.col("_loc").cast(pl.String), maintain_order=True):
         staged.setdefault(value, []).append(loc)
@@ -497,18 +583,25 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     rejects = rejects_frame(results, run_id, started)
     _release_memory()
     lap("extract_normalize")
+    progress = extraction.progress or RunProgress(run_id, len(extraction.objects))
+    progress.update(stage="dedup")
 
     # 2. Dedup against what the lake already holds for these dates: the items of the
     #    window are re-deduplicated with the new ones (on their features), and the
     #    window's partitions of stories/ and duplicates/ are re-derived from them.
     #    Objects read again replace all their older items, wherever those went.
     purge = {d for dates in before.values() if dates for d in dates}
+    if run.published is not None:  # older items of other dates stay: this run does not replace them
+        purge = {d for d in purge if d is not None and run.published[0] <= d <= run.published[1]}
     window = window_dates([*new["date"].unique().to_list(), *purge], run.window_days)
     existing, present = load_window(lake, window)
     if existing is not None:
         # the lake's items of the window, but those read again by this run
         old, old_sig = existing
-        stale = old["raw_uri"].is_in(new["raw_uri"].implode()) | from_sources(old["raw_uri"], reread)
+        again = from_sources(old["raw_uri"], reread)
+        if run.published is not None:
+            again = again & old["date"].is_between(*run.published).fill_null(False)
+        stale = old["raw_uri"].is_in(new["raw_uri"].implode()) | again
         keep = (~stale).to_numpy()
         new = pl.concat([old.filter(keep), new], how="vertical")
         sigs.insert(0, old_sig[keep])
@@ -528,6 +621,7 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     kept = kept.select("date", "raw_uri", "shared_boilerplate", pl.col("published_at").dt.date().alias("item_date"))
     _release_memory()
     lap("dedup")
+    progress.update(stage="write", stories=counts["totals"]["stories"])
 
     # 3. Publish: items/ first (stories are read from it), then stories/ and
     #    duplicates/, each partition replaced whole by one write.
@@ -535,18 +629,31 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
         staged.setdefault(value, [])  # only older items to drop there
     groups = _groups(sorted(staged.items(), key=lambda kv: lakeio.partition_order(kv[0])),
                      run.partitions_per_task)
-    written = {"items": [publish_items.submit(lake, g, reread, token) for g in groups]}
-    outputs = {"items": [key for f in written["items"] for key in f.result()]}
     stories_plan = _replacing(lakeio.partitions(STORIES, kept), present["stories"])
     del kept
     duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"])
-    written["stories"] = [publish_stories.submit(lake, g, token) for g in _groups(stories_plan, run.partitions_per_task)]
-    written["duplicates"] = [publish_partitions.submit(lake, "duplicates", g, token)
-                             for g in _groups(duplicates_plan, run.partitions_per_task)]
+    done, total = 0, sum(len(g) for g in groups) + len(stories_plan) + len(duplicates_plan)
+
+    def keys_of(futures: list, sizes: list[int]) -> list[str]:
+        nonlocal done
+        keys = []
+        for f, size in zip(futures, sizes, strict=True):
+            keys.extend(f.result())
+            done += size
+            progress.update(partitions_done=done, partitions_total=total)
+        return keys
+
+    outputs = {"items": keys_of([publish_items.submit(lake, g, reread, token) for g in groups],
+                                [len(g) for g in groups])}
+    plans = {"stories": _groups(stories_plan, run.partitions_per_task),
+             "duplicates": _groups(duplicates_plan, run.partitions_per_task)}
+    written = {"stories": [publish_stories.submit(lake, g, token) for g in plans["stories"]],
+               "duplicates": [publish_partitions.submit(lake, "duplicates", g, token) for g in plans["duplicates"]]}
     for name in ("stories", "duplicates"):
-        outputs[name] = [key for f in written[name] for key in f.result()]
+        outputs[name] = keys_of(written[name], [len(g) for g in plans[name]])
     outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
     lap("write")
+    progress.update(stage="commit")
 
     sizes = {o.uri: (o.size, o.version) for o in extraction.objects}
     vanished = {r.source_uri for r in results if any(x["reason"] == "source_vanished" for x in r.rejects)}
@@ -554,7 +661,26 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
         row["size"], row["version"] = sizes.get(row["uri"], (None, None))
         row["item_dates"] = [None if d is None else d.isoformat() for d in item_dates.get(row["uri"], [])]
         row["consumed"] = row["uri"] not in vanished  # read: the ledger records it
+        if run.published is not None:  # what of it the lake now holds: its items of these dates
+            row["covered"] = [{"start": run.published[0].isoformat(), "end": run.published[1].isoformat()}]
     return counts, summary, outputs, rejects
+
+
+def _within(view: pl.DataFrame, sigs: list[np.ndarray], dates: tuple[date, date],
+            results: list[FileResult]) -> tuple[pl.DataFrame, list[np.ndarray]]:
+    """The items of ``view`` (and their signatures) published within ``dates``; the
+    others are counted as skipped (``outside_range``) in their file's result."""
+    inside = view["date"].is_between(*dates).fill_null(False)
+    outside = view.filter(~inside).group_by(pl.col("_source_uri").cast(pl.String), "source_format").len()
+    counts: dict[str, dict[str | None, int]] = {}
+    for uri, fmt, n in outside.iter_rows():
+        counts.setdefault(uri, {})[fmt] = n
+    for r in results:
+        for fmt, n in counts.get(r.source_uri, {}).items():
+            r.skipped["outside_range"] += n
+            r.skipped_formats[fmt] += n
+    keep = inside.to_numpy()
+    return view.filter(inside), [stack(sigs)[keep]] if sigs else sigs
 
 
 def _peak_rss_mb() -> int:

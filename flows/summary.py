@@ -100,6 +100,8 @@ def backfill_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
               ["dated by their key", report["dated_by_key"]],
               ["dated by when they were written", report["dated_by_modified"]],
               ["outside the range (not read)", report["outside_range"]],
+              *([["no date in their key: read for their stories of the range (--by published)",
+                  report["undated_read_by_published"]]] if "undated_read_by_published" in report else []),
               ["in range, consumed earlier and unchanged (not read)", report["unchanged_objects"]],
               ["read", t["files"]],
               ["items in", t["items_in"]], ["stories", t["stories"]], ["duplicates", t["duplicates"]],
@@ -112,8 +114,9 @@ def backfill_sections(report: dict) -> list[tuple[str, list[str], list[list]]]:
 
 
 def _backfill_title(report: dict) -> str:
-    return (f"backfill {report['backfill_id']} of {report['start']}..{report['end']} -> {report['lake']}: "
-            f"{len(report['chunks'])} chunks of {report['chunk_days']} day(s)")
+    title = (f"backfill {report['backfill_id']} of {report['start']}..{report['end']} -> {report['lake']}: "
+             f"{len(report['chunks'])} chunks of {report['chunk_days']} day(s)")
+    return f"{title}\nNOTHING READ: {report['nothing_read']}" if report.get("nothing_read") else title
 
 
 def format_backfill(report: dict) -> str:

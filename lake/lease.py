@@ -15,6 +15,14 @@ past its expiry and another run took over): :meth:`Lease.check` raises
 newest generation is ever kept with older ones deleted, so a stale holder
 always sees the one that replaced it. Expiry compares the holder's clock with
 the reader's: lake writers are assumed to keep their clocks in sync (NTP).
+
+A check costs one listing of ``_lease/`` (one or two objects, whatever the size
+of the lake), and most checks cost nothing: while the generation this process
+wrote last is unexpired by more than half the ttl, and every renewal landed
+while the one before it was still that far from expiry, no other run can have
+taken the lake (a taker needs an expired or released generation), so a check
+in that window is answered from memory. Past it (a late renewal, a frozen
+process, a lease held in another process), the check reads the storage.
 """
 
 from __future__ import annotations
@@ -94,6 +102,21 @@ class Lease:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     lost: str | None = None
+    # The expiry of the generation this holder last wrote, while every write of it
+    # landed before the previous one had come within ``margin`` of expiring (None:
+    # that chain broke once, and every check reads the storage from then on).
+    confirmed_until: datetime | None = None
+
+    @property
+    def margin(self) -> timedelta:
+        """How far from its expiry a generation must be for a check to be skipped:
+        half the ttl, which also absorbs that much clock skew between writers."""
+        return timedelta(seconds=self.ttl / 2)
+
+    def confirmed(self, now: datetime | None = None) -> bool:
+        """True when no other run can hold the lake now (see the module's docstring)."""
+        return (self.lost is None and self.confirmed_until is not None
+                and (now or datetime.now(UTC)) < self.confirmed_until - self.margin)
 
     @property
     def token(self) -> str:
@@ -102,9 +125,16 @@ class Lease:
 
     def _write(self, released: bool = False) -> None:
         now = datetime.now(UTC)
+        expires = now + timedelta(seconds=self.ttl)
         self.record = {**self.record, "renewed_at": now.isoformat(), "released": released,
-                       "expires_at": (now + timedelta(seconds=self.ttl)).isoformat()}
+                       "expires_at": expires.isoformat()}
         self.storage.put(_key(self.generation), json.dumps(self.record).encode())
+        # The new expiry counts only if the PUT landed while the previous generation
+        # record was still far from expiring: then no taker can have come between.
+        if released or not self.confirmed():
+            self.confirmed_until = None
+        else:
+            self.confirmed_until = expires
 
     def check(self) -> None:
         if self.lost:
@@ -133,20 +163,41 @@ class Lease:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        with contextlib.suppress(LeaseLost):
-            self.check()
-            self._write(released=True)
+        try:
+            with contextlib.suppress(LeaseLost):
+                self.confirmed_until = None  # the last check reads the storage
+                self.check()
+                self._write(released=True)
+        finally:
+            _HELD.pop((self.storage.url, self.token), None)
+
+
+# The leases this process holds, by lake and token: a check of one of them is
+# answered from memory while it is confirmed (:meth:`Lease.confirmed`).
+_HELD: dict[tuple[str, str], Lease] = {}
 
 
 def check_token(storage: Storage, token: str) -> None:
-    """Raise ``LeaseLost`` unless the lease ``token`` names is still the newest one."""
+    """Raise ``LeaseLost`` unless the lease ``token`` names is still the newest one.
+
+    Free while this process holds that lease and it is confirmed; otherwise one
+    listing of ``_lease/``."""
+    held = _HELD.get((storage.url, token))
+    if held is not None:
+        if held.lost:
+            raise LeaseLost(held.lost)
+        if held.confirmed():
+            return
     generation, _, run_id = token.partition(":")
     gens = _generations(storage)
     newest = gens[-1] if gens else None
     if newest != int(generation):
         taker = _read(storage, newest) if newest is not None else None
-        raise LeaseLost(f"run {run_id} lost the lake's lease: it expired and run "
-                        f"{(taker or {}).get('run_id', '?')} took the lake over")
+        lost = (f"run {run_id} lost the lake's lease: it expired and run "
+                f"{(taker or {}).get('run_id', '?')} took the lake over")
+        if held is not None:
+            held.lost = lost  # every later check in this process fails at once
+        raise LeaseLost(lost)
 
 
 def acquire(lake: str | Storage, run_id: str, *, wait: float = 300.0, ttl: float | None = None,
@@ -175,7 +226,15 @@ def acquire(lake: str | Storage, run_id: str, *, wait: float = 300.0, ttl: float
                 for old in gens:  # only the newest generation is kept
                     with contextlib.suppress(FileNotFoundError):
                         storage.delete(_key(old))
-                return Lease(storage, newest + 1, run_id, ttl, mine)
+                lease = Lease(storage, newest + 1, run_id, ttl, mine)
+                # created with a conditional write: held until its expiry (if the
+                # creation took that long, the lease starts unconfirmed)
+                expires = datetime.fromisoformat(mine["expires_at"])
+                lease.confirmed_until = expires
+                if not lease.confirmed():
+                    lease.confirmed_until = None
+                _HELD[(storage.url, lease.token)] = lease
+                return lease
             continue  # another run took it: look again at once
         if time.monotonic() >= deadline:
             raise LakeBusyError(

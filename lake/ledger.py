@@ -24,7 +24,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -44,17 +44,24 @@ class Ledger:
     runs: set[str] = field(default_factory=set)
     folded: list[str] = field(default_factory=list)  # runs whose manifest was folded in on load
 
-    def pending(self, listed: list[SourceObject], reprocess: bool = False
+    def pending(self, listed: list[SourceObject], reprocess: bool = False,
+                within: tuple[date, date] | None = None
                 ) -> tuple[list[SourceObject], list[SourceObject], list[str]]:
         """``listed`` split into the objects to read (new, changed, or all with
         ``reprocess``) and those the lake already consumed unchanged; and the URIs
-        of the objects to read that an earlier run read (their older items go)."""
+        of the objects to read that an earlier run read (their older items go).
+
+        An object read before for date ranges only (``covered``) counts as consumed
+        only for a run that wants its items of ``within`` and those ranges hold it."""
         seen = dict(zip(self.rows["uri"].to_list(),
-                        zip(self.rows["size"].to_list(), self.rows["version"].to_list(), strict=True),
+                        zip(self.rows["size"].to_list(), self.rows["version"].to_list(),
+                            self.rows["covered"].to_list(), strict=True),
                         strict=True))
         todo, done = [], []
         for obj in listed:
-            unchanged = not reprocess and seen.get(obj.uri) == (obj.size, obj.version)
+            size, version, covered = seen.get(obj.uri, (None, None, None))
+            unchanged = (not reprocess and (size, version) == (obj.size, obj.version)
+                         and (covered is None or (within is not None and _covers(covered, within))))
             (done if unchanged else todo).append(obj)
         return todo, done, [o.uri for o in todo if o.uri in seen]
 
@@ -67,11 +74,42 @@ class Ledger:
         return dict(zip(hit["uri"].to_list(), hit["item_dates"].to_list(), strict=True))
 
     def with_run(self, run_id: str, started: datetime, files: list[dict]) -> Ledger:
-        """The ledger once the run's consumed ``files`` (manifest rows) are in."""
+        """The ledger once the run's consumed ``files`` (manifest rows) are in. An object
+        read again for date ranges only, unchanged, adds those ranges (and its item
+        dates) to what it had: its items of other dates are still in the lake."""
         new = _rows(run_id, started, files)
-        rows = pl.concat([self.rows.filter(~pl.col("uri").is_in(new["uri"].implode())), new],
-                         how="vertical") if new.height else self.rows
+        if new.height == 0:
+            return Ledger(self.rows, self.runs | {run_id})
+        old = self.rows.filter(pl.col("uri").is_in(new["uri"].implode()))
+        if old.height:
+            before = {r["uri"]: r for r in old.iter_rows(named=True)}
+            merged = []
+            for r in new.iter_rows(named=True):
+                prior = before.get(r["uri"])
+                if prior is not None and r["covered"] is not None \
+                        and (prior["size"], prior["version"]) == (r["size"], r["version"]):
+                    r["covered"] = None if prior["covered"] is None else _union(prior["covered"] + r["covered"])
+                    dates = {*(prior["item_dates"] or []), *(r["item_dates"] or [])}
+                    r["item_dates"] = sorted(dates, key=lambda d: (d is None, d or date.min))
+                merged.append(r)
+            new = pl.DataFrame(merged, schema=new.schema)
+        rows = pl.concat([self.rows.filter(~pl.col("uri").is_in(new["uri"].implode())), new], how="vertical")
         return Ledger(rows.sort("uri"), self.runs | {run_id})
+
+
+def _union(ranges: list[dict]) -> list[dict]:
+    """Date ranges (``start``, ``end``, inclusive) merged where they overlap or touch."""
+    out: list[dict] = []
+    for r in sorted(ranges, key=lambda r: r["start"]):
+        if out and r["start"] <= out[-1]["end"] + timedelta(days=1):
+            out[-1] = {"start": out[-1]["start"], "end": max(out[-1]["end"], r["end"])}
+        else:
+            out.append(dict(r))
+    return out
+
+
+def _covers(covered: list[dict], within: tuple[date, date]) -> bool:
+    return any(r["start"] <= within[0] and within[1] <= r["end"] for r in _union(covered))
 
 
 def _rows(run_id: str, started: datetime | str, files: list[dict]) -> pl.DataFrame:
@@ -88,6 +126,9 @@ def _rows(run_id: str, started: datetime | str, files: list[dict]) -> pl.DataFra
         "item_dates": [None if f.get("item_dates") is None else
                        [None if d is None else date.fromisoformat(d) for d in f["item_dates"]]
                        for f in consumed],
+        "covered": [None if f.get("covered") is None else
+                    [{"start": date.fromisoformat(r["start"]), "end": date.fromisoformat(r["end"])}
+                     for r in f["covered"]] for f in consumed],
     }, schema={c.name: c.dtype for c in LEDGER.columns})
     return df
 

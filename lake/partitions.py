@@ -40,6 +40,18 @@ ROW_GROUP_ROWS = 64_000
 MERGE_KEYS = {"items": ["raw_uri"]}
 
 
+def write_concurrency(storage: Storage) -> int:
+    """Partitions one publishing task writes at once: ``WIRELAKE_WRITE_CONCURRENCY``,
+    else 8 on S3 (a PUT waits mostly on the network) and 2 on disk (encoding and
+    fsync; the machine's cores do the rest)."""
+    import os
+
+    from lake.storage import S3Storage
+
+    setting = int(os.environ.get("WIRELAKE_WRITE_CONCURRENCY") or 0)
+    return max(1, setting or (8 if isinstance(storage, S3Storage) else 2))
+
+
 def partition_key(table: Table, value) -> str:
     text = NULL_PARTITION if value is None else value.isoformat()
     return f"{table.name}/{table.partition_by}={text}/{PART_FILE}"

@@ -66,6 +66,11 @@ class Storage(ABC):
     def put(self, key: str, data: bytes) -> None:
         """Write ``key`` atomically: readers see the old bytes or the new, never a part."""
 
+    def put_transient(self, key: str, data: bytes) -> None:
+        """:meth:`put` for an object a crash may lose (a run's staging area: a run
+        that did not commit is read again), so storage may skip making it durable."""
+        self.put(key, data)
+
     @abstractmethod
     def put_if_absent(self, key: str, data: bytes) -> bool:
         """Create ``key`` only if no object has it (atomic: of two callers, one wins).
@@ -76,6 +81,11 @@ class Storage(ABC):
 
     @abstractmethod
     def exists(self, key: str) -> bool: ...
+
+    def delete_many(self, keys: list[str]) -> None:
+        """Delete every key in ``keys`` (missing ones are fine)."""
+        for key in keys:
+            self.delete(key)
 
     def storage_options(self) -> dict[str, str] | None:
         """Options for polars/pyarrow readers of this storage (None for local)."""
@@ -94,18 +104,32 @@ class LocalStorage(Storage):
         return path
 
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
-        if not self.root.exists():
+        # Only the directory the prefix names is walked (``stories/`` reads stories/,
+        # ``_lease/`` one small directory), never the whole lake: a listing costs what
+        # it returns, as on S3, however many partitions the lake holds.
+        folder, _, _ = prefix.rpartition("/")
+        if any(part.startswith(".") for part in folder.split("/") if part):
+            return  # hidden directories are never listed
+        start = self._path(folder) if folder else self.root
+        if not start.is_dir():
             return
         found = []
-        for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for dirpath, dirnames, filenames in os.walk(start):
+            base = Path(dirpath).relative_to(self.root).as_posix()
+            base = "" if base == "." else f"{base}/"
+            # hidden directories are skipped; so are those no key under the prefix is in
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")
+                           and (f"{base}{d}/".startswith(prefix) or prefix.startswith(f"{base}{d}/"))]
             for name in filenames:
                 if name.startswith("."):
                     continue  # hidden files and our own temporaries
                 path = Path(dirpath, name)
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
-                    st = path.stat()
+                    try:
+                        st = path.stat()
+                    except FileNotFoundError:
+                        continue  # deleted while listed
                     found.append(ObjectInfo(key, st.st_size, str(st.st_mtime_ns), st.st_mtime))
         yield from sorted(found, key=lambda o: o.key)
 
@@ -135,20 +159,28 @@ class LocalStorage(Storage):
                 yield chunk
 
     @staticmethod
-    def _temporary(path: Path, data: bytes) -> Path:
-        """``data`` written and synced to a hidden file beside ``path`` (its own name:
-        threads and processes writing the same key do not share one)."""
+    def _temporary(path: Path, data: bytes, sync: bool = True) -> Path:
+        """``data`` written (and synced, unless ``sync`` is False) to a hidden file
+        beside ``path`` (its own name: threads and processes writing the same key do
+        not share one)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         with open(tmp, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
         return tmp
 
     def put(self, key: str, data: bytes) -> None:
         path = self._path(key)
         os.replace(self._temporary(path, data), path)  # atomic on POSIX
+
+    def put_transient(self, key: str, data: bytes) -> None:
+        # Atomic as put (a reader of the key sees all of it or nothing), not synced:
+        # the fsync cost about as much as the write of a small staging object.
+        path = self._path(key)
+        os.replace(self._temporary(path, data, sync=False), path)
 
     def put_if_absent(self, key: str, data: bytes) -> bool:
         path = self._path(key)
@@ -208,6 +240,9 @@ class S3Storage(Storage):
         self.region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
         config = Config(
             retries={"max_attempts": 3, "mode": "standard"},
+            # partitions are written by several threads at once (lake/partitions.py,
+            # write_concurrency): a connection each, not a wait for the pool
+            max_pool_connections=32,
             connect_timeout=5, read_timeout=60,
             s3={"addressing_style": "path"} if self.endpoint else {},
         )
@@ -309,6 +344,17 @@ class S3Storage(Storage):
     def delete(self, key: str) -> None:
         _with_retries(f"delete {self.uri(key)}",
                       lambda: self.client.delete_object(Bucket=self.bucket, Key=self._key(key)))
+
+    def delete_many(self, keys: list[str]) -> None:
+        # one request per 1,000 keys (DeleteObjects), not one per key
+        for i in range(0, len(keys), 1000):
+            batch = {"Objects": [{"Key": self._key(k)} for k in keys[i:i + 1000]], "Quiet": True}
+            resp = _with_retries(f"delete {len(batch['Objects'])} objects under {self.url}",
+                                 lambda b=batch: self.client.delete_objects(Bucket=self.bucket, Delete=b))
+            errors = [e for e in resp.get("Errors", []) if e.get("Code") not in ("NoSuchKey",)]
+            if errors:
+                raise StorageError(f"delete under {self.url}: {len(errors)} objects not deleted "
+                                   f"({errors[0].get('Code')}: {errors[0].get('Message')})")
 
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError

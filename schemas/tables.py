@@ -11,6 +11,7 @@ read with the new column as null (see tests/test_schema.py).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import polars as pl
@@ -51,6 +52,9 @@ class Table:
         return [c.name for c in self.columns if c.name != self.partition_by]
 
     def arrow_schema(self, *, with_partition: bool = False) -> pa.Schema:
+        return _arrow_schema(self, with_partition)
+
+    def _build_arrow_schema(self, with_partition: bool) -> pa.Schema:
         cols = [c for c in self.columns if with_partition or c.name != self.partition_by]
         empty = pl.DataFrame(schema={c.name: c.dtype for c in cols}).to_arrow()
         fields = [
@@ -82,6 +86,15 @@ class Table:
 
 
 # What a parser hands over, one row per story, before normalization.
+
+
+@functools.cache
+def _arrow_schema(table: Table, with_partition: bool) -> pa.Schema:
+    # built once per table: deriving it (through an empty polars frame) cost more
+    # than writing a small partition
+    return table._build_arrow_schema(with_partition)
+
+
 PARSED = Table(
     "parsed",
     (
@@ -219,6 +232,9 @@ LEDGER = Table(
         Column("consumed_at", UTC_TS, False, "when that run started"),
         Column("items_in", pl.Int64, False, "items read from it"),
         Column("item_dates", pl.List(pl.Date), True, "items/ partitions holding its items"),
+        Column("covered", pl.List(pl.Struct({"start": pl.Date, "end": pl.Date})), True,
+               "read for date ranges only (a backfill by publication date): the ranges of item "
+               "dates taken from it; null: all its items"),
     ),
     sort_by=("uri",),
 )

@@ -168,3 +168,40 @@ def test_backfill_command_shows_progress_and_summary(tmp_path, capsys):
                  "--end", "2026-11-01"]) == EXIT_FAILED
     assert "before --start" in capsys.readouterr().err
     assert not list(open_storage(str(tmp_path / "L")).list("_staging/"))
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_backfill_by_published_date_of_an_archive_without_dates_in_its_keys(tmp_path):
+    """Reuters-21578: 22 SGML files whose names carry no date, modified when copied here.
+    By delivery, a backfill of March 1987 reads nothing and says why; by publication
+    date it reads them and its lake equals one ingest of the same files restricted to
+    those dates; run again, it reads nothing (the ledger remembers the range)."""
+    from tests.corpora import corpus_path
+
+    reuters = str(corpus_path("reuters21578"))
+    start, end = "1987-03-03", "1987-03-09"
+    by_delivery = backfill(sources=[reuters], lake=str(tmp_path / "delivery"), start=start, end=end)
+    assert by_delivery["chunks"] == [] and "--by published" in by_delivery["nothing_read"]
+    assert not (tmp_path / "delivery" / "runs").exists()
+
+    single, filled = str(tmp_path / "single"), str(tmp_path / "filled")
+    one = ingest(sources=[reuters], lake=single, published_start=start, published_end=end)
+    report = backfill(sources=[reuters], lake=filled, start=start, end=end, by="published")
+    state = lake_state(filled)
+    assert state == lake_state(single)
+    stories = read_table(filled, "stories")
+    assert stories.height > 1000  # a week of 1987 Reuters wires
+    assert stories["date"].min() >= date(1987, 3, 3) and stories["date"].max() <= date(1987, 3, 9)
+    assert read_table(filled, "duplicates").height == one["totals"]["duplicates"] > 0
+    t = report["totals"]
+    assert t["items_in"] == t["stories"] + t["duplicates"] + t["skipped"] + t["rejects"]
+    assert t["stories"] == one["totals"]["stories"] and t["skipped"] == one["totals"]["skipped"]
+
+    again = backfill(sources=[reuters], lake=filled, start=start, end=end, by="published")
+    assert again["chunks"] == [] and again["unchanged_objects"] == t["files"]
+    assert "already consumed" in again["nothing_read"]
+    assert lake_state(filled) == state
+    # a plain ingest afterwards reads the files again (only a week of them is in) and takes all
+    whole = ingest(sources=[reuters], lake=filled)
+    assert whole["totals"]["files"] == t["files"]
+    assert read_table(filled, "stories")["date"].min() < date(1987, 3, 3)

@@ -208,3 +208,31 @@ def test_an_object_gone_when_read_is_a_reject_and_not_consumed(tmp_path, shards,
     assert t["items_in"] == t["stories"] + t["duplicates"] + t["skipped"] + t["rejects"]
     uris = ledgers.load(open_storage(lake)).rows["uri"].to_list()
     assert gone.uri not in uris and len(uris) == 1
+
+
+def test_an_object_read_for_a_date_range_is_consumed_for_that_range_only():
+    from datetime import UTC, date, datetime
+
+    from lake.ledger import Ledger, _empty
+    from lake.storage import SourceObject
+
+    obj = SourceObject("/raw", "dump.sgm", 10, "v1")
+    march = {"start": "1987-03-03", "end": "1987-03-09"}
+    row = {"uri": obj.uri, "size": 10, "version": "v1", "items_in": 5, "item_dates": ["1987-03-04"],
+           "covered": [march]}
+    ledger = Ledger(_empty()).with_run("r1", datetime(2026, 12, 1, tzinfo=UTC), [row])
+    first_week = (date(1987, 3, 3), date(1987, 3, 9))
+    assert ledger.pending([obj], within=first_week)[0] == []  # consumed for that week
+    assert ledger.pending([obj], within=(date(1987, 3, 5), date(1987, 3, 12)))[0] == [obj]
+    todo, _, reread = ledger.pending([obj])  # a plain ingest wants all its items
+    assert todo == [obj] and reread == [obj.uri]
+    # the next week, read too: the ranges join, the item dates add up
+    nxt = {**row, "item_dates": ["1987-03-11"], "covered": [{"start": "1987-03-10", "end": "1987-03-16"}]}
+    ledger = ledger.with_run("r2", datetime(2026, 12, 2, tzinfo=UTC), [nxt])
+    assert ledger.pending([obj], within=(date(1987, 3, 5), date(1987, 3, 12)))[0] == []
+    assert ledger.previous_dates([obj.uri])[obj.uri] == [date(1987, 3, 4), date(1987, 3, 11)]
+    # changed since: read again whatever the range
+    assert ledger.pending([SourceObject("/raw", "dump.sgm", 11, "v2")], within=first_week)[0] != []
+    # read whole: consumed for every range
+    ledger = ledger.with_run("r3", datetime(2026, 12, 3, tzinfo=UTC), [{**row, "covered": None}])
+    assert ledger.pending([obj], within=(date(1990, 1, 1), date(1990, 1, 2)))[0] == []

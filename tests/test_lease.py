@@ -185,3 +185,27 @@ def test_a_run_that_lost_its_lease_publishes_nothing(s3_lake, feeds, monkeypatch
     assert leases.holder(open_storage(s3_lake))["run_id"] == "run-thief"
     thief["lease"].release()
     assert lakes.lake_state(s3_lake) == before
+
+
+def test_checks_of_a_fresh_lease_are_answered_from_memory_and_a_late_one_reads_storage(any_lake):
+    storage = open_storage(any_lake)
+    lease = leases.acquire(storage, "run-a", wait=0, ttl=6.0)
+    # created by a conditional write: no other run can take it before half its ttl is gone
+    assert lease.confirmed()
+    time.sleep(3.2)  # past half the ttl: a check reads the storage again
+    assert not lease.confirmed()
+    leases.check_token(storage, lease.token)  # still the newest generation
+    lease.renew()  # landed after the margin: a taker may have come between ...
+    assert not lease.confirmed()  # ... so the renewal does not confirm it, nor any later one
+    lease.renew()
+    assert not lease.confirmed()
+    lease.release()
+
+
+def test_renewed_in_time_a_lease_stays_confirmed(any_lake):
+    lease = leases.acquire(any_lake, "run-a", wait=0, ttl=12.0)
+    lease.start_renewing()  # every 3 s, each landing while the last write is still 6 s from expiring
+    time.sleep(7.5)
+    assert lease.confirmed()
+    lease.release()
+    assert not lease.confirmed()

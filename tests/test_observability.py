@@ -83,3 +83,31 @@ def test_backfill_and_compact_publish_theirs(tmp_path):
     state = compact(lake=lake, return_state=True)
     (art,) = [a for a in _artifacts(state.state_details.flow_run_id) if a.key == "wirelake-compact-summary"]
     assert "stories" in art.data and "rejects" in art.data
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_ingest_reports_its_progress_stage_by_stage(tmp_path):
+    """Invariant: progress events come in stage order (extract, dedup, write, commit),
+    never count backwards, and end on the run's own figures: every listed object
+    read, the manifest's items in and stories, every planned partition written."""
+    from flows.ingest import PROGRESS_HOOKS
+
+    write_dump(tmp_path / "raw")
+    events: list[dict] = []
+    PROGRESS_HOOKS.append(events.append)
+    try:
+        manifest = ingest(sources=[str(tmp_path / "raw")], lake=str(tmp_path / "lake"), batch_files=4)
+    finally:
+        PROGRESS_HOOKS.remove(events.append)
+    order = ["extract", "dedup", "write", "commit"]
+    stages = [e["stage"] for e in events]
+    assert sorted(set(stages), key=order.index) == order
+    assert [order.index(s) for s in stages] == sorted(order.index(s) for s in stages)
+    for key in ("objects_done", "items_done", "partitions_done"):
+        assert [e[key] for e in events] == sorted(e[key] for e in events), key
+    last = events[-1]
+    assert last["objects_done"] == last["objects_total"] == manifest["listed_objects"]
+    assert last["items_done"] == manifest["totals"]["items_in"]
+    assert last["stories"] == manifest["totals"]["stories"]
+    assert last["partitions_done"] == last["partitions_total"] >= len(manifest["outputs"]["stories"]) > 0
+    assert len({e["objects_done"] for e in events}) > 2  # it moved during extract, batch by batch

@@ -141,3 +141,27 @@ def test_read_chunks_gives_the_object_in_bounded_pieces(storage):
         storage.put("big.bin", data[::-1])
         with pytest.raises(StorageError, match="changed while it was read"):
             list(reading)
+
+
+def test_list_returns_exactly_the_keys_under_any_prefix(storage):
+    # invariant: list(prefix) holds every key that starts with prefix and no other, on
+    # disk (which walks only the directories the prefix can reach) as on S3 (SeaweedFS
+    # lists directory by directory: "stories/..." before "stories-old", so compared as sets)
+    keys = ["stories/date=2026-11-01/part-0.parquet", "stories/date=2026-11-02/part-0.parquet",
+            "stories-old/x.bin", "storiesx", "items/date=2026-11-01/part-0.parquet",
+            "_lease/000000000001.json", "runs/a.json", "runs/b.json", "top.bin"]
+    for k in keys:
+        storage.put(k, b"x")
+    storage.put_transient("_staging/r1/date=2026-11-01/0.parquet", b"y")
+    keys.append("_staging/r1/date=2026-11-01/0.parquet")
+    for prefix in ["", "s", "stories", "stories/", "stories/date=2026-11-0", "stories/date=2026-11-02/",
+                   "stories/date=2026-11-02/part-0.parquet", "_lease/", "_staging/r1/", "runs/b",
+                   "nothing/", "top", "items/date=2026-11-01/part-0.parquet/"]:
+        assert sorted(o.key for o in storage.list(prefix)) == sorted(k for k in keys if k.startswith(prefix)), prefix
+
+
+def test_delete_many(storage):
+    for i in range(5):
+        storage.put(f"d/{i}.bin", b"x")
+    storage.delete_many([f"d/{i}.bin" for i in range(3)] + ["d/missing.bin"])
+    assert [o.key for o in storage.list("d/")] == ["d/3.bin", "d/4.bin"]

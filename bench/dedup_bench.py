@@ -397,7 +397,8 @@ def _ingest_child(lake: str, sources: list[str]) -> int:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.ingest import _peak_rss_mb, ingest
+    from flows.ingest import ingest
+    from flows.progress import peak_rss_mb as _peak_rss_mb
 
     with prefect_test_harness(server_startup_timeout=120), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         start = time.perf_counter()

@@ -50,19 +50,20 @@ def _child(lake: str, source: str, mode: str) -> int:
     if mode == "whole":
         os.environ["WIRELAKE_STREAM_BYTES"] = str(1 << 62)  # the old path: every object read whole
     from flows import ingest as ingest_flow
+    from flows.progress import peak_rss_mb as _peak_rss_mb
     with prefect_test_harness(server_startup_timeout=120), \
             temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         start = time.perf_counter()
         manifest = ingest_flow.ingest(sources=[source], lake=lake)
         seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "maxrss": ingest_flow._peak_rss_mb() * 2**20,
+    print(json.dumps({"seconds": seconds, "maxrss": _peak_rss_mb() * 2**20,
                       "totals": manifest["totals"], "timings": manifest["timings_s"],
                       "peak_rss_mb": manifest["peak_rss_mb"]}))
     return 0
 
 
 def _read_child(source: str, mode: str) -> int:
-    from flows.ingest import _peak_rss_mb
+    from flows.progress import peak_rss_mb as _peak_rss_mb
     from lake.storage import open_storage
     from transforms.reading.extract import extract_file, extract_stream
 

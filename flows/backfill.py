@@ -33,15 +33,14 @@ from flows.ingest import (
     NoInputError,
     RunSpec,
     holding_lake,
-    list_inputs,
     new_run_id,
-    probe_lake,
     publish_summary,
     run_and_commit,
     start_extract,
 )
 from flows.runners import WirelakeTaskRunner
 from flows.summary import backfill_markdown
+from flows.tasks import list_inputs, probe_lake
 from lake.storage import SourceObject
 
 # A calendar date in a key: 2026-11-03, 2026_11_03, 2026/11/03 or 20261103, not

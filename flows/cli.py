@@ -216,7 +216,7 @@ def _with_ingest_bar(run):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from flows.ingest import PROGRESS_HOOKS
+    from flows.progress import PROGRESS_HOOKS
 
     bar = Progress(TextColumn("ingest {task.fields[stage]:<7}"), BarColumn(bar_width=24), MofNCompleteColumn(),
                    TextColumn("objects, {task.fields[items]} items ({task.fields[rate]}/s){task.fields[more]}"),

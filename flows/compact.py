@@ -33,8 +33,9 @@ import pyarrow.parquet as pq
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.ingest import STORAGE_RETRIES, new_run_id, publish_summary
+from flows.ingest import new_run_id, publish_summary
 from flows.summary import compact_markdown
+from flows.tasks import STORAGE_RETRIES
 from lake import lease as leases
 from lake import ledger as ledgers
 from lake import partitions as lakeio

@@ -1,41 +1,51 @@
 """The ingest flow: list raw objects -> extract -> normalize -> dedup -> publish.
 
-Tasks wrap I/O (listing, reading raw objects, publishing partitions, the run
-manifest) and carry retries; the pure transforms are called directly. The flow
-body reads as the pipeline it runs.
+The flow and the stages of one run of the lake (:func:`run_and_commit`, also what
+each chunk of a backfill runs). Its tasks, which wrap the I/O and carry retries,
+are in flows/tasks.py; stage timings and progress in flows/progress.py; the
+extract work in flows/extracting.py; the pure transforms are called directly.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import resource
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 
 import numpy as np
 import polars as pl
-from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow, get_run_logger
 from prefect.utilities.annotations import unmapped
 
-from flows import extracting
 from flows.extracting import release_memory as _release_memory
-from flows.runners import PER_FILE, WirelakeTaskRunner, default_workers
+from flows.progress import RunProgress, StageTimer
+from flows.runners import WirelakeTaskRunner, default_workers
 from flows.summary import summary_markdown
+from flows.tasks import (
+    commit_ledger,
+    drop_staging,
+    extract_batch,
+    fetch_texts,
+    list_inputs,
+    load_window,
+    prepare_lake,
+    probe_lake,
+    publish_items,
+    publish_partitions,
+    publish_run,
+    publish_stories,
+)
 from lake import lease as leases
 from lake import ledger as ledgers
 from lake import partitions as lakeio
-from lake.storage import S3Storage, SourceObject, StorageError, list_source, open_storage
-from schemas import DUPLICATES, ITEMS, SCHEMA_VERSION, STORIES
-from transforms.dedup.cluster import current_features, dedup_items, window_dates
-from transforms.dedup.features import FINGERPRINT_VERSION
-from transforms.dedup.view import VIEW, dedup_view, signatures, stack
+from lake.storage import SourceObject, StorageError
+from schemas import DUPLICATES, SCHEMA_VERSION, STORIES
+from transforms.dedup.cluster import dedup_items, window_dates
+from transforms.dedup.view import stack
 from transforms.reading.accounting import (
     account,
     by_format,
@@ -47,212 +57,6 @@ from transforms.reading.extract import FileResult, from_sources
 
 class NoInputError(RuntimeError):
     """The sources hold no raw object at all (a systemic failure)."""
-
-
-def _retryable(task, task_run, state) -> bool:
-    """Retry a failed task unless retrying cannot mend it: the run lost the lake's
-    lease, or its accounting does not add up."""
-    from transforms.reading.accounting import AccountingError
-
-    return not isinstance(getattr(state, "data", None), (leases.LeaseLost, AccountingError))
-
-
-STORAGE_RETRIES = dict(retries=3, retry_delay_seconds=[1, 2, 4], retry_condition_fn=_retryable)
-
-
-@task(name="list-inputs", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def list_inputs(sources: list[str]) -> list[SourceObject]:
-    """Every raw object under the sources, each once (overlapping sources are fine)."""
-    objects: dict[str, SourceObject] = {}
-    for source in sources:
-        for obj in list_source(source):
-            objects.setdefault(obj.uri, obj)
-    return list(objects.values())
-
-
-@task(name="probe-lake", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def probe_lake(lake: str) -> None:
-    """Fail early, before any parsing, when the lake is unreachable."""
-    storage = open_storage(lake)
-    if isinstance(storage, S3Storage):
-        storage.ensure_bucket()
-    next(iter(storage.list("runs/")), None)
-
-
-@task(name="extract-files", cache_policy=NO_CACHE, tags=[PER_FILE], **STORAGE_RETRIES)
-def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: str,
-                  ingested_at: datetime, lake: str, batch_no: int,
-                  chunk_rows: int = 5_000, processes: bool = False
-                  ) -> tuple[list[FileResult], pl.DataFrame, np.ndarray, str]:
-    """Read a batch of raw objects, extract their items, normalize and fingerprint them
-    ``chunk_rows`` at a time (one task per batch, so batches run in parallel).
-
-    Each chunk's normalized items go to the lake's staging area, one object per
-    date; the task hands back the per-file accounting and the items' dedup view
-    (keys and features, no text) with their signatures, so a run never holds the
-    text of its whole input; and which process did the work (host:pid), since
-    this task may run on a Dask worker (flows/runners.py).
-
-    With ``processes`` the work runs in a process of the extract pool
-    (flows/extracting.py), so that parsing and normalizing use every core: the
-    task's thread only waits for it.
-    """
-    args = (batch, forced_format, run_id, ingested_at, lake, batch_no, chunk_rows)
-    if processes:
-        return extracting.in_process_pool(extracting.extract_objects, *args)
-    return extracting.extract_objects(*args)
-
-
-
-TABLES = {"stories": STORIES, "duplicates": DUPLICATES, "items": ITEMS}
-
-
-@task(name="load-window", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def load_window(lake: str, window: set) -> tuple[tuple[pl.DataFrame, np.ndarray] | None, dict[str, list]]:
-    """The dedup view of the items already in the lake for the window's dates (their
-    features, not their text), and which partitions of stories/ and duplicates/
-    exist there (they are re-derived by this run)."""
-    storage = open_storage(lake)
-    present = {name: [v for v in lakeio.list_partitions(storage, TABLES[name]) if v in window]
-               for name in ("items", "stories", "duplicates")}
-    frames, sigs = [], []
-    for value in present["items"]:
-        key = lakeio.partition_key(ITEMS, value)
-        data = storage.get(key)
-        part = lakeio.read_parquet_bytes(ITEMS, data, [c for c in VIEW if c != "date"])
-        if part.height and not (part["fp_version"] == FINGERPRINT_VERSION).all():
-            # an older fingerprint recipe: fingerprint these items again from their text
-            part = current_features(lakeio.read_parquet_bytes(ITEMS, data)).select(part.columns)
-        del data
-        frames.append(dedup_view(part.with_columns(pl.lit(value, dtype=pl.Date).alias("date")), key))
-        sigs.append(signatures(part))
-    existing = (pl.concat(frames, how="vertical"), np.concatenate(sigs)) if frames else None
-    return existing, present
-
-
-def fetch_texts(lake: str, locator: pl.DataFrame, rows: np.ndarray) -> Iterator[pl.DataFrame]:
-    """``_i``, ``headline`` and ``body`` of the items at ``rows``, one frame per object
-    they wait in (their staging object, or their items/ partition), reading only
-    those rows' text: what dedup asks for the items it must read (shared
-    boilerplate, truncated takes)."""
-    storage = open_storage(lake)
-    want = locator.select("_i", "raw_uri", pl.col("_loc").cast(pl.String))[rows]
-    for (loc,), group in want.group_by("_loc", maintain_order=True):
-        text = lakeio.read_rows(storage, loc, ITEMS, group["raw_uri"], ["raw_uri", "headline", "body"])
-        yield group.join(text, on="raw_uri", how="left").select("_i", "headline", "body")
-
-
-def _publish_each(storage, token: str, parts: list, write: Callable[..., str | None]) -> list[str]:
-    """``write(*part)`` for each part, up to :func:`lakeio.write_concurrency` at once,
-    each after a check of the lease (answered from memory while the lease is
-    confirmed, lake/lease.py); the keys written, in the order of ``parts``. On the
-    first failure, the parts not started are dropped and the failure is raised
-    (a lost lease: no part starts after it is known)."""
-    def one(part) -> str | None:
-        leases.check_token(storage, token)
-        return write(*part)
-
-    workers = min(len(parts), lakeio.write_concurrency(storage))
-    if workers <= 1:
-        return [key for key in map(one, parts) if key]
-    with ThreadPoolExecutor(workers, thread_name_prefix="wirelake-publish") as pool:
-        futures = [pool.submit(one, part) for part in parts]
-        try:
-            return [key for f in futures if (key := f.result())]
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
-
-
-@task(name="publish-items", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list[str],
-                  lease_token: str) -> list[str]:
-    """Merge each date's staged items into its items/ partition (one atomic write each).
-    The older items of raw objects read again (``reread``) are dropped: their new
-    items replace them all. A partition left empty is deleted."""
-    storage = open_storage(lake)
-    again = set(reread)
-    drop = (lambda df: from_sources(df["raw_uri"], again)) if again else None
-
-    def merge(value, staged: list[str]) -> str | None:
-        if lakeio.merge_staged(storage, ITEMS, value, staged, refresh=current_features, drop=drop):
-            return lakeio.partition_key(ITEMS, value)
-        return None
-
-    return _publish_each(storage, lease_token, parts, merge)
-
-
-@task(name="publish-stories", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_stories(lake: str, parts: list[tuple[object, pl.DataFrame]], lease_token: str) -> list[str]:
-    """Write each date's stories/ partition whole: its kept items (``raw_uri``, their own
-    ``item_date`` and ``shared_boilerplate``), read from items/; none: deleted."""
-    storage = open_storage(lake)
-
-    def write(value, kept: pl.DataFrame) -> str | None:
-        rows = []
-        groups = kept.group_by("item_date", maintain_order=True) if kept.height else []
-        for (item_date,), group in groups:
-            found = lakeio.read_rows(storage, lakeio.partition_key(ITEMS, item_date), ITEMS,
-                                     group["raw_uri"], STORY_FILE_COLUMNS)
-            rows.append(found.join(group.select("raw_uri", "shared_boilerplate"), on="raw_uri", how="inner"))
-        frame = pl.concat(rows, how="diagonal_relaxed") if rows else pl.DataFrame()
-        if rows and frame.height != kept.height:
-            raise RuntimeError(f"stories {value}: {kept.height - frame.height} kept items missing from items/")
-        return lakeio.replace_partition(storage, STORIES, value, frame)
-
-    return _publish_each(storage, lease_token, parts, write)
-
-
-# The columns a story takes from its item (all of stories/ but the flag dedup sets).
-STORY_FILE_COLUMNS = [c for c in STORIES.file_columns if c != "shared_boilerplate"]
-
-
-@task(name="publish-partitions", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_partitions(lake: str, table_name: str, parts: list[tuple[object, pl.DataFrame]],
-                       lease_token: str) -> list[str]:
-    """Publish a group of partitions whole, each with one atomic write (an empty one is
-    deleted); retrying is idempotent."""
-    table = TABLES[table_name]
-    storage = open_storage(lake)
-    return _publish_each(storage, lease_token, parts,
-                         lambda value, rows: lakeio.replace_partition(storage, table, value, rows))
-
-
-@task(name="publish-run", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def publish_run(lake: str, run_id: str, rejects: pl.DataFrame, manifest: dict, lease_token: str) -> str:
-    """Rejects first, then the manifest: a manifest only ever names written objects.
-    The manifest is the run's commit: a run without one is cleared by the next."""
-    storage = open_storage(lake)
-    leases.check_token(storage, lease_token)
-    lakeio.write_rejects(storage, run_id, rejects)
-    leases.check_token(storage, lease_token)
-    return lakeio.write_manifest(storage, run_id, manifest)
-
-
-@task(name="prepare-lake", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def prepare_lake(lake: str, run_id: str) -> tuple[dict, ledgers.Ledger]:
-    """Holding the lease: clear what dead runs left, read the ledger (folding in a
-    committed run it misses)."""
-    storage = open_storage(lake)
-    recovered = ledgers.recover(storage, run_id)
-    return recovered, ledgers.load(storage)
-
-
-@task(name="commit-ledger", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def commit_ledger(lake: str, ledger: ledgers.Ledger, lease_token: str) -> str:
-    storage = open_storage(lake)
-    leases.check_token(storage, lease_token)
-    return ledgers.write(storage, ledger)
-
-
-@task(name="drop-staging", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def drop_staging(lake: str, run_id: str) -> int:
-    """Delete what the run left in the staging area (all of it, whatever stage it reached)."""
-    storage = open_storage(lake)
-    keys = [o.key for o in storage.list(f"{lakeio.STAGING}/{run_id}/")]
-    storage.delete_many(keys)
-    return len(keys)
 
 
 def _batches(objects: list[SourceObject], max_files: int, max_bytes: int) -> list[list[SourceObject]]:
@@ -428,66 +232,6 @@ def publish_summary(manifest: dict, key: str = "wirelake-run-summary",
                                  description=f"wirelake run {manifest['run_id']}")
     except Exception as exc:  # noqa: BLE001 - the run is committed; a lost artifact is only logged
         get_run_logger().warning("run %s: summary artifact not published: %s", manifest["run_id"], exc)
-
-
-class StageTimer:
-    """Wall time and the process's peak memory at the end of each stage."""
-
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
-        self.peak_rss: dict[str, int] = {}
-        self._clock = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.timings[stage] = round(now - self._clock, 3)
-        self.peak_rss[stage] = _peak_rss_mb()
-        self._clock = now
-
-
-# Called with a run's progress (a dict, :class:`RunProgress`) as it goes: the CLI
-# draws its progress bar from these (a flow parameter could not carry a callable).
-PROGRESS_HOOKS: list[Callable[[dict], None]] = []
-
-
-class RunProgress:
-    """How far a run is: its stage (``extract``, ``dedup``, ``write``, ``commit``),
-    the raw objects and items read of the objects listed, the stories kept and the
-    partitions written. Each change goes to :data:`PROGRESS_HOOKS`; the flow's log
-    gets a line at each stage and every ``log_every`` seconds (what a piped or
-    scheduled run shows)."""
-
-    def __init__(self, run_id: str, objects_total: int, log_every: float = 10.0) -> None:
-        self.event = {"run_id": run_id, "stage": "extract", "objects_done": 0, "objects_total": objects_total,
-                      "items_done": 0, "stories": None, "partitions_done": 0, "partitions_total": None,
-                      "elapsed_s": 0.0}
-        self.started = time.perf_counter()
-        self.log_every = log_every
-        self._logged: float | None = None
-
-    def update(self, **changes) -> None:
-        stage_changed = changes.get("stage", self.event["stage"]) != self.event["stage"]
-        self.event.update(changes)
-        now = time.perf_counter()
-        self.event["elapsed_s"] = now - self.started
-        for hook in list(PROGRESS_HOOKS):
-            hook(dict(self.event))
-        if stage_changed or self._logged is None or now - self._logged >= self.log_every:
-            self._logged = now
-            get_run_logger().info("progress: %s", describe_progress(self.event))
-
-
-def describe_progress(event: dict) -> str:
-    """One line of a run's progress (the flow's log lines; the CLI's bar says the same)."""
-    e = event
-    rate = e["items_done"] / e["elapsed_s"] if e["elapsed_s"] > 0 else 0.0
-    line = (f"run {e['run_id']} {e['stage']}: {e['objects_done']}/{e['objects_total']} objects read, "
-            f"{e['items_done']:,} items ({rate:,.0f}/s)")
-    if e["stories"] is not None:
-        line += f", {e['stories']:,} stories"
-    if e["partitions_total"]:
-        line += f", {e['partitions_done']}/{e['partitions_total']} partitions written"
-    return line + f", {e['elapsed_s']:.0f} s"
 
 
 @dataclass
@@ -681,19 +425,6 @@ def _within(view: pl.DataFrame, sigs: list[np.ndarray], dates: tuple[date, date]
             r.skipped_formats[fmt] += n
     keep = inside.to_numpy()
     return view.filter(inside), [stack(sigs)[keep]] if sigs else sigs
-
-
-def _peak_rss_mb() -> int:
-    """This process's peak resident memory so far (what the manifest reports per stage).
-
-    On Linux, ``VmHWM`` of /proc/self/status: the high-water mark of this
-    program's own memory. ``ru_maxrss`` would also count the parent's memory at
-    the moment it started this process (it survives ``exec``)."""
-    with contextlib.suppress(OSError, ValueError), open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) // 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 __all__ = ["NoInputError", "StorageError", "ingest"]

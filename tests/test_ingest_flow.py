@@ -205,7 +205,7 @@ def test_a_batch_of_one_story_files_is_staged_in_chunks_not_file_by_file(tmp_pat
     from datetime import UTC, datetime
 
     from flows.demo import write_dump
-    from flows.ingest import extract_batch
+    from flows.tasks import extract_batch
     from lake.storage import list_source
 
     raw = tmp_path / "raw"
@@ -243,7 +243,7 @@ def test_the_extract_task_gives_the_same_in_a_pool_process(tmp_path):
 
     from flows import extracting
     from flows.demo import write_dump
-    from flows.ingest import extract_batch
+    from flows.tasks import extract_batch
     from lake.storage import list_source
 
     raw = tmp_path / "raw"

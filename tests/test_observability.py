@@ -90,7 +90,7 @@ def test_an_ingest_reports_its_progress_stage_by_stage(tmp_path):
     """Invariant: progress events come in stage order (extract, dedup, write, commit),
     never count backwards, and end on the run's own figures: every listed object
     read, the manifest's items in and stories, every planned partition written."""
-    from flows.ingest import PROGRESS_HOOKS
+    from flows.progress import PROGRESS_HOOKS
 
     write_dump(tmp_path / "raw")
     events: list[dict] = []

@@ -114,7 +114,7 @@ def test_the_extract_task_streams_large_objects(where, tmp_path, monkeypatch, re
 
     import polars as pl
 
-    from flows import ingest as ingest_flow
+    from flows import tasks as ingest_flow
     from lake.storage import list_source, open_storage
 
     files = {"wire.jsonl": FILES["jsonl"], "wire.csv.gz": gzip.compress(FILES["csv_header"]),

@@ -90,6 +90,11 @@ def test_two_agencies_the_second_is_the_source():
     ("Story text.\n\nreporter@agency.example", "Story text."),
     ("Story text.\n\n© ΑΠΕ-ΜΠΕ ΑΕ. Τα πνευματικά δικαιώματα ανήκουν στο ΑΠΕ-ΜΠΕ ΑΕ.", "Story text."),
     ("Story text ends with 500 ejemplares. EFE", "Story text ends with 500 ejemplares."),
+    # a parenthesised agency mark glued to the last sentence (superdesk-ansa located.xml)
+    ("Il sindaco ha parlato di \"vittime innocenti\".(ANSA).", "Il sindaco ha parlato di \"vittime innocenti\"."),
+    ("Story text.(SDA/sj)", "Story text."),
+    # a bare agency name glued to a sentence is the text's (U.S.EFE is no end mark)
+    ("It was 500 ejemplares.EFE", "It was 500 ejemplares.EFE"),
     # a mark inside the text stays
     ("EFE said the count rose. It was 500.", "EFE said the count rose. It was 500."),
 ])

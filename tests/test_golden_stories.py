@@ -37,6 +37,9 @@ BENCH = WEB + "article-extraction-benchmark/html/"
 R21578 = "reuters21578/"
 AG = "ag-news/data/ag_news_csv/test.csv"
 YAHOO = "yahoo-finance-news-please/data/"
+CP = "superdesk-feed-fixtures/superdesk-cp/server/tests/ingest/parser/fixtures/"
+STT = "superdesk-feed-fixtures/superdesk-stt/server/tests/fixtures/"
+ANSA = "superdesk-feed-fixtures/superdesk-ansa/server/ansa/parser/"
 
 
 @functools.cache
@@ -776,6 +779,104 @@ GOLDEN = [
         excludes=("[dropcap]", "[/dropcap]", "[contact_form]", "<strong>", "<img", "&amp;"),
         extra=(("keywords", ["Asmodee Digital", "Mysterium", "Mysterium Secrets & Lies", "Spiele Apps",
                              "sub_feature", "Android Apps", "iOS Apps"]),),
+    )),
+    # ---- second pass of superdesk-feed-fixtures (SOURCES.md section 10): CP, STT, ANSA ---------
+    case("ap-media-json-text", Golden(
+        CP + "ap/ap-text.json", 0,
+        headline="Review: Documentary about electric racing holds little spark",
+        provider="ap",
+        # "firstcreated": "2020-06-02T19:13:56Z" (versioncreated is one second later)
+        published_at=utc(2020, 6, 2, 19, 13, 56), published_tz_source="source",
+        # the body is the attached nitf.body_html; no dateline ("located" is absent)
+        body_start="For proof that Leonardo DiCaprio can't save every film he touches, look no further "
+                   "than “And We Go Green,” a languid documentary about the electric car racing circuit.",
+        body_end="Mark Kennedy is at http://twitter.com/KennedyTwits",
+        slug="BC-US--Film Review-And We Go Green",
+        authors=("MARK KENNEDY",),  # bylines[].by "By MARK KENNEDY" (case kept, as nitf-ap's)
+        contains=("Running time: 98 minutes. One star out of four.",),
+        excludes=("<p>", "<a ", "By MARK KENNEDY"),
+    )),
+    case("globenewswire-g2", Golden(
+        CP + "globenewswire/07ac.xml", 0,
+        headline="Zignal Labs Names David Atlas Chief Marketing Officer",
+        provider="globenewswire",  # provider literal "globenewswire.com"
+        published_at=utc(2019, 12, 3, 17, 0, 10), published_tz_source="source",  # +00:00
+        # "SAN FRANCISCO, Dec.  03, 2019  (GLOBE NEWSWIRE) -- Zignal Labs, ..." (double spaces)
+        # the <h2> sub-headline, then the first paragraph without its dateline (the <h1> repeats
+        # the headline and is gone)
+        body_start="AI Marketing Veteran to Position Company for Growth in New Markets\n\nZignal Labs, "
+                   "provider of a real-time AI customer and brand insights platform, today announced that "
+                   "David Atlas has joined the company as Chief Marketing Officer.",
+        body_end="The photo is also available via AP PhotoExpress.\n\nMedia Contact: North 6th Agency "
+                 "for Zignal Labs / Diana Kozak zignallabs@n6a.com",  # div.mw_contactinfo's <pre>
+        dateline_location="SAN FRANCISCO", dateline_agency="GLOBE NEWSWIRE",
+        credits=(("globenewswire", "creator"),),  # <creator literal="globenewswire">
+        contains=("SVP of Sales & Marketing at Goodmail", "The photo is also available via AP PhotoExpress."),
+        # the <h1> headline and <h2> sub-headline repeated at the top, the 1x1 tracking pixel
+        excludes=("__GNW8366DE3E__IMG", "newsroom/ti?nf=", "GLOBE NEWSWIRE", "&amp;",
+                  "Zignal Labs Names David Atlas"),
+    ), defect="dateline_location is the located literal 'San Francisco, CA, USA' (the company's "
+              "address, SOURCES.md s10) instead of the dateline in the text"),
+    case("businesswire-newsml1", Golden(
+        CP + "businesswire/20210130005024r1.xml", 0,
+        headline="Interactive Brokers Lifts All Trading Restrictions on Options",
+        provider="businesswire",
+        published_at=utc(2021, 1, 31, 2, 41), published_tz_source="source",  # 20210131T024100+0000
+        # the Body component only, hard-wrapped lines collapsed
+        body_start="Interactive Brokers Group (Nasdaq: IBKR), a global brokerage firm, announced today "
+                   "that on Friday it lifted all trading restrictions on options in AMC, BB, EXPR, GME, KOSS",
+        body_end="Barron’s ranked Interactive Brokers #1 with 5 out of 5 stars in its February 24, 2020, "
+                 "Best Online Broker Review.",
+        slug="CT-INTERACTIVE-BROKERS",
+        dateline_location="GREENWICH, Conn.",  # NewsLines/DateLine
+        contains=("About Interactive Brokers Group, Inc.:",),
+        # click-tracking links, tracking pixel, empty span, "View source version", the CSS, the tweet
+        excludes=("cts.businesswire.com", "View source version", "bwct31415", "bwalignc", "\n  ",
+                  "  "),
+    )),
+    case("cp-transcript", Golden(
+        CP + "cp_transcripts/cp_transcripts.json", 0,
+        headline="History TV - Rust Valley Restorers, 7/6/2023 2:00:00 PM UTC - Segment #2",
+        provider="cp",  # delivered by CP's content API (source: TV Eyes)
+        published_at=utc(2023, 7, 6, 14, 0, 1), published_tz_source="source",  # firstcreated +0000
+        body_start="laying around my mom's property. Some sheep might wander in here",  # caption lines joined
+        body_end="-This is a shark fest!",
+        slug="Rust-Valley-Restorers",
+        original_provider="tv_eyes",  # "source": "TV Eyes"
+        dateline_location="Toronto, ON",  # "located"
+        contains=("[Narrator]:", "Voilà!"),
+        excludes=("&#224;", "<p>"),
+    ), defect="provider is tv_eyes (ninjs takes 'source' before the uri's cms.cp.org): the feed "
+              "is CP's content API, TV Eyes is the original provider"),
+    case("stt-g2-afp", Golden(
+        STT + "locationdata_99951815.xml", 0,
+        headline="Useita kuoli Nigeriassa moskeijaan tehdyssä iskussa",
+        provider="stt",
+        # firstCreated 2015-10-16T05:08:54, no zone: Helsinki time, EEST (+03:00) until 25 Oct 2015
+        published_at=utc(2015, 10, 16, 2, 8, 54), published_tz_source="provider_default",
+        body_start="Nigeriassa silminnäkijät kertoivat kymmenien ihmisten kuolleen torstai-iltana "
+                   "moskeijaan tehdyssä iskussa.",
+        body_end="Viime viikonloppuna järjestö surmasi 41 ihmistä Tshadissa maiden välisen rajan tuntumassa.",
+        original_provider="afp",  # creditline STT&#8211;AFP
+        language="fi",
+        # the private edNote (sttnote:private) must not be published
+        excludes=("kappaleen toinen lause", "po. järjestö"),
+    )),
+    case("ansa-g2-located", Golden(
+        ANSA + "located.xml", 0,
+        headline="Spari davanti bimbi: sindaco Napoli, serve risposta forte",
+        provider="ansa",  # provider literal "ansa.it"
+        # firstCreated 2017-02-24T13:51:00.000Z (versionCreated's "+1000" has the same clock time)
+        published_at=utc(2017, 2, 24, 13, 51), published_tz_source="source",
+        body_start="\"C'è bisogno di una risposta forte. Non è ammissibile ed inaccettabile che si "
+                   "possa sparare in modo indisturbato\".",
+        body_end="di istituzioni, associazioni, parroci e perfino dei familiari di vittime innocenti\".",
+        dateline_location="NAPOLI", dateline_agency="ANSA",  # (ANSA) - NAPOLI, 24 FEB -
+        language="it",
+        credits=(("YKN-CER", "creator"),),  # <creator literal="YKN-CER">: desk initials
+        contains=("Il sindaco, riferendo che la sua Amministrazione",),
+        # the (ANSA). end mark, the sig:routing codes, the literal <p> of the CDATA
+        excludes=("(ANSA)", "CRO01", "APE4800", "QBXB", "<p>", "sindaco Napoli, serve"),
     )),
 ]
 

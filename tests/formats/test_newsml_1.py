@@ -179,6 +179,14 @@ def test_business_wire_xhtml_body_role():
     assert zh.headline == "Cambrios被Gartner評選為「最酷供應商」"
 
 
+def test_business_wire_body_role_without_abstract_and_tweet():
+    # superdesk-cp: Abstract and TweetText components beside the Body repeat the headline
+    story = one_story("superdesk-feed-fixtures/superdesk-cp/server/tests/ingest/parser/fixtures/"
+                      "businesswire/20210130005024r1.xml")
+    assert story.body.startswith("Interactive Brokers Group (Nasdaq: IBKR), a global brokerage firm")
+    assert "Interactive Brokers lifts all trading restrictions on options" not in story.body
+
+
 # -------------------------------------------------------------------- synthetic
 
 ITEM = """<NewsItem>

@@ -192,6 +192,14 @@ def test_stt_naive_times_are_helsinki_and_entities_unescaped():
     assert "&#39;" not in translated.body
 
 
+def test_stt_creditline_names_the_source():
+    stt = "superdesk-feed-fixtures/superdesk-stt/server/tests/fixtures/"
+    story = _one_story(stt + "locationdata_99951815.xml")  # <creditline>STT&#8211;AFP</creditline>
+    assert (story.provider, story.original_provider) == ("stt", "afp")
+    alone = _one_story(CORE + "stt1.xml")
+    assert alone.original_provider is None
+
+
 def test_ap_items_in_ntb_message():
     rel = NTB + "ntb_newsml_g2.xml"
     stories = list(newsml_g2.parse(corpus_bytes(rel), rel))

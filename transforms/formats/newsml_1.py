@@ -105,6 +105,8 @@ _NOT_BODY_ROLES = frozenset({
     "stylesheet", "headline", "subheadline", "title", "contact", "logo", "caption",
     "byline", "thumbnail", "preview", "keywords", "dateline", "metadata",
 })
+# Leaf roles that repeat the story in short when a Body part is there (Business Wire).
+_BESIDE_BODY_ROLES = frozenset({"abstract", "tweettext"})
 _PICTURE_FORMATS = frozenset({"jpeg", "jpg", "jpeg baseline", "png", "gif", "tiff", "bmp", "eps"})
 _VIDEO_FORMATS = frozenset({"mpeg4", "mp4", "mpeg", "mpeg2", "mov", "avi", "flv", "wmv"})
 _AUDIO_FORMATS = frozenset({"mp3", "wav", "aac", "ogg"})
@@ -458,6 +460,8 @@ def _unit_result(item: etree._Element, unit: etree._Element,
         return SkippedItem("non_text:tip", guid=guid, detail="Role=Tip")
     parts = _parts(unit)
     body_parts = [p for p in parts if p.kind == _TEXT and p.role not in _NOT_BODY_ROLES]
+    if any(p.role == "body" for p in body_parts):  # Business Wire: not its Abstract or TweetText
+        body_parts = [p for p in body_parts if p.role not in _BESIDE_BODY_ROLES]
     if unit.get("EquivalentsList", "").lower() == "yes" and body_parts:
         body_parts = body_parts[:1]  # equivalents are the same content in other formats
     body = "\n\n".join(t for t in (_content_text(p.item) for p in body_parts) if t) or None

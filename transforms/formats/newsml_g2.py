@@ -718,6 +718,14 @@ def _news_item(item: etree._Element, header_sender: str | None, header_priority:
                 break
         if original:
             break
+    if original is None:
+        # STT's creditline names the source after the agency: "STT–AFP" ("STT–" alone: its own)
+        credit = meta_text(content_meta, "creditline") or ""
+        for value in re.split(r"\s*[-\u2013\u2014/]\s*", credit)[1:]:
+            canonical = _canonical(value) if value else None
+            if canonical and canonical != provider:
+                original = canonical
+                break
     published, localized = _localize(_datetime(published_raw), provider)
     return ParsedStory(
         headline=headline,

@@ -120,6 +120,9 @@ _CREDIT = rf"\bREUTERS/{_NAME}(?: {_NAME}){{0,3}}(?:/(?:File )?Photo)?(?:/File)?
 
 _END_MARK = "|".join(f"(?:{m})" for m in conventions.END_MARK_ALTERNATIVES)
 _AGENCY_END_MARK = "|".join(f"(?:{m})" for a in conventions.AGENCIES for m in a.end_marks)
+# the parenthesised ones may also follow the last sentence with no space: ANSA's
+# "... vittime innocenti".(ANSA). (superdesk-ansa located.xml)
+_PAREN_END_MARK = "|".join(f"(?:{m})" for a in conventions.AGENCIES for m in a.end_marks if m.startswith(r"\("))
 
 
 class Boilerplate:
@@ -155,13 +158,16 @@ BOILERPLATE: dict[str, Boilerplate] = {
     "editor_note": Boilerplate(
         r"^\s*\((?:Adds|Updates|Corrects|Recasts|Repeats|Refiles|Changes|Removes|Fixes|Inserts"
         r"|Moves|Rewrites|In [^()\n]{0,80} story|This (?:story|version) [^()\n]*)[^()]*\)\s*"),
+    # Business Wire's last paragraph (SOURCES.md section 10, superdesk-cp businesswire/)
+    "businesswire_source_link": Boilerplate(
+        r"\s*View source version on businesswire\.com:[ \t]*https?://\S+"),
     # agencies' end marks (transforms/conventions.py): a last line of its own ("ends",
     # "AAP RTV ar", "hh/ph/ts/hd", "==Kyodo", "(SDA\\/sj)", a reporter's e-mail, a copyright
     # line in any language), or an agency mark glued to the last sentence ("... ejemplares. EFE")
     "end_mark": Boilerplate(
-        rf"\n\s*(?:{_END_MARK})\s*$|[.!?»”\"'][ \t]+(?:{_AGENCY_END_MARK})\s*$",
+        rf"\n\s*(?:{_END_MARK})\s*$|[.!?»”\"'](?:[ \t]+(?:{_AGENCY_END_MARK})|[ \t]*(?:{_PAREN_END_MARK}))\s*$",
         (rf"\n\s*(?:{_END_MARK})\s*$", ""),
-        (rf"([.!?»”\"'])[ \t]+(?:{_AGENCY_END_MARK})\s*$", "$1"),
+        (rf"([.!?»”\"'])(?:[ \t]+(?:{_AGENCY_END_MARK})|[ \t]*(?:{_PAREN_END_MARK}))\s*$", "$1"),
     ),
     "ap_copyright": Boilerplate(
         r"Copyright \d{4} The Associated Press\. All rights reserved\. This material may not "

@@ -29,6 +29,7 @@ from lxml import etree
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.formats.text import html_to_text, tidy
 from transforms.formats.web import (
+    channel_head,
     language_code,
     parse_iso,
     provider_from_name,
@@ -95,8 +96,6 @@ _PIXEL = re.compile(r"<img\b[^>]*>", re.I)
 _EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((.+)\)\s*$")
 _ITEM = item_pattern("item")
 _ITEM_START = item_start("item")
-_HEAD_LINK = re.compile(rb"<link>\s*([^<\s]+)\s*</link>")
-_HEAD_LANGUAGE = re.compile(rb"<language>\s*([^<\s]+)\s*</language>")
 _MEDIA_KIND = {"image": "picture", "video": "video", "audio": "audio"}
 
 
@@ -207,10 +206,8 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
     except ParseError:
         # The channel header before the first item still names the feed's
         # site and language.
-        head = data[:data.find(b"<item")] if b"<item" in data else b""
-        link, lang = _HEAD_LINK.search(head), _HEAD_LANGUAGE.search(head)
-        provider = provider_from_url(link.group(1).decode("utf-8", "replace")) if link else None
-        language = language_code(lang.group(1).decode("utf-8", "replace")) if lang else None
+        link, language = channel_head(data)
+        provider = provider_from_url(link) if link else None
         for el in salvage_items(data, _ITEM, _ITEM_START, format=NAME, source=source):
             yield el if isinstance(el, RejectedItem) else _item(el, provider, language)
         return

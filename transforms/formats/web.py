@@ -65,6 +65,20 @@ def parse_iso(value: str | None) -> datetime | None:
         return None
 
 
+_CHANNEL_LINK = re.compile(rb"<link>\s*([^<\s]+)\s*</link>")
+_CHANNEL_LANGUAGE = re.compile(rb"<language>\s*([^<\s]+)\s*</language>")
+
+
+def channel_head(data: bytes) -> tuple[str | None, str | None]:
+    """The site link and the language code an RSS channel names before its first
+    ``<item>``: what a broken feed still tells when its items are salvaged one by
+    one (RSS 2.0 and WordPress exports)."""
+    head = data[:data.find(b"<item")] if b"<item" in data else b""
+    link, lang = _CHANNEL_LINK.search(head), _CHANNEL_LANGUAGE.search(head)
+    return (link.group(1).decode("utf-8", "replace") if link else None,
+            language_code(lang.group(1).decode("utf-8", "replace")) if lang else None)
+
+
 def language_code(value: str | None) -> str | None:
     """``en-US`` / ``en_GB`` / ``EN`` -> ``en``; None when it is not a language tag."""
     if not value:

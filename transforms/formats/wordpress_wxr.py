@@ -61,7 +61,7 @@ from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, RejectedItem, SkippedItem
 from transforms.formats.text import html_to_text, tidy
-from transforms.formats.web import language_code, provider_from_name, provider_from_url
+from transforms.formats.web import channel_head, language_code, provider_from_name, provider_from_url
 from transforms.formats.xmlsafe import (
     children,
     item_pattern,
@@ -77,8 +77,6 @@ NAME = "wordpress_wxr"
 WXR_NS = b"wordpress.org/export/"
 _ITEM = item_pattern("item")
 _ITEM_START = item_start("item")
-_HEAD_LINK = re.compile(rb"<link>\s*([^<\s]+)\s*</link>")
-_HEAD_LANGUAGE = re.compile(rb"<language>\s*([^<\s]+)\s*</language>")
 _SNIFF_BYTES = 8192
 
 
@@ -276,10 +274,8 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
     except ParseError:
         # one broken post must not lose the others: each well-formed <item> is read
         # alone, a broken one is a RejectedItem (the channel header still names the site)
-        head = data[:data.find(b"<item")] if b"<item" in data else b""
-        link, lang = _HEAD_LINK.search(head), _HEAD_LANGUAGE.search(head)
-        provider = _site(link.group(1).decode("utf-8", "replace")) if link else None
-        language = language_code(lang.group(1).decode("utf-8", "replace")) if lang else None
+        link, language = channel_head(data)
+        provider = _site(link) if link else None
         for el in salvage_items(data, _ITEM, _ITEM_START, format=NAME, source=source):
             yield el if isinstance(el, RejectedItem) else _item(el, provider, language, {})
         return

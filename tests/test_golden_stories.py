@@ -815,8 +815,7 @@ GOLDEN = [
         # the <h1> headline and <h2> sub-headline repeated at the top, the 1x1 tracking pixel
         excludes=("__GNW8366DE3E__IMG", "newsroom/ti?nf=", "GLOBE NEWSWIRE", "&amp;",
                   "Zignal Labs Names David Atlas"),
-    ), defect="dateline_location is the located literal 'San Francisco, CA, USA' (the company's "
-              "address, SOURCES.md s10) instead of the dateline in the text"),
+    )),
     case("businesswire-newsml1", Golden(
         CP + "businesswire/20210130005024r1.xml", 0,
         headline="Interactive Brokers Lifts All Trading Restrictions on Options",
@@ -846,8 +845,7 @@ GOLDEN = [
         dateline_location="Toronto, ON",  # "located"
         contains=("[Narrator]:", "Voilà!"),
         excludes=("&#224;", "<p>"),
-    ), defect="provider is tv_eyes (ninjs takes 'source' before the uri's cms.cp.org): the feed "
-              "is CP's content API, TV Eyes is the original provider"),
+    )),
     case("stt-g2-afp", Golden(
         STT + "locationdata_99951815.xml", 0,
         headline="Useita kuoli Nigeriassa moskeijaan tehdyssä iskussa",

@@ -56,6 +56,20 @@ def test_datelines():
                    (None, None, "No dateline here (Reuters) - five.")]
 
 
+def test_located_is_the_dateline_only_where_no_dateline_is_printed():
+    # GlobeNewswire's NewsML-G2 ``located`` is the company's address; the release's text
+    # prints where it was issued (07ac.xml): the printed one wins, ``located`` fills a gap.
+    rows = _norm(_frame("SAN FRANCISCO, Dec. 03, 2019 (GLOBE NEWSWIRE) -- Zignal Labs named a CMO.",
+                        "A transcript without a dateline.", _located="San Francisco, CA, USA"))
+    got = [(r["dateline_location"], r["dateline_agency"], r["body"]) for r in rows]
+    assert got == [("SAN FRANCISCO", "GLOBE NEWSWIRE", "Zignal Labs named a CMO."),
+                   ("San Francisco, CA, USA", None, "A transcript without a dateline.")]
+    assert "_located" not in rows[0]
+    # a dateline the parser read from the file's own dateline field still comes first
+    [row] = _norm(_frame("BERLIN (dpa) - Text.", dateline_location="Erfurt", _located="Thuringia"))
+    assert row["dateline_location"] == "Erfurt"
+
+
 def test_breakpoint_debris_removed():
     [row] = _norm(_frame("Body text.\n\n0 : 0\n  • narrow-browser-and-phone\n  • above-phone\n"))
     assert row["body"] == "Body text."

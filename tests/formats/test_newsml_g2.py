@@ -127,7 +127,7 @@ def test_reuters_multi_item_message_in_order():
     story = items[1]
     assert story.headline == "Cardinals arrive for pre-conclave meeting"
     assert story.body.startswith("(ROUGH CUT ONLY - NO REPORTER NARRATION)")
-    assert story.dateline_location is None  # located "No-Data-Available"
+    assert story.dateline_location is None and story.located is None  # located "No-Data-Available"
     assert story.authors == []  # <by>No-Data-Available, MAR 04</by>
 
 

@@ -65,7 +65,7 @@ def test_superdesk_1x_offset_without_colon_and_picture_association():
     assert (s.provider, s.original_provider, s.version) == ("aap", "reuters", "4")
     assert s.guid == "tag:localhost:2017:7ca07622-3b19-4d61-8daf-18500412d46b"
     assert s.authors == ["Henning Gloystein"]
-    assert (s.slug, s.dateline_location, s.urgency) == ("GLOBAL-OIL", "Singapore", 3)
+    assert (s.slug, s.located, s.urgency) == ("GLOBAL-OIL", "Singapore", 3)
     assert s.subjects == ["oil and gas - upstream activities"]
     # line wraps inside <p> are spaces, not line breaks
     assert s.body.startswith("Oil prices edged up on Monday, supported by the first autumn in US drilling")
@@ -83,7 +83,7 @@ def test_superdesk_authors_roles_and_ednote_never_in_body():
     assert s.authors == ["Peter", "Jane"]  # byline "Peter and Jane"
     assert s.credits == [("John", "writer")]
     assert s.body == "The story so far."  # ednote "ed note" is not published text
-    assert (s.language, s.slug, s.dateline_location) == ("fr", "slugline", "Milton Keynes")
+    assert (s.language, s.slug, s.located) == ("fr", "slugline", "Milton Keynes")
 
 
 def test_iptc_1_4_example_prefers_xhtml_paragraphs():
@@ -197,7 +197,7 @@ def test_ninjs_3_camel_case():
     assert s.version_created == datetime(2023, 1, 2, 5, tzinfo=UTC)
     assert s.embargo_until == datetime(2023, 1, 2, 6, tzinfo=UTC)
     assert s.authors == ["Ann Example", "Bob Sample"]
-    assert (s.subjects, s.keywords, s.dateline_location) == (["Economy", "X1"], ["widgets", "prices"], "Paris")
+    assert (s.subjects, s.keywords, s.located) == (["Economy", "X1"], ["widgets", "prices"], "Paris")
 
 
 def test_jsonl_malformed_line_rejects_only_that_line():
@@ -377,7 +377,7 @@ def test_ninjs_3_text_item_camel_case():
     assert s.body == "The port is shut.\n\nFerries wait."
     assert s.published_at == datetime(2024, 5, 1, 7, tzinfo=UTC)  # firstCreated, +02:00
     assert s.version_created == datetime(2024, 5, 1, 8, tzinfo=UTC)
-    assert (s.slug, s.dateline_location, s.language, s.pub_status) == ("STORM", "Bergen", "en", "usable")
+    assert (s.slug, s.located, s.language, s.pub_status) == ("STORM", "Bergen", "en", "usable")
     assert s.authors == ["Jane Doe"] and s.subjects == ["Weather"]
 
 

@@ -74,6 +74,11 @@ class ParsedStory:
     dateline_location: str | None = None
     dateline_agency: str | None = None
     dateline_date: str | None = None  # the date a dateline carries, as written ("Feb 26")
+    # Where the story is located by the metadata (NewsML-G2 ``located``, ninjs and AP
+    # ``located``), not as printed: the dateline only when the text has none
+    # (GlobeNewswire's ``located`` is the company's address while its text says
+    # "SAN FRANCISCO, Dec. 03, 2019 (GLOBE NEWSWIRE) --": 07ac.xml).
+    located: str | None = None
     language: str | None = None
     url: str | None = None
     slug: str | None = None

@@ -546,8 +546,7 @@ def _usable_place(text: str | None) -> str | None:
 
 
 def _dateline(content_meta: etree._Element | None) -> tuple[str | None, str | None]:
-    """``(location, agency)``: the ``dateline`` text (``Erfurt (dpa) - ``) first,
-    else the ``located`` concept's name."""
+    """``(location, agency)`` of the ``dateline`` text (``Erfurt (dpa) - ``)."""
     if content_meta is None:
         return None, None
     location = agency = None
@@ -558,11 +557,13 @@ def _dateline(content_meta: etree._Element | None) -> tuple[str | None, str | No
             agency = m.group(1).strip() or None
         place = (text[:m.start()] if m else text).strip(" -,\u2013\u2014")
         location = _usable_place(_WEEKDAY.sub("", place))
-    if location is None:
-        located = _kid(content_meta, "located")
-        if located is not None:
-            location = _usable_place(_name_of(located))
     return location, agency
+
+
+def _located(content_meta: etree._Element | None) -> str | None:
+    """The ``located`` concept's name: the dateline where the text prints none."""
+    located = _kid(content_meta, "located") if content_meta is not None else None
+    return _usable_place(_name_of(located)) if located is not None else None
 
 
 def _dedup(values: list[str]) -> list[str]:
@@ -744,6 +745,7 @@ def _news_item(item: etree._Element, header_sender: str | None, header_priority:
         credits=credits,
         dateline_location=location,
         dateline_agency=agency,
+        located=_located(content_meta),
         language=_language(item, content_meta),
         slug=_flat(_kid(content_meta, "slugline")),
         urgency=_int(meta_text(content_meta, "urgency")),

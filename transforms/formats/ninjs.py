@@ -43,11 +43,12 @@ Item policy:
 * ``published_at`` is ``firstcreated`` when present (first publication), else
   ``versioncreated``, else ``contentcreated``; ``version_created`` is
   ``versioncreated``.
-* ``provider`` comes from ``copyrightholder``, then ``source``, then the domain
-  of ``uri``/``guid`` (``ninjs.example.com`` is IPTC's own example domain:
-  ``iptc``). When Superdesk's ``source`` names another agency than the copyright
-  holder (AAP relaying Reuters, ``ninjs2.json``) it becomes
-  ``original_provider``.
+* ``provider`` comes from ``copyrightholder``, then the domain of ``uri`` (who
+  minted the item delivered it; ``ninjs.example.com`` is IPTC's own example
+  domain: ``iptc``), then ``source``, then the domain of ``guid``. When
+  ``source`` names another agency than the provider (AAP relaying Reuters,
+  ``ninjs2.json``; CP's content API relaying TV Eyes, ``cp_transcripts.json``)
+  it becomes ``original_provider``.
 * ``subjects`` are names (``subject[]``/``subjects[]``), falling back to
   code/literal/uri when a subject has no name.
 
@@ -240,8 +241,11 @@ def _item(obj: dict) -> Item:
     published_raw = first_raw or version_raw or first_str(obj, "contentcreated", "contentCreated")
     holder = first_str(obj, "copyrightholder", "copyrightHolder")
     source_name = first_str(obj, "source")
-    provider = (provider_from_name(holder) or provider_from_name(source_name)
-                or provider_from_id(first_str(obj, "uri")) or provider_from_id(first_str(obj, "guid")))
+    # The one who minted the item's ``uri`` delivered it (CP's content API,
+    # ``cms.cp.org``, relaying a TV Eyes transcript: cp_transcripts.json); ``source``
+    # names where the content came from, the original provider when another.
+    provider = (provider_from_name(holder) or provider_from_id(first_str(obj, "uri"))
+                or provider_from_name(source_name) or provider_from_id(first_str(obj, "guid")))
     original = provider_from_name(source_name)
     byline = first_str(obj, "byline", "by")
     published = parse_time(published_raw)
@@ -259,7 +263,7 @@ def _item(obj: dict) -> Item:
         version_created=parse_time(version_raw),
         authors=byline_names(byline),
         credits=_credits(obj),
-        dateline_location=first_str(obj, "located"),
+        located=first_str(obj, "located"),
         language=norm_language(obj.get("language")),
         slug=first_str(obj, "slugline", "slug"),
         urgency=to_int(obj.get("urgency")),

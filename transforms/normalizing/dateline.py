@@ -85,6 +85,7 @@ def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
     written, in ``dateline_date``: nothing of the text is lost. A notice before the
     dateline is appended to ``ednote``.
     """
+    located = pl.col("_located") if "_located" in lf.collect_schema() else pl.lit(None, dtype=pl.String)
     m = pl.col("body").str.extract_groups(_DATELINE)
     f = m.struct.field
     agency = pl.coalesce(f("agency"), f("agency_pair"), f("agency_bare"), f("agency_first"),
@@ -94,7 +95,7 @@ def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
     date = pl.coalesce(f("date"), f("date_only"), f("date_bare"), f("date_first"), f("date_wire"),
                        f("date_plain"))
     # "ROME, JUL 11 -" without an agency only where the parser found the place itself
-    plain_ok = f("loc_plain").is_null() | pl.col("dateline_location").is_not_null()
+    plain_ok = f("loc_plain").is_null() | pl.col("dateline_location").is_not_null() | located.is_not_null()
     # after a teaser paragraph only an agency of the table counts ("(Some words) -" is text)
     lowered = agency.str.to_lowercase()
     first_agency = lowered.str.extract(r"^([a-z][a-z.&\-]*)", 1)
@@ -104,8 +105,10 @@ def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
     found = (agency.is_not_null() | f("loc_plain").is_not_null()) & plain_ok & teaser_ok
     notice = f("notice").str.strip_chars()
     return lf.with_columns(
+        # the printed dateline (the parser's), else the one in the text, else the
+        # metadata's place (``located``)
         pl.when(found).then(pl.col("dateline_location").fill_null(location))
-        .otherwise(pl.col("dateline_location")).alias("dateline_location"),
+        .otherwise(pl.col("dateline_location")).fill_null(located).alias("dateline_location"),
         pl.when(found).then(pl.col("dateline_agency").fill_null(agency))
         .otherwise(pl.col("dateline_agency")).alias("dateline_agency"),
         pl.when(found).then(pl.col("dateline_date").fill_null(date))
@@ -115,4 +118,4 @@ def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
         .otherwise(pl.col("ednote")).alias("ednote"),
         pl.when(found).then(pl.col("body").str.replace(_DATELINE, "${pre}${teaser}")).otherwise(pl.col("body"))
         .alias("body"),
-    )
+    ).drop("_located", strict=False)

@@ -14,6 +14,7 @@ import polars as pl
 
 from schemas import PARSED, REJECTS
 from transforms.reading.extract import FileResult
+from transforms.reading.records import TRANSIENT
 
 
 class AccountingError(RuntimeError):
@@ -22,7 +23,7 @@ class AccountingError(RuntimeError):
 
 def parsed_rows(rows: list[dict]) -> pl.DataFrame:
     """Parsed rows (``FileResult.rows``) with the declared schema plus ``_source_uri``."""
-    schema = pl.Schema({**PARSED.polars_schema, "_source_uri": pl.String})
+    schema = pl.Schema({**PARSED.polars_schema, **TRANSIENT, "_source_uri": pl.String})
     return pl.DataFrame(rows, schema=schema)
 
 

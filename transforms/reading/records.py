@@ -47,6 +47,7 @@ def story_row(story: ParsedStory, source_format: str, raw_uri: str) -> dict:
         "dateline_location": story.dateline_location,
         "dateline_agency": story.dateline_agency,
         "dateline_date": story.dateline_date,
+        "_located": story.located,  # dropped in normalization (dateline.located_fallback)
         "published_at": published,
         "published_raw": story.published_raw,
         "published_tz_source": tz_source,
@@ -88,6 +89,11 @@ def _distinct(values: Iterable[str]) -> list[str]:
     return out
 
 
+# What parsed rows carry beyond the declared columns, for normalization only
+# (it drops them): the metadata's place, a fallback for the dateline.
+TRANSIENT = {"_located": pl.String}
+
+
 def rows_to_frame(rows: Iterable[dict]) -> pl.DataFrame:
     """Build the parsed-stories frame with the declared schema (never inferred)."""
-    return pl.DataFrame(list(rows), schema=PARSED.polars_schema)
+    return pl.DataFrame(list(rows), schema=pl.Schema({**PARSED.polars_schema, **TRANSIENT}))

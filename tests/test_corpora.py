@@ -95,11 +95,12 @@ def test_report_command_prints_per_format_table(corpus_lake, capsys):
                 "email", "wordpress_wxr", "events"):
         assert f"\n  {fmt} " in out
     by = {r["format"]: r for r in manifest["by_format"]}
-    # SOURCES.md section 10: 6 mails, 4 WordPress posts (and 2 media posts), and 64 events
-    # (iCalendar 4 + 35, Onclusive 2, NIFS 3, NTB 1 + 2, AAP sports fixtures 2 + 1 + 14)
+    # SOURCES.md section 10: 6 mails, 4 WordPress posts (and 2 media posts), and 103 events
+    # (iCalendar 4 + 35, Onclusive 2, NIFS 3, NTB 1 + 2, AAP sports fixtures 2 + 1 + 14,
+    # the ABS release calendar's 39 CSV rows)
     assert by["email"]["items_in"] == 6 and by["email"]["skipped"] == 0 and by["email"]["rejects"] == 0
     assert (by["wordpress_wxr"]["items_in"], by["wordpress_wxr"]["skipped"]) == (6, 2)
-    assert (by["events"]["items_in"], by["events"]["skipped"]) == (64, 64)
+    assert (by["events"]["items_in"], by["events"]["skipped"]) == (103, 103)
     assert by["reuters_21578"]["items_in"] == 20_000
     assert by["news_please"]["items_in"] == 2_398
     assert by["news_csv"]["items_in"] == 7_600 + 989

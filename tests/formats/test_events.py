@@ -114,6 +114,21 @@ def test_sweep_every_event_file_is_skipped_as_events_never_stories_or_rejects():
             outcomes[item.reason] += 1
     assert set(claimed) == {"events.ics", "parl_cal.ics", "cp_onclusive.json", "onclusive_sample.json",
                             "nifs_events.json", "ntb_event.xml", "0.xml", "aap_cricket.xml", "aap_golf.xml",
-                            "aap_soccer.xml"}
-    # 4 + 35 calendar events, 2 Onclusive, 3 NIFS matches, 1 + 2 NTB, AAP fixtures 2 + 1 + 14
-    assert outcomes == {"non_text:event": 64}
+                            "aap_soccer.xml", "abs-calendar.txt"}
+    # 4 + 35 iCalendar events, 2 Onclusive, 3 NIFS matches, 1 + 2 NTB, AAP fixtures 2 + 1 + 14,
+    # 39 rows of the ABS release calendar (CSV)
+    assert outcomes == {"non_text:event": 103}
+
+
+def test_calendar_csv_one_event_per_row():
+    # Outlook's CSV columns, a UTF-8 BOM, a quoted subject with a comma (as aap abs-calendar.txt)
+    data = ("\ufeffSubject,Start Date,Start Time,End Date,All day event\r\n"
+            '"4307.0 Apparent Consumption of Alcohol, Australia",28/09/2018,11:30 AM,28/09/2018,False\r\n'
+            "Retail Trade,01/10/2018,11:30 AM,01/10/2018,False\r\n").encode()
+    assert events.sniff(data)
+    items = list(events.parse(data, "cal.csv"))
+    assert [(i.reason, i.detail) for i in items] == [
+        ("non_text:event", "calendar row: 4307.0 Apparent Consumption of Alcohol, Australia"),
+        ("non_text:event", "calendar row: Retail Trade")]
+    # a CSV of other columns is not a calendar
+    assert not events.sniff(b"Subject,Body\r\nA,B\r\n")

@@ -22,14 +22,13 @@ PLANNING = "superdesk-feed-fixtures/superdesk-planning/server/planning/feed_pars
 MAILS = {CORE + name for name in (
     "simple_email.txt", "charset_in_subject_email.txt", "composite_email.txt",
     "odd_charset_email.txt", "json-email.txt", "googleform.txt")}
-CALENDARS = {PLANNING + "events.ics", PLANNING + "parl_cal.ics"}
+CALENDARS = {PLANNING + "events.ics", PLANNING + "parl_cal.ics", AAP + "abs-calendar.txt"}
 
 EXPECTED_CLAIMS = {AAP + name for name in (
     *(f"asianet_{i}.tst" for i in range(1, 10)),
     "IDN38100.tst",
     "IDY21020.tst",
     "CRN2016427R1.tst",
-    "abs-calendar.txt",
 )}
 # the same text formats are claimed by the other three sniffs; see the test files
 ANPA_COUNT, IPTC_7901_COUNT, TELEX_COUNT = 15, 7, 20
@@ -77,12 +76,9 @@ def test_pipe_table_keeps_rows():
     assert story.body.endswith("TIME: 18.04 (2)")
 
 
-def test_calendar_csv_rows_are_skipped_as_events():
-    # an Outlook calendar export (the ABS release calendar, with a UTF-8 BOM): 39 events, no story
-    rel = AAP + "abs-calendar.txt"
-    items = list(plain_text.parse(corpus_bytes(rel), rel))
-    assert len(items) == 39 and all(isinstance(i, SkippedItem) and i.reason == "non_text:event" for i in items)
-    assert items[0].detail == "calendar row: 4307.0.55.001 Apparent Consumption of Alcohol, Australia, 2016-17"
+def test_calendar_csv_is_not_plain_text():
+    # an Outlook calendar export (the ABS release calendar): the events parser's (test_events.py)
+    assert not plain_text.sniff(corpus_bytes(AAP + "abs-calendar.txt"))
 
 
 # --- synthetic ------------------------------------------------------------------
@@ -163,9 +159,7 @@ def test_sweep_the_text_sniffs_are_disjoint():
         if winner is events:
             assert items and all(isinstance(i, SkippedItem) for i in items), rel
         else:
-            # stories, or (a calendar CSV) events skipped as such
-            assert items and all(isinstance(i, ParsedStory) or (isinstance(i, SkippedItem) and i.reason == "non_text:event")
-                                 for i in items), rel
+            assert items and all(isinstance(i, ParsedStory) for i in items), rel
     assert claimed["plain_text"] == EXPECTED_CLAIMS
     assert claimed["email"] == MAILS
     assert claimed["events"] == CALENDARS

@@ -18,6 +18,10 @@ arrives (SOURCES.md sections 6 and 10):
   of ``<document>``s.
 * **NIFS** football JSON: an array of matches (``homeTeam``, ``awayTeam``,
   ``timestamp``).
+* **A calendar exported as CSV** (Outlook's columns ``Subject``, ``Start Date``
+  and one of ``End Date``/``All day event``/``Start Time``; aap
+  ``abs-calendar.txt``, the ABS release calendar, with a UTF-8 BOM): each row is
+  one event.
 * **AAP sports API** XML: ``<Response Status_Code=..>`` with a ``Fixture_List``
   (cricket ``Match``es, golf ``Event``s) or ``Fixtures`` (soccer ``Match``es): each
   fixture is one event.
@@ -28,6 +32,8 @@ that is not an object) is a ``RejectedItem``; the rest of the file goes on.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -79,9 +85,20 @@ def _xml_kind(data: bytes) -> str | None:
     return None
 
 
+# A calendar exported as CSV: its header row names these columns (case aside).
+_CALENDAR_COLUMNS = frozenset({"subject", "start date"})
+_CALENDAR_ANY = frozenset({"end date", "all day event", "start time"})
+
+
+def _csv_calendar(data: bytes) -> bool:
+    first = data[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    header = {c.strip().strip('"').lower() for c in first.decode("utf-8", "replace").split(",")}
+    return header >= _CALENDAR_COLUMNS and bool(header & _CALENDAR_ANY)
+
+
 def sniff(data: bytes) -> bool:
-    """An iCalendar text, or the JSON/XML of a known event feed (see above)."""
-    if _ics(data):
+    """An iCalendar text, a calendar CSV, or the JSON/XML of a known event feed (see above)."""
+    if _ics(data) or _csv_calendar(data):
         return True
     lead = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if lead in (b"{", b"["):
@@ -217,6 +234,16 @@ def _aap_sports(data: bytes, source: str) -> Iterator[Item]:
         raise ParseError("no_items", "an AAP sports response without fixtures", format=NAME, source=source)
 
 
+# ---------------------------------------------------------------------- calendar CSV
+
+
+def _calendar_csv(data: bytes, source: str) -> Iterator[Item]:
+    text, _ = decode_text(data)
+    for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))):
+        title = next((v for k, v in row.items() if k and k.strip().lower() == "subject"), None) or ""
+        yield SkippedItem(EVENT, guid=None, detail=f"calendar row: {tidy(title)[:80]}")
+
+
 # ------------------------------------------------------------------------- parse
 
 
@@ -227,6 +254,9 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
         raise ParseError("binary_content", "not text", format=NAME, source=source)
     if _ics(data):
         yield from _ical(data, source)
+        return
+    if _csv_calendar(data):
+        yield from _calendar_csv(data, source)
         return
     kind = _json_kind(data) or _xml_kind(data)
     readers = {"onclusive": _onclusive, "nifs": _nifs, "ntb": _ntb, "aap_sports": _aap_sports}

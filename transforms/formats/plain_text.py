@@ -2,8 +2,9 @@
 
 Seen in the corpus (SOURCES.md section 6): Asianet/PR Newswire media releases
 (``asianet_*.tst``), Bureau of Meteorology bulletins (``IDN38100.tst``,
-``IDY21020.tst``), a pipe-delimited greyhound table (``CRN2016427R1.tst``) and
-aap ``abs-calendar.txt`` (a CSV with a UTF-8 BOM). The text carries no fields,
+``IDY21020.tst``) and a pipe-delimited greyhound table (``CRN2016427R1.tst``)
+(aap ``abs-calendar.txt``, a calendar exported as CSV, is the events parser's).
+The text carries no fields,
 so the story is: headline = the first non-empty line when it is short enough to
 be one (otherwise no headline and the whole text is the body), body = the rest
 with its line structure kept (paragraph breaks are the source's blank lines).
@@ -19,13 +20,11 @@ than stored as a plain-text story.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 
 from transforms.formats import aap_telex, anpa_1312, email, events, iptc_7901
-from transforms.formats.base import Item, ParsedStory, ParseError, SkippedItem
+from transforms.formats.base import Item, ParsedStory, ParseError
 from transforms.formats.text import decode_text, looks_binary, tidy
 
 NAME = "plain_text"
@@ -64,10 +63,6 @@ def sniff(data: bytes) -> bool:
     return not any(p.sniff(data) for p in _TEXT_WIRE_FORMATS)
 
 
-# A calendar exported as CSV (Outlook's columns: aap abs-calendar.txt, the ABS release
-# calendar): every row is an event, not a story.
-_CALENDAR_COLUMNS = {"subject", "start date"}
-_CALENDAR_ANY = {"end date", "all day event", "start time"}
 # Press-release wire header (aap asianet_*.tst): "Source: <issuer>" then "MEDIA RELEASE PR67254".
 _SOURCE_LINE = re.compile(r"^Source:\s*(?P<issuer>.+?)\s*$")
 _RELEASE_LINE = re.compile(r"^MEDIA RELEASE\s+(?P<id>\S+)\s*$")
@@ -92,15 +87,6 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
     return [p for p in out if p]
 
 
-def _calendar_rows(text: str) -> list[dict] | None:
-    """The rows of a calendar CSV, or None when the text is not one."""
-    first = _lines(text)[0]
-    header = {c.strip().strip('"').lower() for c in first.split(",")}
-    if not (header >= _CALENDAR_COLUMNS and header & _CALENDAR_ANY):
-        return None
-    return list(csv.DictReader(io.StringIO(text)))
-
-
 def _bom_headline(lines: list[str]) -> tuple[str | None, int]:
     """``(title, lines used)`` of a BOM bulletin."""
     used = 0
@@ -122,12 +108,6 @@ def parse(data: bytes, source: str) -> Iterator[Item]:
         raise ParseError("binary_content", "not text", format=NAME, source=source)
     text, _ = decode_text(data)
     text = text.lstrip("\ufeff")
-    rows = _calendar_rows(text)
-    if rows is not None:
-        for row in rows:
-            title = (row.get("Subject") or "").strip()
-            yield SkippedItem("non_text:event", guid=None, detail=f"calendar row: {title[:80]}")
-        return
     lines = _lines(text)
     while lines and not lines[0].strip():
         lines.pop(0)

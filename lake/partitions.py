@@ -97,7 +97,7 @@ def to_parquet_bytes(table: Table, df: pl.DataFrame, metadata: dict[bytes, bytes
     """Serialize ``df`` with the declared schema: zstd, sorted, row groups for scanning
     (``metadata``: more key-value pairs for the file's schema)."""
     conformed = table.conform(df, with_partition=False)
-    if table.sort_by:
+    if table.sort_by and conformed.height > 1:
         conformed = conformed.sort(list(table.sort_by), nulls_last=True, maintain_order=True)
     schema = table.arrow_schema()
     if metadata:

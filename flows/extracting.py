@@ -73,7 +73,9 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
         items = normalize_stories(parsed_rows(pending).lazy()).collect().with_columns(
             pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
         pending.clear()
-        items = item_features(items)
+        # by date (nulls last), as an object per date listed them: the view's order is
+        # the one dedup has always seen (its ties are broken by position)
+        items = item_features(items).sort("date", nulls_last=True, maintain_order=True)
         # one object for the chunk, whatever its dates (an object per date cost a
         # Parquet write each: most of the chunk's time on a many-dated archive)
         if items.height:

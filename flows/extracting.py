@@ -30,7 +30,6 @@ import polars as pl
 
 from lake import partitions as lakeio
 from lake.storage import SourceObject, open_storage
-from schemas import ITEMS
 from transforms.dedup.features import item_features
 from transforms.dedup.view import dedup_view, signatures
 from transforms.normalizing.normalize import normalize_stories
@@ -74,12 +73,16 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
         items = normalize_stories(parsed_rows(pending).lazy()).collect().with_columns(
             pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
         pending.clear()
-        items = item_features(items)
-        for value, part in lakeio.partitions(ITEMS, items):
-            key = lakeio.staging_key(run_id, value, f"{batch_no:05d}-{chunk_no:04d}")
-            lake_store.put_transient(key, lakeio.to_parquet_bytes(ITEMS, part))
-            views.append(dedup_view(part, key))
-            sigs.append(signatures(part))
+        # by date (nulls last), as an object per date listed them: the view's order is
+        # the one dedup has always seen (its ties are broken by position)
+        items = item_features(items).sort("date", nulls_last=True, maintain_order=True)
+        # one object for the chunk, whatever its dates (an object per date cost a
+        # Parquet write each: most of the chunk's time on a many-dated archive)
+        if items.height:
+            key = lakeio.staging_key(run_id, f"{batch_no:05d}-{chunk_no:04d}")
+            lake_store.put_transient(key, lakeio.to_staging_bytes(items))
+            views.append(dedup_view(items, key))
+            sigs.append(signatures(items))
         chunk_no += 1
         del items
         release_memory(collect=False)

@@ -89,6 +89,46 @@ def _groups(items: list, size: int | None) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+# Rows of the items/ partitions one publish-items task merges when it handles several
+# dates (it reads each staging object once for all of them, so it holds their new rows).
+ITEM_GROUP_ROWS = 20_000
+
+
+def _item_groups(parts: list[tuple[object, list[str]]], rows: dict, size: int | None) -> list[list]:
+    """The dates to merge into items/, in groups as :func:`_groups`, each also of at
+    most ``ITEM_GROUP_ROWS`` rows (``rows``: per date; a larger date is a group of
+    its own, merged a staged piece at a time)."""
+    groups = []
+    for group in _groups(parts, size):
+        cur, total = [], 0
+        for part in group:
+            n = rows.get(part[0], 0)
+            if cur and total + n > ITEM_GROUP_ROWS:
+                groups.append(cur)
+                cur, total = [], 0
+            cur.append(part)
+            total += n
+        if cur:
+            groups.append(cur)
+    return groups
+
+
+def _local_stories(plan: list[tuple[object, pl.DataFrame]], groups: list[list]
+                   ) -> tuple[list[list[tuple[object, pl.DataFrame]]], list[tuple[object, pl.DataFrame]]]:
+    """The stories/ partitions each publish-items group writes (all their kept items
+    are of that group's dates), and the others (read back from items/, or deleted)."""
+    group_of = {value: i for i, group in enumerate(groups) for value, _ in group}
+    local: list[list] = [[] for _ in groups]
+    rest = []
+    for value, kept in plan:
+        owners = {group_of.get(d, -1) for d in kept["item_date"].unique().to_list()} if kept.height else {-1}
+        if len(owners) == 1 and (owner := owners.pop()) >= 0:
+            local[owner].append((value, kept))
+        else:
+            rest.append((value, kept))
+    return local, rest
+
+
 def new_run_id(now: datetime) -> str:
     """A run's id: its UTC start time, then 8 hex digits: the microseconds (5 digits) and
     3 random ones. Ids sort by start time, also for runs started within one second
@@ -354,6 +394,8 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     sig = stack(sigs)
     items = new.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
     del new
+    # items/ rows of each date after the merge (new and older ones): what bounds a publishing group
+    rows_by_date = dict(items.group_by("date").len().iter_rows())
     locator = items.select("_i", "raw_uri", "_loc")
     kept, duplicates = dedup_items(items, partial(fetch_texts, lake, locator), sig=sig)
     del items, sig, locator
@@ -361,40 +403,47 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     counts = account(results, kept, duplicates, rejects)
     summary = {"by_format": by_format(results, kept, duplicates, rejects),
                "stories_by_day_provider": stories_by_day_provider(kept)}
-    # what publishing needs of the kept stories (their rows are read back from items/)
+    # what publishing needs of the kept stories (their rows come from items/)
     kept = kept.select("date", "raw_uri", "shared_boilerplate", pl.col("published_at").dt.date().alias("item_date"))
     _release_memory()
     lap("dedup")
     progress.update(stage="write", stories=counts["totals"]["stories"])
 
-    # 3. Publish: items/ first (stories are read from it), then stories/ and
-    #    duplicates/, each partition replaced whole by one write.
+    # 3. Publish: items/ first (stories are taken from it), then stories/ and
+    #    duplicates/, each partition replaced whole by one write. A stories/
+    #    partition whose kept items all fall in one publish-items group is written
+    #    by that task from the rows it merged; the others read theirs back from items/.
     for value in purge & set(present["items"]):
         staged.setdefault(value, [])  # only older items to drop there
-    groups = _groups(sorted(staged.items(), key=lambda kv: lakeio.partition_order(kv[0])),
-                     run.partitions_per_task)
+    groups = _item_groups(sorted(staged.items(), key=lambda kv: lakeio.partition_order(kv[0])),
+                          rows_by_date, run.partitions_per_task)
     stories_plan = _replacing(lakeio.partitions(STORIES, kept), present["stories"])
     del kept
+    local, stories_plan = _local_stories(stories_plan, groups)
     duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates), present["duplicates"])
-    done, total = 0, sum(len(g) for g in groups) + len(stories_plan) + len(duplicates_plan)
+    done = 0
+    total = sum(len(g) for g in groups) + sum(len(s) for s in local) + len(stories_plan) + len(duplicates_plan)
 
-    def keys_of(futures: list, sizes: list[int]) -> list[str]:
+    def keys_of(futures: list, sizes: list[int]) -> list:
         nonlocal done
         keys = []
         for f, size in zip(futures, sizes, strict=True):
-            keys.extend(f.result())
+            keys.append(f.result())
             done += size
             progress.update(partitions_done=done, partitions_total=total)
         return keys
 
-    outputs = {"items": keys_of([publish_items.submit(lake, g, reread, token) for g in groups],
-                                [len(g) for g in groups])}
+    merged = keys_of([publish_items.submit(lake, g, reread, token, s) for g, s in zip(groups, local, strict=True)],
+                     [len(g) + len(s) for g, s in zip(groups, local, strict=True)])
+    outputs = {"items": [k for items_keys, _ in merged for k in items_keys]}
     plans = {"stories": _groups(stories_plan, run.partitions_per_task),
              "duplicates": _groups(duplicates_plan, run.partitions_per_task)}
     written = {"stories": [publish_stories.submit(lake, g, token) for g in plans["stories"]],
                "duplicates": [publish_partitions.submit(lake, "duplicates", g, token) for g in plans["duplicates"]]}
     for name in ("stories", "duplicates"):
-        outputs[name] = keys_of(written[name], [len(g) for g in plans[name]])
+        outputs[name] = [k for keys in keys_of(written[name], [len(g) for g in plans[name]]) for k in keys]
+    outputs["stories"] = sorted([*outputs["stories"], *(k for _, keys in merged for k in keys)],
+                                key=lambda k: lakeio.partition_order(lakeio.partition_value(k, STORIES)))
     outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
     lap("write")
     progress.update(stage="commit")

@@ -146,20 +146,117 @@ def _publish_each(storage, token: str, parts: list, write: Callable[..., str | N
 
 @task(name="publish-items", cache_policy=NO_CACHE, **STORAGE_RETRIES)
 def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list[str],
-                  lease_token: str) -> list[str]:
+                  lease_token: str, stories: list[tuple[object, pl.DataFrame]] | None = None
+                  ) -> tuple[list[str], list[str]]:
     """Merge each date's staged items into its items/ partition (one atomic write each).
     The older items of raw objects read again (``reread``) are dropped: their new
-    items replace them all. A partition left empty is deleted."""
+    items replace them all. A partition left empty is deleted.
+
+    ``parts``: each date with the staging objects holding its new items. A group of
+    several dates (the flow bounds its rows) reads each staging object once, for
+    all of them; a single date reads its rows object by object (a piece at a time).
+    ``stories``: stories/ partitions whose kept items are all in these dates
+    (``raw_uri``, ``shared_boilerplate``, ``item_date``): each is written whole
+    from the rows just merged, as soon as its dates are, instead of being read
+    back from items/. Returns the items/ and the stories/ keys written."""
     storage = open_storage(lake)
     again = set(reread)
     drop = (lambda df: from_sources(df["raw_uri"], again)) if again else None
+    values = [value for value, _ in parts]
+    if len(parts) > 1:
+        preloaded: dict = {}
+        for key in dict.fromkeys(k for _, keys in parts for k in keys):
+            for value, piece in lakeio.read_staged(storage, key, values).items():
+                preloaded.setdefault(value, []).append(piece)
+
+        def pieces(value, keys: list[str]) -> Iterator[pl.DataFrame]:
+            yield from preloaded.pop(value, [])
+    else:
+        def pieces(value, keys: list[str]) -> Iterator[pl.DataFrame]:
+            for key in keys:
+                piece = lakeio.read_staged(storage, key, [value]).get(value)
+                if piece is not None:
+                    yield piece
+
+    local = _LocalStories(storage, lease_token, stories or [])
 
     def merge(value, staged: list[str]) -> str | None:
-        if lakeio.merge_staged(storage, ITEMS, value, staged, refresh=current_features, drop=drop):
-            return lakeio.partition_key(ITEMS, value)
-        return None
+        rows = lakeio.merge_staged(storage, ITEMS, value, pieces(value, staged), refresh=current_features,
+                                   drop=drop, written=local.collector(value))
+        local.done(value)
+        return lakeio.partition_key(ITEMS, value) if rows else None
 
-    return _publish_each(storage, lease_token, parts, merge)
+    items_keys = _publish_each(storage, lease_token, parts, merge)
+    return items_keys, local.finish()
+
+
+class _LocalStories:
+    """The stories/ partitions a publish-items task writes from the items it merges:
+    each partition's rows are gathered from the merged items of their dates, and
+    the partition is written once all those dates are merged."""
+
+    def __init__(self, storage, token: str, stories: list[tuple[object, pl.DataFrame]]) -> None:
+        import threading
+
+        self.storage, self.token = storage, token
+        self.lock = threading.Lock()
+        self.wanted: dict = {}     # item date -> kept rows of it (raw_uri, shared_boilerplate, _story)
+        self.waiting: dict = {}    # story partition -> item dates not merged yet
+        self.kept: dict = {}       # story partition -> its kept rows
+        self.found: dict = {}      # story partition -> rows gathered
+        self.keys: list[str] = []
+        for value, kept in stories:
+            self.kept[value] = kept.height
+            self.waiting[value] = set(kept["item_date"].to_list())
+            self.found[value] = []
+            tagged = kept.select("raw_uri", "shared_boilerplate", "item_date",
+                                 pl.lit(value, dtype=pl.Date).alias("_story"))
+            for (item_date,), group in tagged.group_by("item_date", maintain_order=True):
+                self.wanted.setdefault(item_date, []).append(group.drop("item_date"))
+        self.wanted = {d: pl.concat(frames) for d, frames in self.wanted.items()}
+
+    def collector(self, item_date) -> Callable[[pl.DataFrame], None] | None:
+        want = self.wanted.get(item_date)
+        if want is None:
+            return None
+
+        def collect(df: pl.DataFrame) -> None:
+            rows = df.select(STORY_FILE_COLUMNS).join(want, on="raw_uri", how="inner")
+            if rows.height:
+                with self.lock:
+                    for (story,), part in rows.partition_by("_story", as_dict=True).items():
+                        self.found[story].append(part.drop("_story"))
+        return collect
+
+    def done(self, item_date) -> None:
+        ready = []
+        with self.lock:
+            for value, dates in self.waiting.items():
+                dates.discard(item_date)
+                if not dates:
+                    ready.append(value)
+            for value in ready:
+                del self.waiting[value]
+        for value in ready:
+            self._write(value)
+
+    def _write(self, value) -> None:
+        with self.lock:
+            rows = self.found.pop(value)
+        frame = pl.concat(rows, how="vertical") if rows else pl.DataFrame()
+        if frame.height != self.kept[value]:
+            raise RuntimeError(f"stories {value}: {self.kept[value] - frame.height} kept items missing from items/")
+        leases.check_token(self.storage, self.token)
+        key = lakeio.replace_partition(self.storage, STORIES, value, frame)
+        if key:
+            with self.lock:
+                self.keys.append(key)
+
+    def finish(self) -> list[str]:
+        if self.waiting:
+            raise RuntimeError(f"stories {sorted(self.waiting, key=lakeio.partition_order)}: "
+                               "their items' dates were not all merged")
+        return sorted(self.keys)
 
 
 @task(name="publish-stories", cache_policy=NO_CACHE, **STORAGE_RETRIES)

@@ -7,7 +7,7 @@ Layout (see README "The lake")::
     LAKE/items/date=YYYY-MM-DD/part-0.parquet       every item, with its dedup features
     LAKE/rejects/<run_id>.parquet                   what a run could not read
     LAKE/runs/<run_id>.json                         one manifest per run
-    LAKE/_staging/<run_id>/date=.../<chunk>.parquet a running ingest's normalized items
+    LAKE/_staging/<run_id>/<chunk>.parquet          a running ingest's normalized items, all dates
 
 A partition is one deterministic object, rewritten whole by a single atomic
 PUT (or rename on disk): readers see the old content or the new, never a mix,
@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 import pyarrow as pa
@@ -42,14 +42,15 @@ MERGE_KEYS = {"items": ["raw_uri"]}
 
 def write_concurrency(storage: Storage) -> int:
     """Partitions one publishing task writes at once: ``WIRELAKE_WRITE_CONCURRENCY``,
-    else 8 on S3 (a PUT waits mostly on the network) and 2 on disk (encoding and
-    fsync; the machine's cores do the rest)."""
+    else 8 on S3 (a PUT waits mostly on the network) and 6 on disk (a small
+    partition's write waits mostly on its fsync: with 2 at once, the corpora's
+    write stage took a third longer on a busy machine)."""
     import os
 
     from lake.storage import S3Storage
 
     setting = int(os.environ.get("WIRELAKE_WRITE_CONCURRENCY") or 0)
-    return max(1, setting or (8 if isinstance(storage, S3Storage) else 2))
+    return max(1, setting or (8 if isinstance(storage, S3Storage) else 6))
 
 
 def partition_key(table: Table, value) -> str:
@@ -97,7 +98,7 @@ def to_parquet_bytes(table: Table, df: pl.DataFrame, metadata: dict[bytes, bytes
     """Serialize ``df`` with the declared schema: zstd, sorted, row groups for scanning
     (``metadata``: more key-value pairs for the file's schema)."""
     conformed = table.conform(df, with_partition=False)
-    if table.sort_by:
+    if table.sort_by and conformed.height > 1:
         conformed = conformed.sort(list(table.sort_by), nulls_last=True, maintain_order=True)
     schema = table.arrow_schema()
     if metadata:
@@ -131,13 +132,43 @@ def read_rows(storage: Storage, key: str, table: Table, raw_uris: pl.Series, col
             .select([c for c in columns if c in present]).collect())
 
 
-def staging_key(run_id: str, value, name: str) -> str:
-    """Where a running ingest leaves one chunk of normalized items of one date."""
-    text = NULL_PARTITION if value is None else value.isoformat()
-    return f"{STAGING}/{run_id}/date={text}/{name}.parquet"
+def staging_key(run_id: str, name: str) -> str:
+    """Where a running ingest leaves one chunk of normalized items (all its dates)."""
+    return f"{STAGING}/{run_id}/{name}.parquet"
 
 
 STAGING = "_staging"
+# Row groups of a staging object: a read of some of its dates decodes about theirs.
+STAGING_ROW_GROUP_ROWS = 1_000
+
+
+def to_staging_bytes(df: pl.DataFrame) -> bytes:
+    """One chunk of a run's normalized items, every date of it in one object (one
+    object per chunk and date cost a Parquet write each: most of a chunk of a
+    many-dated archive): the date a column, rows sorted by date then as in items/,
+    so each date's rows are one sorted piece and small row groups let a read of
+    some dates skip the others (:func:`read_staged`). Transient, read only by this
+    run: lz4, no statistics but the date's."""
+    conformed = ITEMS.conform(df, with_partition=True).sort(
+        [ITEMS.partition_by, *ITEMS.sort_by], nulls_last=True, maintain_order=True)
+    arrow = conformed.to_arrow().cast(ITEMS.arrow_schema(with_partition=True))
+    buf = io.BytesIO()
+    pq.write_table(arrow, buf, compression="lz4", row_group_size=STAGING_ROW_GROUP_ROWS,
+                   write_statistics=[ITEMS.partition_by])
+    return buf.getvalue()
+
+
+def read_staged(storage: Storage, key: str, values: list) -> dict[object, pl.DataFrame]:
+    """The rows of the staging object ``key`` dated ``values`` (None: the null date),
+    by date, each conformed to items/ (without the date): row groups of other
+    dates are skipped."""
+    dates = [v for v in values if v is not None]
+    cond = pl.col(ITEMS.partition_by).is_in(pl.Series(dates, dtype=pl.Date).implode())
+    if None in values:
+        cond = cond | pl.col(ITEMS.partition_by).is_null()
+    df = pl.scan_parquet(io.BytesIO(storage.get(key))).filter(cond).collect()
+    return {value: ITEMS.conform(part, with_partition=False)
+            for (value,), part in df.partition_by(ITEMS.partition_by, as_dict=True, maintain_order=True).items()}
 
 
 def partitions(table: Table, df: pl.DataFrame) -> list[tuple[object, pl.DataFrame]]:
@@ -148,20 +179,23 @@ def partitions(table: Table, df: pl.DataFrame) -> list[tuple[object, pl.DataFram
                   key=lambda kv: partition_order(kv[0]))
 
 
-def merge_staged(storage: Storage, table: Table, value, staged: list[str],
+def merge_staged(storage: Storage, table: Table, value, staged: Iterable[pl.DataFrame],
                  refresh: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
-                 drop: Callable[[pl.DataFrame], pl.Series] | None = None) -> int:
-    """Merge staged objects (each a sorted piece of new rows of this partition) into
-    one partition and publish it with one atomic write.
+                 drop: Callable[[pl.DataFrame], pl.Series] | None = None,
+                 written: Callable[[pl.DataFrame], None] | None = None) -> int:
+    """Merge staged pieces (each a sorted frame of new rows of this partition, produced
+    one at a time by ``staged``) into one partition and publish it with one atomic write.
 
-    The partition is written piece by piece (each staged object, then the older rows
+    The partition is written piece by piece (each staged piece, then the older rows
     not read again), so memory stays near one piece, never the whole
     partition: items/ is read whole by dedup, not pruned, and needs no global
     sort. A new row replaces an older one with the same key (``MERGE_KEYS``).
     ``refresh`` brings the older rows up to date (items/ rows of an older
     fingerprint recipe are fingerprinted again). ``drop`` marks older rows to leave
     out (those of raw objects read again: their new items replace all the old).
-    A partition left with no row is deleted. Returns the rows written.
+    ``written`` sees each piece as written (the stories of these items are taken
+    from it, not read back). A partition left with no row is deleted. Returns the
+    rows written.
     """
     key = partition_key(table, value)
     keys = MERGE_KEYS[table.name]
@@ -173,12 +207,13 @@ def merge_staged(storage: Storage, table: Table, value, staged: list[str],
         def write(df: pl.DataFrame) -> None:
             nonlocal rows
             if df.height:
-                writer.write_table(table.conform(df, with_partition=False).to_arrow().cast(schema),
-                                   row_group_size=ROW_GROUP_ROWS)
+                df = table.conform(df, with_partition=False)
+                writer.write_table(df.to_arrow().cast(schema), row_group_size=ROW_GROUP_ROWS)
                 rows += df.height
+                if written is not None:
+                    written(df)
 
-        for k in staged:  # each staged object read once
-            piece = read_parquet_bytes(table, storage.get(k))
+        for piece in staged:  # each staged piece read once
             new_keys.append(piece.select(keys))
             write(piece)
             del piece

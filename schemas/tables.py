@@ -70,6 +70,16 @@ class Table:
         non-nullable column raises ``ValueError`` (a bug upstream, never bad input).
         """
         cols = [c for c in self.columns if with_partition or c.name != self.partition_by]
+        if df.schema == _polars_schema(self, with_partition):
+            out = df  # already conformed (a piece read from our own files): only the null checks
+        else:
+            out = df.select(self._conform_exprs(df, cols))
+        for c in cols:
+            if not c.nullable and out[c.name].null_count():
+                raise ValueError(f"{self.name}: column {c.name!r} has nulls")
+        return out
+
+    def _conform_exprs(self, df: pl.DataFrame, cols: list[Column]) -> list[pl.Expr]:
         exprs = []
         for c in cols:
             if c.name in df.columns:
@@ -78,11 +88,7 @@ class Table:
                 exprs.append(pl.lit(None, dtype=c.dtype).alias(c.name))
             else:
                 raise ValueError(f"{self.name}: required column {c.name!r} is missing")
-        out = df.select(exprs)
-        for c in cols:
-            if not c.nullable and out[c.name].null_count():
-                raise ValueError(f"{self.name}: column {c.name!r} has nulls")
-        return out
+        return exprs
 
 
 # What a parser hands over, one row per story, before normalization.
@@ -93,6 +99,11 @@ def _arrow_schema(table: Table, with_partition: bool) -> pa.Schema:
     # built once per table: deriving it (through an empty polars frame) cost more
     # than writing a small partition
     return table._build_arrow_schema(with_partition)
+
+
+@functools.cache
+def _polars_schema(table: Table, with_partition: bool) -> pl.Schema:
+    return pl.Schema({c.name: c.dtype for c in table.columns if with_partition or c.name != table.partition_by})
 
 
 PARSED = Table(

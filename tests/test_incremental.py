@@ -138,7 +138,7 @@ def test_what_a_dead_run_left_is_cleared_by_the_next(any_lake, shards, tmp_path)
     ingest(sources=[str(raw)], lake=any_lake, window_days=WINDOW)
     storage = open_storage(any_lake)
     dead = "20261130T000000Z-deadbeef"
-    storage.put(lakeio.staging_key(dead, None, "00000-0000"), b"half a run")
+    storage.put(lakeio.staging_key(dead, "00000-0000"), b"half a run")
     reject = pl.DataFrame({"raw_uri": ["x#0"], "reason": ["no_items"], "raw_size": [1],
                            "run_id": [dead], "ingested_at": [datetime(2026, 11, 30, tzinfo=UTC)]})
     storage.put(lakeio.rejects_key(dead), lakeio.to_parquet_bytes(REJECTS, reject))

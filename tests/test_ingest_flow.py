@@ -201,7 +201,8 @@ def test_a_run_whose_numbers_do_not_add_up_fails_loudly_and_publishes_nothing(an
 def test_a_batch_of_one_story_files_is_staged_in_chunks_not_file_by_file(tmp_path):
     """A feed of one story per file (most NewsML-G2 and NITF deliveries): the batch's
     parsed rows are gathered across files into chunks of ``chunk_rows``, so the
-    staging area gets one object per chunk and date, not one per file."""
+    staging area gets one object per chunk (all its dates in it), not one per file
+    or per date."""
     from datetime import UTC, datetime
 
     from flows.demo import write_dump
@@ -216,10 +217,12 @@ def test_a_batch_of_one_story_files_is_staged_in_chunks_not_file_by_file(tmp_pat
     assert len(results) == len(dpa) == view.height == 24
     staged = sorted(p.relative_to(lake / "_staging" / "run-x").as_posix()
                     for p in (lake / "_staging" / "run-x").rglob("*.parquet"))
-    chunks = {p.rsplit("/", 1)[1] for p in staged}
-    assert chunks == {"00000-0000.parquet", "00000-0001.parquet", "00000-0002.parquet"}  # 10 + 10 + 4 rows
-    assert len(staged) <= 3 * 4  # at most one object per chunk and date
+    assert staged == ["00000-0000.parquet", "00000-0001.parquet", "00000-0002.parquet"]  # 10 + 10 + 4 rows
     assert view.select(pl.col("_loc").n_unique()).item() == len(staged)
+    # each object holds its chunk's items of every date, sorted by date
+    dates = [pl.read_parquet(lake / "_staging" / "run-x" / name)["date"] for name in staged]
+    assert [d.len() for d in dates] == [10, 10, 4]
+    assert all(d.is_sorted(nulls_last=True) for d in dates) and sum(d.n_unique() > 1 for d in dates) >= 1
 
 
 def test_run_ids_sort_by_start_time_within_one_second():

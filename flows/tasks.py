@@ -86,25 +86,42 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: 
 TABLES = {"stories": STORIES, "duplicates": DUPLICATES, "items": ITEMS}
 
 
+def _present(storage, window: set) -> dict[str, list]:
+    return {name: [v for v in lakeio.list_partitions(storage, TABLES[name]) if v in window]
+            for name in ("items", "stories", "duplicates")}
+
+
+@task(name="present-partitions", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def present_partitions(lake: str, window: set) -> dict[str, list]:
+    """Which partitions of items/, stories/ and duplicates/ exist for the window's dates."""
+    return _present(open_storage(lake), window)
+
+
 @task(name="load-window", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def load_window(lake: str, window: set) -> tuple[tuple[pl.DataFrame, np.ndarray] | None, dict[str, list]]:
+def load_window(lake: str, window: set, run_id: str | None = None
+                ) -> tuple[tuple[pl.DataFrame, np.ndarray] | None, dict[str, list]]:
     """The dedup view of the items already in the lake for the window's dates (their
     features, not their text), and which partitions of stories/ and duplicates/
-    exist there (they are re-derived by this run)."""
+    exist there (they are re-derived by this run). With ``run_id``, the view has a
+    column ``_mine``: whether the item was written by that run."""
     storage = open_storage(lake)
-    present = {name: [v for v in lakeio.list_partitions(storage, TABLES[name]) if v in window]
-               for name in ("items", "stories", "duplicates")}
+    present = _present(storage, window)
     frames, sigs = [], []
+    columns = [c for c in VIEW if c != "date"] + (["run_id"] if run_id else [])
     for value in present["items"]:
         key = lakeio.partition_key(ITEMS, value)
         data = storage.get(key)
-        part = lakeio.read_parquet_bytes(ITEMS, data, [c for c in VIEW if c != "date"])
+        part = lakeio.read_parquet_bytes(ITEMS, data, columns)
         if part.height and not (part["fp_version"] == FINGERPRINT_VERSION).all():
             # an older fingerprint recipe: fingerprint these items again from their text
             part = current_features(lakeio.read_parquet_bytes(ITEMS, data)).select(part.columns)
         del data
-        frames.append(dedup_view(part.with_columns(pl.lit(value, dtype=pl.Date).alias("date")), key))
+        view = dedup_view(part.with_columns(pl.lit(value, dtype=pl.Date).alias("date")), key)
+        if run_id:
+            view = view.with_columns((part["run_id"] == run_id).fill_null(False).alias("_mine"))
+        frames.append(view)
         sigs.append(signatures(part))
+        del part, view
     existing = (pl.concat(frames, how="vertical"), np.concatenate(sigs)) if frames else None
     return existing, present
 

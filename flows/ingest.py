@@ -446,7 +446,7 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
 
 
 def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
-                      before: dict[str, list | None], lap: Callable[[str], None],
+                      before: dict[str, list | None], lap: Callable[..., None],
                       token: str) -> tuple[dict, dict, dict, pl.DataFrame]:
     """:func:`_ingest_objects` for a run with more items than one dedup may hold
     (``run_items``): the same lake, in a memory bounded by the items of a few dates.
@@ -505,7 +505,7 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
         outputs["items"].extend(f.result())
         done += len(g)
         progress.update(partitions_done=done)
-    lap("write_items")
+    lap("write")
 
     # 3. Dedup and publish stories/ and duplicates/, group of dates by group of dates.
     sources = {r.source_uri for r in results}
@@ -529,6 +529,7 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
             locator = items.select("_i", "raw_uri", "_loc")
             kept, duplicates = dedup_items(items, partial(fetch_texts, lake, locator), sig=sig)
             del items, sig, locator
+            lap("dedup", add=True)
             in_own = _in_dates("_item_date", own)
             mine = pl.col("_source_uri").is_not_null() & in_own
             mine_kept.append(kept.filter(mine).select("_source_uri"))
@@ -558,7 +559,7 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
                 done += size
                 progress.update(partitions_done=done)
         del stories_plan, duplicates_plan, written
-    lap("dedup_write")
+        lap("write", add=True)
     for name in ("stories", "duplicates"):
         outputs[name].sort(key=lambda key: lakeio.partition_order(lakeio.partition_value(key, TABLES[name])))
 

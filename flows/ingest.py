@@ -22,6 +22,7 @@ from prefect import flow, get_run_logger
 from prefect.utilities.annotations import unmapped
 
 from flows.extracting import release_memory as _release_memory
+from flows.extracting import run_items
 from flows.progress import RunProgress, StageTimer
 from flows.runners import WirelakeTaskRunner, default_workers
 from flows.summary import summary_markdown
@@ -261,12 +262,12 @@ class Extraction:
             self.results, self.views, self.sigs, self.index, self.workers = [], [], [], [], set()
             held = 0
             for k, f in enumerate(self.futures):
-                batch_results, view, sig, worker = f.result()
+                batch_results, view, sig, worker, index = f.result()
                 self.futures[k] = None  # the batch's view is freed once dropped below
                 self.results.extend(batch_results)
-                self.index.append(staged_index(view))
-                held += view.height
-                if self.views is not None and held > bound:
+                self.index.append(index)
+                held += int(index["len"].sum())
+                if self.views is not None and (view is None or held > bound):
                     # more items than one dedup may hold: keep only the index from now on
                     self.views = self.sigs = None
                     _release_memory()
@@ -280,20 +281,6 @@ class Extraction:
                                          items_done=sum(r.items_in for r in self.results))
             self.futures = []
         return self
-
-
-def run_items() -> int:
-    """How many items a run deduplicates at once, at most (``WIRELAKE_RUN_ITEMS``, default
-    400,000): a run with more stages them all, publishes them to items/, and then
-    deduplicates the dates it re-derives in groups, each with its window (see
-    :func:`_ingest_in_groups`), so that its memory does not grow with its items."""
-    return int(os.environ.get("WIRELAKE_RUN_ITEMS") or 0) or 400_000
-
-
-def staged_index(view: pl.DataFrame) -> pl.DataFrame:
-    """How many items of a batch's view were staged, per source file, format, date and
-    staging object: what a run in groups of dates keeps of a batch (a few rows)."""
-    return view.group_by("_source_uri", "source_format", "date", "_loc").len()
 
 
 def start_extract(run: RunSpec, objects: list[SourceObject], timer: StageTimer | None = None) -> Extraction:

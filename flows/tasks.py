@@ -62,15 +62,16 @@ def probe_lake(lake: str) -> None:
 def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: str,
                   ingested_at: datetime, lake: str, batch_no: int,
                   chunk_rows: int = 5_000, processes: bool = False
-                  ) -> tuple[list[FileResult], pl.DataFrame, np.ndarray, str]:
+                  ) -> tuple[list[FileResult], pl.DataFrame | None, np.ndarray | None, str, pl.DataFrame]:
     """Read a batch of raw objects, extract their items, normalize and fingerprint them
     ``chunk_rows`` at a time (one task per batch, so batches run in parallel).
 
     Each chunk's normalized items go to the lake's staging area, one object per
     date; the task hands back the per-file accounting and the items' dedup view
     (keys and features, no text) with their signatures, so a run never holds the
-    text of its whole input; and which process did the work (host:pid), since
-    this task may run on a Dask worker (flows/runners.py).
+    text of its whole input (none past ``WIRELAKE_RUN_ITEMS`` items); which process
+    did the work (host:pid), since this task may run on a Dask worker
+    (flows/runners.py); and the index of what it staged where.
 
     With ``processes`` the work runs in a process of the extract pool
     (flows/extracting.py), so that parsing and normalizing use every core: the

@@ -105,3 +105,20 @@ def test_date_groups_bound_the_items_of_each_window():
         assert sum(per_date[x] for x in window) <= 40
     # one date with more than the bound is still a group of its own
     assert _date_groups({d[0], d[5]}, {d[0]: 100, d[5]: 1}, 1, 40) == [[d[0]], [d[5]]]
+
+
+def test_an_extract_task_past_the_bound_hands_back_only_its_index(raw_files, tmp_path, monkeypatch):
+    """A batch with more items than one dedup may hold (one large file) does not send
+    its dedup view to the flow: only the index of what it staged where."""
+    from datetime import UTC, datetime
+
+    from flows.tasks import extract_batch
+    from lake.storage import list_source
+
+    objects = [o for p in raw_files for o in list_source(str(p))]
+    monkeypatch.setenv("WIRELAKE_RUN_ITEMS", "40")
+    results, view, sig, _, index = extract_batch.fn(objects, None, "run-x", datetime.now(UTC),
+                                                    str(tmp_path / "lake"), 0, chunk_rows=25)
+    assert view is None and sig is None
+    assert index["len"].sum() == sum(r.items_in for r in results) == 300
+    assert index["_loc"].n_unique() == len(list((tmp_path / "lake" / "_staging").rglob("*.parquet")))

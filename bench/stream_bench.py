@@ -143,10 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     modes = [*([] if args.only_baseline else ["stream"]), *(["whole"] if args.whole else []),
              *(["at-once"] if args.at_once else [])]
     rows = []
-    server = None
+    server = home = None
     if args.server:
         from bench.dedup_bench import prefect_server
-        server = prefect_server(Path(tempfile.mkdtemp(prefix="wirelake-prefect-", dir=args.tmp)))
+        home = Path(tempfile.mkdtemp(prefix="wirelake-prefect-", dir=args.tmp))
+        server = prefect_server(home)
     for gb in (args.dir or args.gb):
         work = Path(tempfile.mkdtemp(prefix="wirelake-stream-", dir=args.tmp))
         try:
@@ -185,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     if server is not None:
         server.stop()
+        shutil.rmtree(home, ignore_errors=True)
     print("\n| file | stories | run | wall s | peak RSS ingest MiB | tree with server MiB | "
           "by the end of each stage MiB |")
     print("|---|---|---|---|---|---|---|")

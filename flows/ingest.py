@@ -498,6 +498,7 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
     sources = {r.source_uri for r in results}
     mine_kept, mine_dups, all_kept, all_dups = [], [], [], []
     date_groups = _date_groups(redo, per_date, run.window_days, run_items())
+    largest = 0  # the most items one dedup held (a group's window, the lake's older items too)
     for dates in date_groups:
         progress.update(stage="dedup")
         own = set(dates)
@@ -508,6 +509,7 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
         else:
             view, sig = existing
             del existing
+            largest = max(largest, view.height)
             items = view.with_row_index("_i").with_columns(
                 pl.col("_i").cast(pl.Int64), pl.col("date").alias("_item_date"),
                 pl.when("_mine").then(source_of(view["raw_uri"], sources)).cast(pl.Categorical)
@@ -558,6 +560,7 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
     counts = account(results, frame(mine_kept, {"_source_uri": pl.Categorical}),
                      frame(mine_dups, {"_source_uri": pl.Categorical, "reason": pl.Categorical}), rejects)
     counts["dedup_groups"] = len(date_groups)  # how many dedups the run's dates were cut into
+    counts["dedup_group_items_max"] = largest
     counts["duplicates_by_reason"] = {} if dup_rows.height == 0 else dict(
         dup_rows.group_by(pl.col("reason").cast(pl.String)).len().sort("reason").iter_rows())
     summary = {"by_format": by_format(results, kept_rows, dup_rows, rejects),

@@ -24,7 +24,7 @@ from lake.storage import S3Storage, SourceObject, list_source, open_storage
 from schemas import DUPLICATES, ITEMS, STORIES
 from transforms.dedup.cluster import current_features
 from transforms.dedup.features import FINGERPRINT_VERSION
-from transforms.dedup.view import VIEW, dedup_view, signatures
+from transforms.dedup.view import VIEW, dedup_view, signatures, stack
 from transforms.reading.extract import FileResult, from_sources
 
 
@@ -123,7 +123,9 @@ def load_window(lake: str, window: set, run_id: str | None = None
         frames.append(view)
         sigs.append(signatures(part))
         del part, view
-    existing = (pl.concat(frames, how="vertical"), np.concatenate(sigs)) if frames else None
+    # the pieces are not copied into one: the frame keeps its chunks, the matrix takes the
+    # signatures piece by piece (stack), so the window is never in memory twice
+    existing = (pl.concat(frames, how="vertical", rechunk=False), stack(sigs)) if frames else None
     return existing, present
 
 

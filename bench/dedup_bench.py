@@ -400,7 +400,10 @@ def _ingest_child(lake: str, sources: list[str]) -> int:
     from flows.ingest import ingest
     from flows.progress import peak_rss_mb as _peak_rss_mb
 
-    with prefect_test_harness(server_startup_timeout=120), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    # PREFECT_API_URL set (``--server``): the server the parent started; else a temporary one
+    harness = (contextlib.nullcontext() if os.environ.get("PREFECT_API_URL")
+               else prefect_test_harness(server_startup_timeout=120))
+    with harness, temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         start = time.perf_counter()
         manifest = ingest(sources=sources, lake=lake)
         seconds = time.perf_counter() - start
@@ -429,16 +432,37 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_ingest(shards: list[Path], workdir: Path) -> dict:
-    """The ingest in a child process; its own peak RSS (``ru_maxrss``) and the peak of
-    its whole process tree (the child plus the temporary Prefect server it starts),
-    sampled every 50 ms."""
+def prefect_server(home: Path):
+    """``prefect server start`` on 127.0.0.1 (a free port, SQLite in ``home``), as a user
+    runs once before ingesting (``--server``): the ingest then talks to it through
+    ``PREFECT_API_URL``, and its memory counts in the tree's peak."""
+    from deploy.seaweed import free_port
+    from deploy.stack import start_prefect_server
+
+    return start_prefect_server(home, free_port(), timeout=300)
+
+
+def run_ingest(shards: list[Path], workdir: Path, server=None, env: dict | None = None) -> dict:
+    """The ingest in a child process; its own peak RSS (VmHWM) and the peak of its whole
+    process tree (the child, its extract processes, and the temporary Prefect server it
+    starts, or ``server``, a running Prefect server it is pointed at), sampled every 50 ms."""
     lake = workdir / "lake"
     cmd = [sys.executable, "-m", "bench.dedup_bench", "--ingest-child", str(lake), *map(str, shards)]
+    return run_child(cmd, server, env)
+
+
+def run_child(cmd: list[str], server=None, env: dict | None = None) -> dict:
+    """Run a benchmark child printing one JSON line of figures; add its wall time and the
+    peak RSS of its process tree plus ``server``'s (sampled every 50 ms)."""
+    env = {**os.environ, **(env or {})}
+    if server is not None:
+        env["PREFECT_API_URL"] = server.api_url
+    else:
+        env.pop("PREFECT_API_URL", None)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             cwd=Path(__file__).resolve().parent.parent)
-    peak = {"tree": 0}
+    peak = {"tree": 0, "server": 0}
     done = threading.Event()
 
     def sample() -> None:
@@ -447,7 +471,9 @@ def run_ingest(shards: list[Path], workdir: Path) -> dict:
         except ImportError:
             return
         while not done.wait(0.05):
-            peak["tree"] = max(peak["tree"], _tree_rss(proc.pid))
+            other = _tree_rss(server.process.pid) if server is not None else 0
+            peak["tree"] = max(peak["tree"], _tree_rss(proc.pid) + other)
+            peak["server"] = max(peak["server"], other)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -456,10 +482,11 @@ def run_ingest(shards: list[Path], workdir: Path) -> dict:
     sampler.join()
     wall = time.perf_counter() - start
     if proc.returncode != 0:
-        raise RuntimeError(f"ingest child failed ({proc.returncode}):\n{stderr[-4000:]}")
+        raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{stderr[-4000:]}")
     figures = json.loads(stdout.strip().splitlines()[-1])
     figures["wall"] = wall
     figures["tree_peak"] = peak["tree"]
+    figures["server_peak"] = peak["server"]
     return figures
 
 
@@ -520,6 +547,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also run datasketch's per-shingle update loop (slow)")
     ap.add_argument("--ingest", action="store_true", help="also time the whole ingest flow")
     ap.add_argument("--ingest-only", action="store_true", help="only the ingest (no in-process stages)")
+    ap.add_argument("--server", action="store_true",
+                    help="run the ingest against a Prefect server started for it (prefect server start, "
+                         "PREFECT_API_URL), counted in the peak RSS, instead of a temporary one")
     ap.add_argument("--keep", type=Path, default=None, metavar="DIR", help="write the corpus here and keep it")
     ap.add_argument("--reuse", action="store_true",
                     help="with --keep: reuse the corpus and normalized stories kept there by a run with the "
@@ -620,7 +650,11 @@ def main(argv: list[str] | None = None) -> int:
             del stories, kept, duplicates
 
         if args.ingest or args.ingest_only:
-            figures = run_ingest(shards, workdir)
+            if args.server:
+                with prefect_server(workdir / "prefect-home") as server:
+                    figures = run_ingest(shards, workdir, server)
+            else:
+                figures = run_ingest(shards, workdir)
             t = figures["totals"]
             print(f"\ningest flow: {t['items_in']:,} items -> {t['stories']:,} stories, "
                   f"{t['duplicates']:,} duplicates, {t['rejects']:,} rejects in {figures['seconds']:.1f} s "
@@ -630,8 +664,10 @@ def main(argv: list[str] | None = None) -> int:
                 ("ingest end to end", f"{t['items_in'] / figures['seconds']:,.0f} stories/s "
                                       f"({figures['seconds']:.1f} s)"),
                 ("ingest peak RSS (ingest process, VmHWM)", _mb(figures["maxrss"])),
-                ("ingest peak RSS (with its Prefect server)",
+                ("ingest peak RSS (process tree, with the Prefect server" + (" started by --server)" if args.server
+                                                                              else " it starts)"),
                  _mb(figures["tree_peak"]) if figures["tree_peak"] else "- (needs psutil)"),
+                *([("Prefect server peak RSS (alone)", _mb(figures["server_peak"]))] if args.server else []),
             ]
 
     width = max(len(k) for k, _ in table)

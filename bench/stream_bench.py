@@ -18,6 +18,14 @@ dedup state, which grows with the number of stories whatever the file size).
 ``--whole`` also runs each size with the read the flow had before streaming
 (``storage.get`` of the whole object: ``WIRELAKE_STREAM_BYTES`` set past any size).
 
+``--at-once`` also runs each file with every item deduplicated at once
+(``WIRELAKE_RUN_ITEMS`` past any run: the flow before runs were cut into groups
+of dates), as baseline; ``--only-baseline`` runs only the baselines asked for.
+``--dir DIR ...`` ingests directories of raw files already written (kept)
+instead of generating ``--gb`` files; ``--server`` starts one Prefect server
+(``prefect server start`` on 127.0.0.1) for the runs, points them at it with
+``PREFECT_API_URL`` and counts it in the tree's peak RSS.
+
 ``--read-only`` measures the reading alone, without Prefect, normalizing or
 dedup: a child process reads the file as the extract task does (chunks and
 pieces, or whole) and parses it, counting the rows and dropping them; its peak
@@ -41,6 +49,8 @@ BYTES_PER_STORY = 3_300  # bench.wire_corpus items, measured: 0.15 GB for 45,454
 
 
 def _child(lake: str, source: str, mode: str) -> int:
+    import contextlib
+
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -49,10 +59,13 @@ def _child(lake: str, source: str, mode: str) -> int:
 
     if mode == "whole":
         os.environ["WIRELAKE_STREAM_BYTES"] = str(1 << 62)  # the old path: every object read whole
+    if mode == "at-once":
+        os.environ["WIRELAKE_RUN_ITEMS"] = str(1 << 62)  # the old dedup: every item of the run at once
     from flows import ingest as ingest_flow
     from flows.progress import peak_rss_mb as _peak_rss_mb
-    with prefect_test_harness(server_startup_timeout=120), \
-            temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    harness = (contextlib.nullcontext() if os.environ.get("PREFECT_API_URL")
+               else prefect_test_harness(server_startup_timeout=120))
+    with harness, temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         start = time.perf_counter()
         manifest = ingest_flow.ingest(sources=[source], lake=lake)
         seconds = time.perf_counter() - start
@@ -86,36 +99,13 @@ def _read_child(source: str, mode: str) -> int:
     return 0
 
 
-def _run(lake: Path, source: Path, mode: str, read_only: bool = False) -> dict:
-    import subprocess
-    import threading
-
-    from bench.dedup_bench import _tree_rss
+def _run(lake: Path, source: Path, mode: str, read_only: bool = False, server=None) -> dict:
+    from bench.dedup_bench import run_child
 
     cmd = [sys.executable, "-m", "bench.stream_bench", "--child", str(lake), str(source), mode]
     if read_only:
         cmd = [sys.executable, "-m", "bench.stream_bench", "--read-child", str(source), mode]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=Path(__file__).resolve().parent.parent)
-    peak = {"tree": 0}
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.05):
-            peak["tree"] = max(peak["tree"], _tree_rss(proc.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    stdout, stderr = proc.communicate()
-    done.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise RuntimeError(f"ingest child failed ({proc.returncode}):\n{stderr[-4000:]}")
-    figures = json.loads(stdout.strip().splitlines()[-1])
-    figures["wall"] = time.perf_counter() - start
-    figures["tree_peak"] = peak["tree"]
-    return figures
+    return run_child(cmd, server)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,6 +120,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--whole", action="store_true", help="also run the whole-object read as a baseline")
     ap.add_argument("--tmp", default="/tmp")
     ap.add_argument("--read-only", action="store_true", help="the reading alone (no Prefect, normalize, dedup)")
+    ap.add_argument("--at-once", action="store_true",
+                    help="also run each file with every item deduplicated at once (WIRELAKE_RUN_ITEMS past any "
+                         "run), the dedup before runs were cut into groups of dates, as baseline")
+    ap.add_argument("--only-baseline", action="store_true",
+                    help="run only the baselines asked for (--whole, --at-once), not this code's default")
+    ap.add_argument("--dir", type=Path, nargs="+", default=None, metavar="DIR",
+                    help="ingest these directories of raw files (kept) instead of generating --gb files")
+    ap.add_argument("--server", action="store_true",
+                    help="run against a Prefect server started for it (counted in the tree's peak RSS) "
+                         "instead of the temporary one each ingest starts")
     ap.add_argument("--from", dest="source", type=Path, default=None, metavar="FILE",
                     help="make each file from copies of this JSON Lines file")
     args = ap.parse_args(argv)
@@ -140,14 +140,25 @@ def main(argv: list[str] | None = None) -> int:
     if free < need:
         print(f"only {free / 1e9:.1f} GB free in {args.tmp}, {need / 1e9:.1f} GB needed", file=sys.stderr)
         return 2
-    modes = ["stream", "whole"] if args.whole else ["stream"]
+    modes = [*([] if args.only_baseline else ["stream"]), *(["whole"] if args.whole else []),
+             *(["at-once"] if args.at_once else [])]
     rows = []
-    for gb in args.gb:
+    server = home = None
+    if args.server:
+        from bench.dedup_bench import prefect_server
+        home = Path(tempfile.mkdtemp(prefix="wirelake-prefect-", dir=args.tmp))
+        server = prefect_server(home)
+    for gb in (args.dir or args.gb):
         work = Path(tempfile.mkdtemp(prefix="wirelake-stream-", dir=args.tmp))
         try:
-            n = int(gb * 1e9 / BYTES_PER_STORY)
+            n = 0 if args.dir else int(gb * 1e9 / BYTES_PER_STORY)
             t0 = time.perf_counter()
-            if args.source:
+            if args.dir:
+                path = next(p for p in sorted(Path(gb).iterdir()) if p.is_file())
+                with path.open("rb") as fh:
+                    n = sum(1 for _ in fh)
+                gb = path.stat().st_size / 1e9
+            elif args.source:
                 (work / "raw").mkdir()
                 path = work / "raw" / "wire.jsonl"
                 one = args.source.stat().st_size
@@ -164,21 +175,24 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             for mode in modes:
                 lake = work / f"lake-{mode}"
-                f = _run(lake, path if args.read_only else work / "raw", mode, args.read_only)
+                f = _run(lake, path if args.read_only else path.parent, mode, args.read_only, server)
                 shutil.rmtree(lake, ignore_errors=True)
                 rows.append((gb, size, n, mode, f))
                 print(f"  {mode}: {f['wall']:.0f} s wall; peak RSS {f['maxrss'] / 2**20:,.0f} MiB (ingest process), "
-                      f"{f['tree_peak'] / 2**20:,.0f} MiB (with its Prefect server); by stage (MiB) "
-                      f"{f['peak_rss_mb']}; stories {f['totals']['stories']:,}", file=sys.stderr)
+                      f"{f['tree_peak'] / 2**20:,.0f} MiB (its process tree with the Prefect server); by stage "
+                      f"(MiB) {f['peak_rss_mb']}; stage seconds {f['timings']}; totals {f['totals']}",
+                      file=sys.stderr, flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-    print("\n| file | stories | read | wall s | peak RSS ingest MiB | with server MiB | "
-          "after extract MiB | after dedup MiB |")
-    print("|---|---|---|---|---|---|---|---|")
+    if server is not None:
+        server.stop()
+        shutil.rmtree(home, ignore_errors=True)
+    print("\n| file | stories | run | wall s | peak RSS ingest MiB | tree with server MiB | "
+          "by the end of each stage MiB |")
+    print("|---|---|---|---|---|---|---|")
     for _gb, size, n, mode, f in rows:
-        stage = f["peak_rss_mb"]
         print(f"| {size / 1e9:.2f} GB | {n:,} | {mode} | {f['wall']:.0f} | {f['maxrss'] / 2**20:,.0f} | "
-              f"{f['tree_peak'] / 2**20:,.0f} | {stage.get('extract_normalize')} | {stage.get('dedup')} |")
+              f"{f['tree_peak'] / 2**20:,.0f} | {f['peak_rss_mb']} |")
     return 0
 
 

@@ -31,7 +31,7 @@ import polars as pl
 from lake import partitions as lakeio
 from lake.storage import SourceObject, open_storage
 from transforms.dedup.features import item_features
-from transforms.dedup.view import dedup_view, signatures
+from transforms.dedup.view import dedup_view, signatures, staged_index
 from transforms.normalizing.normalize import normalize_stories
 from transforms.reading.accounting import parsed_rows
 from transforms.reading.extract import FileResult, extract_file, extract_stream
@@ -45,16 +45,29 @@ def stream_bytes() -> int:
     return int(os.environ.get("WIRELAKE_STREAM_BYTES") or 0) or 64 * 1024 * 1024
 
 
+def run_items() -> int:
+    """How many items a run deduplicates at once, at most (``WIRELAKE_RUN_ITEMS``, default
+    400,000): a run with more publishes them to items/ first and deduplicates its dates
+    in groups (flows/ingest.py ``_ingest_in_groups``), so that neither the flow nor an
+    extract task holds the dedup view of all its items."""
+    return int(os.environ.get("WIRELAKE_RUN_ITEMS") or 0) or 400_000
+
+
 def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id: str,
                     ingested_at: datetime, lake: str, batch_no: int,
-                    chunk_rows: int = 5_000) -> tuple[list[FileResult], pl.DataFrame, np.ndarray, str]:
+                    chunk_rows: int = 5_000
+                    ) -> tuple[list[FileResult], pl.DataFrame | None, np.ndarray | None, str, pl.DataFrame]:
     """The extract task's work (flows/ingest.py ``extract_batch``): the batch's file
-    results, the dedup view of its items and their signatures, and which process
-    did the work (host:pid)."""
+    results, the dedup view of its items and their signatures (None, None when the
+    batch alone has more than :func:`run_items` items: the run deduplicates in groups
+    of dates then, and needs only the index), which process did the work (host:pid),
+    and the index of what was staged where (:func:`staged_index`)."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
     lake_store = open_storage(lake)
-    views: list[pl.DataFrame] = []
-    sigs: list[np.ndarray] = []
+    views: list[pl.DataFrame] | None = []
+    sigs: list[np.ndarray] | None = []
+    index: list[pl.DataFrame] = []
+    held, bound = 0, run_items()
     chunk_no = 0
     # Parsed rows of the batch's files wait here until there are ``chunk_rows`` of
     # them (or the batch ends): a chunk spans files, so a feed of one story per file
@@ -69,7 +82,7 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
             stage()
 
     def stage() -> None:
-        nonlocal chunk_no
+        nonlocal chunk_no, views, sigs, held
         items = normalize_stories(parsed_rows(pending).lazy()).collect().with_columns(
             pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
         pending.clear()
@@ -81,8 +94,15 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
         if items.height:
             key = lakeio.staging_key(run_id, f"{batch_no:05d}-{chunk_no:04d}")
             lake_store.put_transient(key, lakeio.to_staging_bytes(items))
-            views.append(dedup_view(items, key))
-            sigs.append(signatures(items))
+            view = dedup_view(items, key)
+            index.append(staged_index(view))
+            held += view.height
+            if views is not None and held > bound:
+                views = sigs = None  # too many items for one dedup: the index is enough
+            if views is not None:
+                views.append(view)
+                sigs.append(signatures(items))
+            del view
         chunk_no += 1
         del items
         release_memory(collect=False)
@@ -112,11 +132,14 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
         del data
     if pending:
         stage()
+    if views is None:
+        return results, None, None, worker, pl.concat(index, how="vertical")
     if not views:
         empty = item_features(normalize_stories(parsed_rows([]).lazy()).collect().with_columns(
             pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id")))
-        return results, dedup_view(empty, None), signatures(empty), worker
-    return results, pl.concat(views, how="vertical"), np.concatenate(sigs), worker
+        view = dedup_view(empty, None)
+        return results, view, signatures(empty), worker, staged_index(view)
+    return results, pl.concat(views, how="vertical"), np.concatenate(sigs), worker, pl.concat(index, how="vertical")
 
 
 _POOL: ProcessPoolExecutor | None = None

@@ -13,7 +13,7 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 import numpy as np
@@ -22,10 +22,12 @@ from prefect import flow, get_run_logger
 from prefect.utilities.annotations import unmapped
 
 from flows.extracting import release_memory as _release_memory
+from flows.extracting import run_items
 from flows.progress import RunProgress, StageTimer
 from flows.runners import WirelakeTaskRunner, default_workers
 from flows.summary import summary_markdown
 from flows.tasks import (
+    TABLES,
     commit_ledger,
     drop_staging,
     extract_batch,
@@ -33,6 +35,7 @@ from flows.tasks import (
     list_inputs,
     load_window,
     prepare_lake,
+    present_partitions,
     probe_lake,
     publish_items,
     publish_partitions,
@@ -49,10 +52,12 @@ from transforms.dedup.view import stack
 from transforms.reading.accounting import (
     account,
     by_format,
+    check_staged,
+    fill_flags,
     rejects_frame,
     stories_by_day_provider,
 )
-from transforms.reading.extract import FileResult, from_sources
+from transforms.reading.extract import FileResult, from_sources, source_of
 
 
 class NoInputError(RuntimeError):
@@ -282,19 +287,34 @@ class Extraction:
     objects: list[SourceObject]
     timer: StageTimer
     results: list[FileResult] | None = None
+    # the batches' dedup views and signatures, while the run's items are few enough to
+    # deduplicate at once (``run_items``); None: the run deduplicates in groups of dates
     views: list[pl.DataFrame] | None = None
     sigs: list[np.ndarray] | None = None
+    # what was staged where: items per source file, format, date and staging object
+    index: list[pl.DataFrame] | None = None
     workers: set[str] | None = None
     progress: RunProgress | None = None
 
     def wait(self) -> Extraction:
         if self.results is None:
-            self.results, self.views, self.sigs, self.workers = [], [], [], set()
-            for f in self.futures:
-                batch_results, view, sig, worker = f.result()
+            bound = run_items()
+            self.results, self.views, self.sigs, self.index, self.workers = [], [], [], [], set()
+            held = 0
+            for k, f in enumerate(self.futures):
+                batch_results, view, sig, worker, index = f.result()
+                self.futures[k] = None  # the batch's view is freed once dropped below
                 self.results.extend(batch_results)
-                self.views.append(view)
-                self.sigs.append(sig)
+                self.index.append(index)
+                held += int(index["len"].sum())
+                if self.views is not None and (view is None or held > bound):
+                    # more items than one dedup may hold: keep only the index from now on
+                    self.views = self.sigs = None
+                    _release_memory()
+                if self.views is not None:
+                    self.views.append(view)
+                    self.sigs.append(sig)
+                del view, sig, batch_results
                 self.workers.add(worker)
                 if self.progress is not None:
                     self.progress.update(objects_done=len(self.results),
@@ -351,6 +371,8 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     # 1. Extract, normalize and fingerprint, batch by batch: the items wait in the
     #    staging area; the flow keeps only their dedup view.
     extraction.wait()
+    if extraction.views is None:  # too many items to deduplicate at once
+        return _ingest_in_groups(run, extraction, reread, before, lap, token)
     results, views, sigs = extraction.results, extraction.views, extraction.sigs
     extraction.views = extraction.sigs = None
     new = pl.concat(views, how="vertical")
@@ -457,6 +479,203 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
         if run.published is not None:  # what of it the lake now holds: its items of these dates
             row["covered"] = [{"start": run.published[0].isoformat(), "end": run.published[1].isoformat()}]
     return counts, summary, outputs, rejects
+
+
+def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
+                      before: dict[str, list | None], lap: Callable[..., None],
+                      token: str) -> tuple[dict, dict, dict, pl.DataFrame]:
+    """:func:`_ingest_objects` for a run with more items than one dedup may hold
+    (``run_items``): the same lake, in a memory bounded by the items of a few dates.
+
+    The staged items are checked against the files' accounting and published to
+    items/ first (merged date by date, as always). Then the dates the run re-derives
+    (those within ``window_days`` of its items, as one dedup would) are taken in date
+    order, in groups whose window holds at most ``run_items`` of the run's items:
+    each group's window (its dates and ``window_days`` either side) is read back
+    from items/ (features only), deduplicated, and the group's own partitions of
+    stories/ and duplicates/ are written from it. A partition is written once, from
+    a dedup over every item within ``window_days`` of it: what one dedup of the
+    whole run gives whenever related items lie within the window (the cross-run
+    condition, docs/dedup.md). Each item of the run is counted (story or duplicate)
+    in the group of its own date, so the accounting adds up whatever the window.
+    Limits: a group holds at least one date, so one date (and its window) with more
+    than ``run_items`` items is deduplicated at once, and items without a date are
+    in every group's window; the run keeps a few bytes a story for its summary.
+    """
+    lake, run_id, started = run.lake, run.run_id, run.started
+    results = extraction.results
+    index = pl.concat(extraction.index, how="vertical").with_columns(
+        pl.col("_source_uri").cast(pl.String), pl.col("_loc").cast(pl.String))
+    extraction.index = None
+    if run.published is not None:
+        index = _index_within(index, run.published, results)
+    staged: dict[object, list[str]] = {}
+    for value, loc in index.select("date", "_loc").unique(maintain_order=True).iter_rows():
+        staged.setdefault(value, []).append(loc)
+    item_dates = {uri: dates for uri, dates in index.group_by("_source_uri").agg(
+        pl.col("date").unique().sort(nulls_last=True)).iter_rows()}
+    per_date = dict(index.group_by("date").agg(pl.col("len").sum()).iter_rows())
+    rejects = rejects_frame(results, run_id, started)
+    # every item read is staged, skipped or rejected: checked before anything is published
+    check_staged(results, dict(index.group_by("_source_uri").agg(pl.col("len").sum()).iter_rows()), rejects)
+    del index
+    _release_memory()
+    lap("extract_normalize")
+    progress = extraction.progress or RunProgress(run_id, len(extraction.objects))
+    progress.update(stage="write")
+
+    # 2. items/ first, every date the run staged (and those whose older items of
+    #    objects read again are dropped): the window of each group is read from it.
+    purge = {d for dates in before.values() if dates for d in dates}
+    if run.published is not None:
+        purge = {d for d in purge if d is not None and run.published[0] <= d <= run.published[1]}
+    redo = window_dates([*per_date, *purge], run.window_days)
+    present_items = present_partitions(lake, purge)["items"]
+    for value in purge & set(present_items):
+        staged.setdefault(value, [])
+    groups = _item_groups(sorted(staged.items(), key=lambda kv: lakeio.partition_order(kv[0])),
+                          per_date, run.partitions_per_task)
+    done = 0
+    outputs: dict = {"items": [], "stories": [], "duplicates": []}
+    for f, g in [(publish_items.submit(lake, g, reread, token), g) for g in groups]:
+        items_keys, _ = f.result()  # no stories yet: they come group of dates by group
+        outputs["items"].extend(items_keys)
+        done += len(g)
+        progress.update(partitions_done=done)
+    lap("write")
+
+    # 3. Dedup and publish stories/ and duplicates/, group of dates by group of dates.
+    sources = {r.source_uri for r in results}
+    mine_kept, mine_dups, all_kept, all_dups = [], [], [], []
+    date_groups = _date_groups(redo, per_date, run.window_days, run_items())
+    largest = 0  # the most items one dedup held (a group's window, the lake's older items too)
+    for dates in date_groups:
+        progress.update(stage="dedup")
+        own = set(dates)
+        existing, present = load_window(lake, window_dates([d for d in dates if d is not None], run.window_days),
+                                        run_id)
+        if existing is None:
+            kept = duplicates = None
+        else:
+            view, sig = existing
+            del existing
+            largest = max(largest, view.height)
+            items = view.with_row_index("_i").with_columns(
+                pl.col("_i").cast(pl.Int64), pl.col("date").alias("_item_date"),
+                pl.when("_mine").then(source_of(view["raw_uri"], sources)).cast(pl.Categorical)
+                .alias("_source_uri")).drop("_mine")
+            del view
+            locator = items.select("_i", "raw_uri", "_loc")
+            kept, duplicates = dedup_items(items, partial(fetch_texts, lake, locator), sig=sig)
+            del items, sig, locator
+            lap("dedup", add=True)
+            in_own = _in_dates("_item_date", own)
+            mine = pl.col("_source_uri").is_not_null() & in_own
+            mine_kept.append(kept.filter(mine).select("_source_uri"))
+            mine_dups.append(duplicates.filter(mine).select("_source_uri", pl.col("reason").cast(pl.Categorical)))
+            kept = kept.filter(_in_dates("date", own))
+            duplicates = duplicates.filter(_in_dates("date", own)).with_columns(pl.lit(run_id).alias("run_id"))
+            all_kept.append(kept.select("date", pl.col("provider").cast(pl.Categorical),
+                                        pl.col("source_format").cast(pl.Categorical), *fill_flags(kept)))
+            all_dups.append(duplicates.select(pl.col("source_format").cast(pl.Categorical),
+                                              pl.col("reason").cast(pl.Categorical)))
+            kept = kept.select("date", "raw_uri", "shared_boilerplate",
+                               pl.col("published_at").dt.date().alias("item_date"))
+        _release_memory()
+        progress.update(stage="write")
+        stories_plan = _replacing(lakeio.partitions(STORIES, kept) if kept is not None else [],
+                                  [v for v in present["stories"] if v in own])
+        duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates) if duplicates is not None else [],
+                                     [v for v in present["duplicates"] if v in own])
+        del kept, duplicates
+        written = {"stories": [(publish_stories.submit(lake, g, token), len(g))
+                               for g in _groups(stories_plan, run.partitions_per_task)],
+                   "duplicates": [(publish_partitions.submit(lake, "duplicates", g, token), len(g))
+                                  for g in _groups(duplicates_plan, run.partitions_per_task)]}
+        for name in ("stories", "duplicates"):
+            for f, size in written[name]:
+                outputs[name].extend(f.result())
+                done += size
+                progress.update(partitions_done=done)
+        del stories_plan, duplicates_plan, written
+        lap("write", add=True)
+    for name in ("stories", "duplicates"):
+        outputs[name].sort(key=lambda key: lakeio.partition_order(lakeio.partition_value(key, TABLES[name])))
+
+    def frame(parts: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
+        return pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=schema)
+
+    kept_rows = frame(all_kept, {"date": pl.Date, "provider": pl.Categorical, "source_format": pl.Categorical})
+    dup_rows = frame(all_dups, {"source_format": pl.Categorical, "reason": pl.Categorical})
+    counts = account(results, frame(mine_kept, {"_source_uri": pl.Categorical}),
+                     frame(mine_dups, {"_source_uri": pl.Categorical, "reason": pl.Categorical}), rejects)
+    counts["dedup_groups"] = len(date_groups)  # how many dedups the run's dates were cut into
+    counts["dedup_group_items_max"] = largest
+    counts["duplicates_by_reason"] = {} if dup_rows.height == 0 else dict(
+        dup_rows.group_by(pl.col("reason").cast(pl.String)).len().sort("reason").iter_rows())
+    summary = {"by_format": by_format(results, kept_rows, dup_rows, rejects),
+               "stories_by_day_provider": stories_by_day_provider(kept_rows)}
+    outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
+    progress.update(stage="commit")
+    sizes = {o.uri: (o.size, o.version) for o in extraction.objects}
+    vanished = {r.source_uri for r in results if any(x["reason"] == "source_vanished" for x in r.rejects)}
+    for row in counts["files"]:
+        row["size"], row["version"] = sizes.get(row["uri"], (None, None))
+        row["item_dates"] = [None if d is None else d.isoformat() for d in item_dates.get(row["uri"], [])]
+        row["consumed"] = row["uri"] not in vanished
+        if run.published is not None:
+            row["covered"] = [{"start": run.published[0].isoformat(), "end": run.published[1].isoformat()}]
+    return counts, summary, outputs, rejects
+
+
+def _in_dates(column: str, dates: set) -> pl.Expr:
+    """Whether ``column`` is one of ``dates`` (None in them: the null date too)."""
+    inside = pl.col(column).is_in(pl.Series([d for d in dates if d is not None], dtype=pl.Date).implode())
+    return (inside | pl.col(column).is_null()) if None in dates else inside.fill_null(False)
+
+
+def _date_groups(dates: set, per_date: dict, days: int, bound: int) -> list[list]:
+    """The dates a run re-derives, in order, cut into groups of consecutive dates whose
+    window (the group's dates and ``days`` either side) holds at most ``bound`` of the
+    run's items (``per_date``: the run's items per date), each group at least one date;
+    the null date (whose items are in every window) goes with the last group."""
+    dated = sorted(d for d in dates if d is not None)
+    nulls = per_date.get(None, 0)
+    keys = sorted(d for d in per_date if d is not None)
+    counts = np.cumsum([0] + [per_date[d] for d in keys])
+
+    def items(first, last) -> int:  # the run's items within ``days`` of first..last, and the null date's
+        lo = np.searchsorted(keys, first - timedelta(days=days), side="left")
+        hi = np.searchsorted(keys, last + timedelta(days=days), side="right")
+        return int(counts[hi] - counts[lo]) + nulls
+
+    groups: list[list] = []
+    for d in dated:
+        if groups and items(groups[-1][0], d) <= bound:
+            groups[-1].append(d)
+        else:
+            groups.append([d])
+    if None in dates:
+        if groups:
+            groups[-1].append(None)
+        else:
+            groups.append([None])
+    return groups
+
+
+def _index_within(index: pl.DataFrame, dates: tuple[date, date], results: list[FileResult]) -> pl.DataFrame:
+    """:func:`_within` on a run's staged index: its rows published within ``dates``; the
+    items of the others are counted as skipped (``outside_range``) in their file's result."""
+    inside = pl.col("date").is_between(*dates).fill_null(False)
+    counts: dict[str, dict[str | None, int]] = {}
+    for uri, fmt, n in index.filter(~inside).group_by("_source_uri", "source_format").agg(
+            pl.col("len").sum()).iter_rows():
+        counts.setdefault(uri, {})[fmt] = n
+    for r in results:
+        for fmt, n in counts.get(r.source_uri, {}).items():
+            r.skipped["outside_range"] += n
+            r.skipped_formats[fmt] += n
+    return index.filter(inside)
 
 
 def _within(view: pl.DataFrame, sigs: list[np.ndarray], dates: tuple[date, date],

@@ -23,9 +23,10 @@ class StageTimer:
         self.peak_rss: dict[str, int] = {}
         self._clock = time.perf_counter()
 
-    def lap(self, stage: str) -> None:
+    def lap(self, stage: str, add: bool = False) -> None:
+        """End ``stage`` now; ``add``: a stage met again (a run's groups of dates) adds up."""
         now = time.perf_counter()
-        self.timings[stage] = round(now - self._clock, 3)
+        self.timings[stage] = round(now - self._clock + (self.timings.get(stage, 0.0) if add else 0.0), 3)
         self.peak_rss[stage] = peak_rss_mb()
         self._clock = now
 

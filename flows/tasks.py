@@ -24,7 +24,7 @@ from lake.storage import S3Storage, SourceObject, list_source, open_storage
 from schemas import DUPLICATES, ITEMS, STORIES
 from transforms.dedup.cluster import current_features
 from transforms.dedup.features import FINGERPRINT_VERSION
-from transforms.dedup.view import VIEW, dedup_view, signatures
+from transforms.dedup.view import VIEW, dedup_view, signatures, stack
 from transforms.reading.extract import FileResult, from_sources
 
 
@@ -62,15 +62,16 @@ def probe_lake(lake: str) -> None:
 def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: str,
                   ingested_at: datetime, lake: str, batch_no: int,
                   chunk_rows: int = 5_000, processes: bool = False
-                  ) -> tuple[list[FileResult], pl.DataFrame, np.ndarray, str]:
+                  ) -> tuple[list[FileResult], pl.DataFrame | None, np.ndarray | None, str, pl.DataFrame]:
     """Read a batch of raw objects, extract their items, normalize and fingerprint them
     ``chunk_rows`` at a time (one task per batch, so batches run in parallel).
 
     Each chunk's normalized items go to the lake's staging area, one object per
     date; the task hands back the per-file accounting and the items' dedup view
     (keys and features, no text) with their signatures, so a run never holds the
-    text of its whole input; and which process did the work (host:pid), since
-    this task may run on a Dask worker (flows/runners.py).
+    text of its whole input (none past ``WIRELAKE_RUN_ITEMS`` items); which process
+    did the work (host:pid), since this task may run on a Dask worker
+    (flows/runners.py); and the index of what it staged where.
 
     With ``processes`` the work runs in a process of the extract pool
     (flows/extracting.py), so that parsing and normalizing use every core: the
@@ -86,26 +87,45 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: 
 TABLES = {"stories": STORIES, "duplicates": DUPLICATES, "items": ITEMS}
 
 
+def _present(storage, window: set) -> dict[str, list]:
+    return {name: [v for v in lakeio.list_partitions(storage, TABLES[name]) if v in window]
+            for name in ("items", "stories", "duplicates")}
+
+
+@task(name="present-partitions", cache_policy=NO_CACHE, **STORAGE_RETRIES)
+def present_partitions(lake: str, window: set) -> dict[str, list]:
+    """Which partitions of items/, stories/ and duplicates/ exist for the window's dates."""
+    return _present(open_storage(lake), window)
+
+
 @task(name="load-window", cache_policy=NO_CACHE, **STORAGE_RETRIES)
-def load_window(lake: str, window: set) -> tuple[tuple[pl.DataFrame, np.ndarray] | None, dict[str, list]]:
+def load_window(lake: str, window: set, run_id: str | None = None
+                ) -> tuple[tuple[pl.DataFrame, np.ndarray] | None, dict[str, list]]:
     """The dedup view of the items already in the lake for the window's dates (their
     features, not their text), and which partitions of stories/ and duplicates/
-    exist there (they are re-derived by this run)."""
+    exist there (they are re-derived by this run). With ``run_id``, the view has a
+    column ``_mine``: whether the item was written by that run."""
     storage = open_storage(lake)
-    present = {name: [v for v in lakeio.list_partitions(storage, TABLES[name]) if v in window]
-               for name in ("items", "stories", "duplicates")}
+    present = _present(storage, window)
     frames, sigs = [], []
+    columns = [c for c in VIEW if c != "date"] + (["run_id"] if run_id else [])
     for value in present["items"]:
         key = lakeio.partition_key(ITEMS, value)
         data = storage.get(key)
-        part = lakeio.read_parquet_bytes(ITEMS, data, [c for c in VIEW if c != "date"])
+        part = lakeio.read_parquet_bytes(ITEMS, data, columns)
         if part.height and not (part["fp_version"] == FINGERPRINT_VERSION).all():
             # an older fingerprint recipe: fingerprint these items again from their text
             part = current_features(lakeio.read_parquet_bytes(ITEMS, data)).select(part.columns)
         del data
-        frames.append(dedup_view(part.with_columns(pl.lit(value, dtype=pl.Date).alias("date")), key))
+        view = dedup_view(part.with_columns(pl.lit(value, dtype=pl.Date).alias("date")), key)
+        if run_id:
+            view = view.with_columns((part["run_id"] == run_id).fill_null(False).alias("_mine"))
+        frames.append(view)
         sigs.append(signatures(part))
-    existing = (pl.concat(frames, how="vertical"), np.concatenate(sigs)) if frames else None
+        del part, view
+    # the pieces are not copied into one: the frame keeps its chunks, the matrix takes the
+    # signatures piece by piece (stack), so the window is never in memory twice
+    existing = (pl.concat(frames, how="vertical", rechunk=False), stack(sigs)) if frames else None
     return existing, present
 
 

@@ -213,7 +213,7 @@ def test_a_batch_of_one_story_files_is_staged_in_chunks_not_file_by_file(tmp_pat
     write_dump(raw)
     dpa = [o for o in list_source(str(raw / "dpa")) if "broken" not in o.key]  # 24 files, 4 dates
     lake = tmp_path / "lake"
-    results, view, _, _ = extract_batch.fn(dpa, None, "run-x", datetime.now(UTC), str(lake), 0, chunk_rows=10)
+    results, view, _, _, index = extract_batch.fn(dpa, None, "run-x", datetime.now(UTC), str(lake), 0, chunk_rows=10)
     assert len(results) == len(dpa) == view.height == 24
     staged = sorted(p.relative_to(lake / "_staging" / "run-x").as_posix()
                     for p in (lake / "_staging" / "run-x").rglob("*.parquet"))
@@ -223,6 +223,8 @@ def test_a_batch_of_one_story_files_is_staged_in_chunks_not_file_by_file(tmp_pat
     dates = [pl.read_parquet(lake / "_staging" / "run-x" / name)["date"] for name in staged]
     assert [d.len() for d in dates] == [10, 10, 4]
     assert all(d.is_sorted(nulls_last=True) for d in dates) and sum(d.n_unique() > 1 for d in dates) >= 1
+    # the index of what was staged where: the view's items by file, format, date and object
+    assert index["len"].sum() == 24 and index["_loc"].n_unique() == len(staged)
 
 
 def test_run_ids_sort_by_start_time_within_one_second():
@@ -258,7 +260,7 @@ def test_the_extract_task_gives_the_same_in_a_pool_process(tmp_path):
                                  processes=mode == "pool") for mode in ("thread", "pool")]
     finally:
         extracting.shutdown_pool()
-    (r1, v1, s1, w1), (r2, v2, s2, w2) = runs
+    (r1, v1, s1, w1, i1), (r2, v2, s2, w2, i2) = runs
     assert w1.endswith(f":{os.getpid()}") and not w2.endswith(f":{os.getpid()}")
     assert [(r.source_uri, r.items_in, len(r.rows), r.rejects) for r in r1] == \
         [(r.source_uri, r.items_in, len(r.rows), r.rejects) for r in r2]
@@ -266,3 +268,4 @@ def test_the_extract_task_gives_the_same_in_a_pool_process(tmp_path):
     assert v1.drop("_loc").with_columns(pl.col(pl.Categorical).cast(pl.String)).equals(
         v2.drop("_loc").with_columns(pl.col(pl.Categorical).cast(pl.String)))
     assert (s1 == s2).all()
+    assert i1["len"].sum() == i2["len"].sum() == v1.height

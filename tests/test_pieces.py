@@ -132,7 +132,7 @@ def test_the_extract_task_streams_large_objects(where, tmp_path, monkeypatch, re
     now = datetime.now(UTC)
 
     def run(lake: str):
-        results, view, sig, _ = ingest_flow.extract_batch.fn(objects, None, "run-x", now, lake, 0)
+        results, view, sig, _, _ = ingest_flow.extract_batch.fn(objects, None, "run-x", now, lake, 0)
         accounting = sorted((r.source_uri, r.items_in, len(r.rejects), [x["raw_uri"] for x in r.rejects])
                             for r in results)
         return accounting, view.drop("_loc").sort("raw_uri"), sig[view["raw_uri"].arg_sort().to_numpy()]

@@ -36,6 +36,13 @@ def dedup_view(df: pl.DataFrame, loc: str | None) -> pl.DataFrame:
         pl.col("content_hash").str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64))
 
 
+def staged_index(view: pl.DataFrame) -> pl.DataFrame:
+    """How many items of a view were staged, per source file, format, date and staging
+    object (``_loc``): what a run too large to hold its views keeps of them (a few rows
+    per chunk of items)."""
+    return view.group_by("_source_uri", "source_format", "date", "_loc").len()
+
+
 def stack(pieces: list[np.ndarray]) -> np.ndarray:
     """``np.concatenate(pieces)``, emptying ``pieces`` as it goes: the pieces and the
     whole are never all in memory at once (a run's signatures, batch by batch)."""

@@ -212,6 +212,23 @@ def extract_stream(chunks: Iterator[bytes], uri: str, forced_format: str | None 
     return result
 
 
+def source_of(raw_uris: pl.Series, sources: set[str] | list[str]) -> pl.Series:
+    """The raw object (of ``sources``) each item was read from, by its ``raw_uri``
+    (``<object uri>#<n>``, or ``<object uri>!<member>#<n>``); null for an item of none."""
+    sources = set(sources)
+    base = raw_uris.str.replace(r"#\d+$", "")
+    found = {}
+    for b in base.unique().drop_nulls().to_list():
+        if b in sources:
+            found[b] = b
+            continue
+        # an archive member: its object is the part before one of its "!" (an object's
+        # own name may hold a "!" too, so each cut is tried, the longest first)
+        cuts = [b[:i] for i, ch in enumerate(b) if ch == "!" and b[:i] in sources]
+        found[b] = cuts[-1] if cuts else None
+    return base.replace_strict(found, default=None, return_dtype=pl.String).alias("_source_uri")
+
+
 def from_sources(raw_uris: pl.Series, sources: set[str] | list[str]) -> pl.Series:
     """Which items (by ``raw_uri``: ``<object uri>#<n>``, or ``<object uri>!<member>#<n>``
     for an archive member) were read from one of the raw objects ``sources``."""

@@ -524,6 +524,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse", action="store_true",
                     help="with --keep: reuse the corpus and normalized stories kept there by a run with the "
                          "same --n, --seed, --template-share, --templates (and --shard-size)")
+    ap.add_argument("--save-clusters", type=Path, default=None, metavar="FILE",
+                    help="write our predicted clusters (raw_uri, keeper) and duplicate rows' reasons to this "
+                         "Parquet file, to compare two versions' decisions")
     ap.add_argument("--ingest-child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.ingest_child:
@@ -576,7 +579,12 @@ def main(argv: list[str] | None = None) -> int:
                 start = time.perf_counter()
                 kept, duplicates = dedup(stories)
                 ours_s = time.perf_counter() - start
-            ours = score(truth, clusters_from_dedup(kept, duplicates), duplicates)
+            predicted_ours = clusters_from_dedup(kept, duplicates)
+            ours = score(truth, predicted_ours, duplicates)
+            if args.save_clusters:
+                predicted_ours.join(duplicates.select("raw_uri", "reason", "similarity"), on="raw_uri",
+                                    how="left").sort("raw_uri").write_parquet(args.save_clusters)
+            del predicted_ours
             print(f"\ndedup {name}: {stories.height:,} stories -> {kept.height:,} kept, "
                   f"{duplicates.height:,} duplicates in {ours_s:.2f} s; RSS {_mb(mem.before)} before, "
                   f"peak {_mb(mem.peak)} (+{_mb(mem.peak - mem.before)})")

@@ -516,9 +516,18 @@ def shared_paragraphs(df: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.Series, np
 
 def _hashes_in_many(hashes: np.ndarray, owners: np.ndarray, at_least: int) -> np.ndarray:
     """The distinct values of ``hashes`` seen with ``at_least`` distinct ``owners``,
-    sorted (by sorting the pairs: memory in a few copies of the input)."""
+    sorted. Only the values seen ``at_least`` times at all (one sort of the hashes)
+    have their owners counted (a sort of those pairs)."""
     if len(hashes) == 0:
         return np.zeros(0, dtype=np.uint64)
+    ordered = np.sort(hashes)
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    frequent = ordered[starts[np.diff(np.concatenate([starts, [len(ordered)]])) >= at_least]]
+    del ordered, starts
+    if len(frequent) == 0:
+        return frequent
+    pick = np.flatnonzero(frequent[np.minimum(np.searchsorted(frequent, hashes), len(frequent) - 1)] == hashes)
+    hashes, owners = hashes[pick], owners[pick]
     order = np.lexsort((owners, hashes))
     h, o = hashes[order], owners[order]
     del order

@@ -204,3 +204,59 @@ def test_clusters_are_transitive_and_order_independent():
 def test_components():
     labels = components(6, [0, 1, 4], [1, 2, 5])
     assert labels.tolist() == [0, 0, 0, 3, 4, 4]
+
+
+def test_the_pair_kernel_decides_as_the_two_stories_rule():
+    """``verify_pairs`` judges look-alikes with a numba kernel over flat arrays; the rule
+    as polars expressions over list columns (``two_stories``) is its reference. Random
+    rows over a small vocabulary, so that sets overlap, with nulls and empty lists."""
+    import numpy as np
+
+    from transforms.dedup.cluster import (
+        DedupConfig,
+        _identity_frame,
+        _two_stories,
+        identity,
+        two_stories,
+    )
+
+    rng = random.Random(5)
+
+    def some(pool: list, null: float = 0.1) -> list | None:
+        return None if rng.random() < null else rng.sample(pool, rng.randint(0, min(4, len(pool))))
+
+    def maybe(pool: list) -> str | None:
+        return None if rng.random() < 0.3 else rng.choice(pool)
+
+    n = 400
+    df = pl.DataFrame({
+        "_i": list(range(n)),
+        "fp_numbers": [some([1, 2, 3, 4, 5, 6], 0.05) for _ in range(n)],
+        "fp_names": [some([7, 8, 9, 10, 11], 0.05) for _ in range(n)],
+        "fp_headline_words": [some([12, 13, 14, 15, 16, 17]) for _ in range(n)],
+        "dateline_location": [maybe(["LONDON", "london.", "Paris", "", "New York"]) for _ in range(n)],
+        "dateline_date": [maybe(["Sept 3", "sept. 3", "Sept 4", "May 1"]) for _ in range(n)],
+        "authors": [some(["Ann Lee", "ann lee", "Bo Chen", "Cy Diaz"], 0.3) for _ in range(n)],
+    }, schema_overrides={"fp_numbers": pl.List(pl.UInt32), "fp_names": pl.List(pl.UInt32),
+                         "fp_headline_words": pl.List(pl.UInt32), "authors": pl.List(pl.String)})
+    m = 5000
+    a = np.array([rng.randrange(n) for _ in range(m)], dtype=np.int64)
+    b = np.array([rng.randrange(n) for _ in range(m)], dtype=np.int64)
+    miss_a = np.array([rng.choice([0.0, 2.5, 9.0, 30.0, 120.0]) for _ in range(m)])
+    miss_b = np.array([rng.choice([0.0, 2.5, 9.0, 30.0, 120.0]) for _ in range(m)])
+    cfg = DedupConfig()
+    tokens = _identity_frame(df)
+    fields = [c for c in tokens.columns if c != "_i"]
+    want = (pl.DataFrame({"a": a, "b": b, "_miss_a": miss_a, "_miss_b": miss_b})
+            .join(tokens.rename({"_i": "a", **{c: f"{c}_a" for c in fields}}), on="a", how="left",
+                  maintain_order="left")
+            .join(tokens.rename({"_i": "b", **{c: f"{c}_b" for c in fields}}), on="b", how="left",
+                  maintain_order="left")
+            .select(two_stories(cfg))).to_series().to_numpy()
+    ident = identity(df)
+    got = np.zeros(m, dtype=np.bool_)
+    _two_stories(a, b, miss_a, miss_b, *ident.num, *ident.nam, *ident.head, ident.by[0], ident.by[1],
+                 ident.loc, ident.day, cfg.key_min, cfg.key_share, cfg.key_max, cfg.headline_weight,
+                 cfg.author_weight, got)
+    assert 0.2 < want.mean() < 0.8  # both outcomes are exercised
+    assert np.array_equal(got, want)

@@ -10,8 +10,27 @@ import polars as pl
 
 from tests.test_dedup import _row, _stories, _text
 from transforms.dedup.cluster import dedup_items, dedup_stories
-from transforms.dedup.features import FEATURE_COLUMNS, FINGERPRINT_VERSION, item_features, paragraph_hashes
-from transforms.dedup.fingerprint import binary_to_sig, compact, sig_to_binary, signatures, stable_hash
+from transforms.dedup.features import (
+    FEATURE_COLUMNS,
+    FINGERPRINT_VERSION,
+    LEAD_CHARS,
+    _lead,
+    _lists,
+    _reference_item_features,
+    _reference_text_features,
+    dedup_text,
+    item_features,
+    paragraph_hashes,
+    text_features,
+)
+from transforms.dedup.fingerprint import (
+    binary_to_sig,
+    compact,
+    fused_features,
+    sig_to_binary,
+    signatures,
+    stable_hash,
+)
 
 
 def test_stable_hash_is_a_fixed_function_of_the_bytes():
@@ -36,6 +55,56 @@ def test_paragraph_hashes_skip_empty_paragraphs():
     hashes, chars = paragraph_hashes(pl.Series(["One.\n\n\n\nTwo two.", None, ""]))
     assert chars.to_list() == [[4, 8], [], []]
     assert hashes[0].to_list() == stable_hash(pl.Series(["One.", "Two two."])).to_list()
+
+
+# Texts where the byte-level rules meet: CJK characters (a word each, unless cut off at
+# the end), non-ASCII leads (lower-cased by polars), runs of "\n", tickers and figures
+# glued to words, texts shorter than a shingle, nulls.
+_HEADLINES = ["", None, "Apple <AAPL.O> up 5.2%", "東京株式市場 日経平均", "Zürich Weather", "a", "two words",
+              "It is 1,000.5 and 2", "ÉTÉ <X.Y> 3<A>4"]
+_BODIES = [None, "", "One.\n\n\n\nTwo two.", "A\n\n\nb\n\nc\n\n", "\n\n\n",
+           "日本語のテキスト、東京 5 Apple and Tokyo's Sony <6758.T> rose 3,4 %.\n\nSecond para 東",
+           "word " * 50 + "\n\nThe Quick brown Fox, Jumped over 3 Lazy dogs; Again 12.5.",
+           "  Lots   of\tspace\x0b\x0c\r\n\n  " * 20, "É" * 300 + " Ünited Kingdom, Ärger", "İstanbul " * 30,
+           "a, Bé ça <X.Y> <x> <Z9> 1.2.3 ,5 12,34,5 end <AB" + "x" * 150 + " 東"]
+
+
+def test_the_fused_pass_gives_what_one_kernel_a_feature_gives():
+    """``item_features`` reads each text once (``fingerprint.fused_features``); the
+    separate kernels it replaced stay as its reference, on the byte-level edge cases and
+    on ordinary stories."""
+    rows = [_row(f"e{i}#0", b, headline=h) for i, (h, b) in enumerate(
+        (h, b) for h in _HEADLINES for b in _BODIES)]
+    rows += [_row(f"s{i}#0", _text(i), headline=f"Headline {i} <X{i}.N>") for i in range(40)]
+    stories = _stories(rows)
+    fused, reference = item_features(stories), _reference_item_features(stories)
+    assert fused.columns == reference.columns
+    for col in FEATURE_COLUMNS:
+        assert fused[col].equals(reference[col]), col
+    assert fused["fp_lead"].null_count() > 0 and fused["fp_lead"].drop_nulls().n_unique() > 40
+    texts = pl.Series([*(_HEADLINES + _BODIES), _text(7)], dtype=pl.String)
+    assert text_features(texts).equals(_reference_text_features(texts))
+    # and on raw text (normalization strips what the kernel must still get right)
+    heads = pl.Series([h for h in _HEADLINES for _ in _BODIES], dtype=pl.String)
+    bodies = pl.Series([b for _ in _HEADLINES for b in _BODIES], dtype=pl.String)
+    got = fused_features(heads, bodies, lead_chars=LEAD_CHARS)
+    text = pl.DataFrame({"h": heads, "b": bodies}).select(dedup_text(pl.col("h"), pl.col("b")))["h"]
+    want = _reference_text_features(text)
+    assert sig_to_binary(got["sig"]).equals(want["fp_sig"])
+    assert got["shingles"].tolist() == want["fp_shingles"].to_list()
+    assert _lists("n", got["numbers_offsets"], got["numbers"], pl.List(pl.UInt32)).to_list() == \
+        want["fp_numbers"].to_list()
+    assert _lists("n", got["names_offsets"], got["names"], pl.List(pl.UInt32)).to_list() == want["fp_names"].to_list()
+    hashes, chars = paragraph_hashes(bodies)
+    assert _lists("p", got["paragraphs_offsets"], got["paragraphs"], pl.List(pl.UInt64)).to_list() == hashes.to_list()
+    assert _lists("p", got["paragraphs_offsets"], got["paragraph_chars"], pl.List(pl.Int32)).to_list() == \
+        chars.to_list()
+    assert [h if ok else None for h, ok in zip(got["body"].tolist(), got["body_valid"], strict=True)] == \
+        stable_hash(bodies).to_list()
+    lead, state = stable_hash(_lead(bodies)).to_list(), got["lead_state"]
+    assert set(state.tolist()) == {0, 1, 2}
+    assert [lead[i] for i in np.flatnonzero(state == 1)] == got["lead"][state == 1].tolist()
+    assert all(lead[i] is None for i in np.flatnonzero(state == 0))
 
 
 def test_features_depend_on_the_item_alone():

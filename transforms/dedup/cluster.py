@@ -48,6 +48,7 @@ from transforms.dedup.features import (
     text_features,
 )
 from transforms.dedup.fingerprint import BINS, binary_to_sig, similarity, stable_hash
+from transforms.dedup.lsh import band_pairs
 
 # ``fetch(rows)``: the ``headline`` and ``body`` of the items at positions ``rows``,
 # as frames (``_i``, ``headline``, ``body``) of a few items each, in any order.
@@ -90,77 +91,23 @@ class DedupConfig:
 
 
 
-@numba.njit(cache=True)
-def _walk_runs(k, d, cap, out):  # pragma: no cover - compiled
-    """Walk the runs of equal ``k`` of 2 to ``cap`` items; with room in ``out``, write
-    the codes ``a << 32 | b`` of the pairs inside them. Returns the number of pairs."""
-    n = len(k)
-    fill = len(out) > 0
-    w = 0
-    i = 0
-    while i < n:
-        j = i + 1
-        while j < n and k[j] == k[i]:
-            j += 1
-        m = j - i
-        if 2 <= m <= cap:
-            if not fill:
-                w += m * (m - 1) // 2
-            else:
-                for x in range(i, j):
-                    for y in range(x + 1, j):
-                        out[w] = (np.uint64(d[x]) << np.uint64(32)) | np.uint64(d[y])
-                        w += 1
-        i = j
-    return w
-
-
-def _run_pairs(k: np.ndarray, d: np.ndarray, cap: int) -> np.ndarray:
-    """Codes of the pairs inside the runs: counted first, then written."""
-    out = np.empty(_walk_runs(k, d, cap, np.empty(0, dtype=np.uint64)), dtype=np.uint64)
-    if len(out):
-        _walk_runs(k, d, cap, out)
-    return out
-
-
-def _bucket_pairs(key: np.ndarray, doc: np.ndarray, cap: int) -> np.ndarray:
-    """Codes ``a << 32 | b`` (``a < b``) of the docs sharing a key, in buckets of 2 to
-    ``cap``: sorted by key (docs ascending within a key), each bucket is a run."""
-    frame = pl.DataFrame({"k": key, "d": doc}).sort("k", "d")
-    return _run_pairs(frame["k"].to_numpy(), frame["d"].to_numpy(), cap)
-
-
-def candidate_pairs(sig: np.ndarray, eligible: np.ndarray, cfg: DedupConfig,
-                    bands_per_pass: int = 8) -> pl.DataFrame:
-    """Pairs ``(a, b)``, ``a < b``, of rows sharing at least one LSH band bucket.
+def candidate_pairs(sig: np.ndarray, eligible: np.ndarray, cfg: DedupConfig) -> pl.DataFrame:
+    """Pairs ``(a, b)``, ``a < b``, of eligible rows sharing at least one LSH band
+    bucket of 2 to ``bucket_cap`` rows, sorted.
 
     A band's key is its ``rows`` signature values side by side (4 rows of 8 bits:
-    a 32-bit key, no hashing; unrelated texts share one by chance once in 2^32),
-    with the band's number above it. Bands are bucketed a few at a time, so the
-    key table stays small at a million items.
+    a 32-bit key, no hashing; unrelated texts share one by chance once in 2^32);
+    ``transforms.dedup.lsh`` buckets the bands with a hash table each.
     """
     idx = np.nonzero(eligible)[0].astype(np.int64)
     if cfg.rows * sig.itemsize != 4:
         raise ValueError("a band key takes 32 bits: rows x signature bytes must be 4")
-    if len(idx) < 2:
-        return pl.DataFrame(schema={"a": pl.Int64, "b": pl.Int64})
-    found = []  # pairs as a << 32 | b
-    for first in range(0, cfg.bands, bands_per_pass):
-        last = min(cfg.bands, first + bands_per_pass)
-        block = np.ascontiguousarray(sig[:, first * cfg.rows:last * cfg.rows][idx])
-        keys = block.view(np.uint32).astype(np.uint64)  # (m, last - first): one key per band
-        keys |= np.arange(first, last, dtype=np.uint64) << np.uint64(32)
-        del block
-        found.append(pl.Series(_bucket_pairs(keys.ravel(), np.repeat(idx, last - first), cfg.bucket_cap))
-                     .unique().to_numpy())
-        del keys
-    codes = pl.Series(np.concatenate(found)).unique().sort().to_numpy()
-    del found
+    codes = np.sort(band_pairs(sig, idx, cfg.bands, cfg.bucket_cap))
     return pl.DataFrame({"a": (codes >> np.uint64(32)).astype(np.int64),
                          "b": (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)})
 
 
-def _identity(df: pl.DataFrame) -> pl.DataFrame:
+def _identity_frame(df: pl.DataFrame) -> pl.DataFrame:
     """Per row (``_i``): what tells a look-alike from a near-copy: numbers, names and
     tickers, headline words, the dateline's place and date, the byline's names."""
     def col(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -216,44 +163,161 @@ def two_stories(cfg: DedupConfig) -> pl.Expr:
     return (told & (place | day)) | (key >= cfg.key_max) | ((key >= cfg.key_min) & (key >= cfg.key_share * differing))
 
 
-def verify_pairs(pairs: pl.DataFrame, df: pl.DataFrame, sig: np.ndarray, counts: np.ndarray,
-                 cfg: DedupConfig, retokens: pl.DataFrame | None = None, force: bool = False) -> pl.DataFrame:
+@dataclass(frozen=True)
+class Identity:
+    """What :func:`two_stories` reads of each row (position ``_i``), as flat arrays:
+    sets as sorted distinct values with offsets (row i holds ``v[o[i]:o[i + 1]]``) and
+    a null flag; the dateline's place and day and the byline names as codes (equal
+    strings, equal codes; 0 for null)."""
+
+    num: tuple[np.ndarray, np.ndarray, np.ndarray]
+    nam: tuple[np.ndarray, np.ndarray, np.ndarray]
+    head: tuple[np.ndarray, np.ndarray, np.ndarray]
+    by: tuple[np.ndarray, np.ndarray, np.ndarray]
+    loc: np.ndarray
+    day: np.ndarray
+
+
+@numba.njit(parallel=True, cache=True)
+def _sort_unique_rows(values, offsets, counts):  # pragma: no cover - compiled
+    """Sort each row's values in place and move its distinct ones to its front."""
+    for i in numba.prange(len(offsets) - 1):
+        v = values[offsets[i]:offsets[i + 1]]
+        if len(v) == 0:
+            counts[i] = 0
+            continue
+        v.sort()
+        w = 1
+        for k in range(1, len(v)):
+            if v[k] != v[w - 1]:
+                v[w] = v[k]
+                w += 1
+        counts[i] = w
+
+
+def _distinct_rows(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's sorted distinct values, and their offsets."""
+    values = np.array(values)  # sorted in place: a copy of its own
+    counts = np.zeros(len(offsets) - 1, dtype=np.int64)
+    if len(values):
+        _sort_unique_rows(values, offsets, counts)
+    dense = np.zeros(len(offsets), dtype=np.int64)
+    np.cumsum(counts, out=dense[1:])
+    keep = np.repeat(offsets[:-1], counts) + (np.arange(dense[-1]) - np.repeat(dense[:-1], counts))
+    return values[keep], dense
+
+
+def _sets(lists: pl.Series, value_type: pa.DataType, dtype: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A list column as (sorted distinct values, offsets, null flags)."""
+    values, offsets = flat_list(lists, value_type)
+    return (*_distinct_rows(values.to_numpy(zero_copy_only=False).astype(dtype, copy=False), offsets),
+            lists.is_null().to_numpy())
+
+
+def identity(df: pl.DataFrame, retokens: pl.DataFrame | None = None) -> Identity:
+    """The :class:`Identity` of every row of ``df`` (rows in ``_i`` order, 0..n-1);
+    ``retokens``: the numbers and names of the rows fingerprinted again, which win."""
+    def col(name: str, dtype: pl.DataType) -> pl.Series:
+        return df[name] if name in df.columns else pl.Series(name, [None] * df.height, dtype=dtype)
+
+    tokens = df.select("_i", "fp_numbers", "fp_names")
+    if retokens is not None and retokens.height:
+        tokens = tokens.update(retokens, on="_i")
+
+    def code(values: pl.Series) -> np.ndarray:
+        return values.rank("dense").fill_null(0).cast(pl.Int64).to_numpy()
+
+    loc = col("dateline_location", pl.String).str.to_lowercase().str.replace_all(r"[^a-z]", "")
+    day = col("dateline_date", pl.String).str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
+    names, offsets = flat_list(col("authors", pl.List(pl.String)), pa.large_string())
+    by, by_offsets = _distinct_rows(code(pl.Series(names).str.to_lowercase()), offsets)
+    return Identity(
+        num=_sets(tokens["fp_numbers"], pa.uint32(), np.uint32),
+        nam=_sets(tokens["fp_names"], pa.uint32(), np.uint32),
+        head=_sets(col("fp_headline_words", pl.List(pl.UInt32)), pa.uint32(), np.uint32),
+        by=(by, by_offsets, np.zeros(df.height, dtype=np.bool_)),
+        loc=code(loc), day=code(day))
+
+
+@numba.njit(inline="always")
+def _common(v, o, x, y):
+    """How many values rows ``x`` and ``y`` share (sorted distinct values)."""
+    i, ie, j, je = o[x], o[x + 1], o[y], o[y + 1]
+    n = 0
+    while i < ie and j < je:
+        if v[i] == v[j]:
+            n += 1
+            i += 1
+            j += 1
+        elif v[i] < v[j]:
+            i += 1
+        else:
+            j += 1
+    return n
+
+
+@numba.njit(inline="always")
+def _only(v, o, null, x, y):
+    """(in x not y, in y not x); (0, 0) when either is null (as polars' set_difference)."""
+    if null[x] or null[y]:
+        return 0, 0
+    c = _common(v, o, x, y)
+    return o[x + 1] - o[x] - c, o[y + 1] - o[y] - c
+
+
+@numba.njit(parallel=True, cache=True)
+def _two_stories(a, b, miss_a, miss_b, num_v, num_o, num_n, nam_v, nam_o, nam_n, head_v, head_o, head_n,
+                 by_v, by_o, loc, day, key_min, key_share, key_max, headline_weight, author_weight,
+                 out):  # pragma: no cover - compiled
+    """:func:`two_stories` per pair: see its docstring (the polars form is the reference)."""
+    for k in numba.prange(len(a)):
+        x, y = a[k], b[k]
+        num_xy, num_yx = _only(num_v, num_o, num_n, x, y)
+        nam_xy, nam_yx = _only(nam_v, nam_o, nam_n, x, y)
+        head_xy, head_yx = _only(head_v, head_o, head_n, x, y)
+        text_key = min(num_xy + nam_xy, num_yx + nam_yx)
+        head = min(head_xy, head_yx)
+        nx, ny = by_o[x + 1] - by_o[x], by_o[y + 1] - by_o[y]
+        authors = nx > 0 and ny > 0 and _common(by_v, by_o, x, y) == 0
+        place = loc[x] != 0 and loc[y] != 0 and loc[x] != loc[y]
+        other_day = day[x] != 0 and day[y] != 0 and day[x] != day[y]
+        told = text_key > 0
+        key = text_key
+        if told:
+            key += headline_weight * head + (author_weight if authors else 0)
+        differing = max(min(miss_a[k], miss_b[k]) / 3.0, 1.0)
+        out[k] = ((told and (place or other_day)) or key >= key_max
+                  or (key >= key_min and key >= key_share * differing))
+
+
+def verify_pairs(pairs: pl.DataFrame, ident: Identity, sig: np.ndarray, counts: np.ndarray,
+                 cfg: DedupConfig, force: bool = False) -> pl.DataFrame:
     """The candidate pairs that are textually close, with ``similarity`` and ``apart``:
     true for two stories told alike (:func:`two_stories`), false for a near-copy.
 
-    ``df`` holds each row's ``fp_numbers``, ``fp_names``, ``fp_headline_words``,
-    ``dateline_location``, ``dateline_date`` and ``authors`` (by position ``_i``);
-    ``retokens``, the numbers and names of the rows fingerprinted again, which win.
-    ``force``: every pair is textually close (found another way: a truncated take).
+    ``ident``: every row's :class:`Identity`. ``force``: every pair is textually close
+    (found another way: a truncated take).
     """
     if pairs.height == 0:
         return pairs.with_columns(pl.lit(None, dtype=pl.Float32).alias("similarity"),
                                   pl.lit(None, dtype=pl.Boolean).alias("apart"))
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
-    jac = np.concatenate([similarity(sig, a[i:i + 200_000], b[i:i + 200_000])
-                          for i in range(0, len(a), 200_000)])
+    jac = similarity(sig, a, b)
     na, nb = counts[a].astype(np.float64), counts[b].astype(np.float64)
     inter = jac * (na + nb) / (1.0 + jac)
     contain = inter / np.maximum(np.minimum(na, nb), 1.0)
     textual = (jac >= cfg.min_jaccard) | ((contain >= cfg.min_containment) & (jac >= cfg.min_jaccard_contained))
-    if force:
-        textual[:] = True
-    cand = pairs.with_columns(pl.Series("similarity", jac), pl.Series("_ok", textual),
-                              pl.Series("_miss_a", np.maximum(na - inter, 0.0)),
-                              pl.Series("_miss_b", np.maximum(nb - inter, 0.0))).filter("_ok")
-    if cand.height == 0:
-        return cand.select("a", "b", "similarity", pl.lit(False).alias("apart"))
-    docs = np.unique(np.concatenate([cand["a"].to_numpy(), cand["b"].to_numpy()]))
-    tokens = _identity(df[docs] if len(docs) < df.height else df)
-    if retokens is not None and retokens.height:
-        tokens = tokens.update(retokens.rename({"fp_numbers": "num", "fp_names": "nam"}), on="_i")
-    fields = [c for c in tokens.columns if c != "_i"]
-    checked = (
-        cand.join(tokens.rename({"_i": "a", **{c: f"{c}_a" for c in fields}}), on="a", how="left")
-        .join(tokens.rename({"_i": "b", **{c: f"{c}_b" for c in fields}}), on="b", how="left")
-        .with_columns(two_stories(cfg).alias("apart"))
-    )
-    return checked.select("a", "b", "similarity", "apart")
+    if not force:
+        keep = np.flatnonzero(textual)
+        a, b, jac, na, nb, inter = a[keep], b[keep], jac[keep], na[keep], nb[keep], inter[keep]
+    a = np.ascontiguousarray(a, dtype=np.int64)
+    b = np.ascontiguousarray(b, dtype=np.int64)
+    apart = np.zeros(len(a), dtype=np.bool_)
+    if len(a):
+        _two_stories(a, b, np.maximum(na - inter, 0.0), np.maximum(nb - inter, 0.0), *ident.num, *ident.nam,
+                     *ident.head, ident.by[0], ident.by[1], ident.loc, ident.day, cfg.key_min, cfg.key_share,
+                     cfg.key_max, cfg.headline_weight, cfg.author_weight, apart)
+    return pl.DataFrame({"a": a, "b": b, "similarity": jac, "apart": apart})
 
 
 def lead_pairs(df: pl.DataFrame, cfg: DedupConfig) -> pl.DataFrame:
@@ -452,9 +516,18 @@ def shared_paragraphs(df: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.Series, np
 
 def _hashes_in_many(hashes: np.ndarray, owners: np.ndarray, at_least: int) -> np.ndarray:
     """The distinct values of ``hashes`` seen with ``at_least`` distinct ``owners``,
-    sorted (by sorting the pairs: memory in a few copies of the input)."""
+    sorted. Only the values seen ``at_least`` times at all (one sort of the hashes)
+    have their owners counted (a sort of those pairs)."""
     if len(hashes) == 0:
         return np.zeros(0, dtype=np.uint64)
+    ordered = np.sort(hashes)
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    frequent = ordered[starts[np.diff(np.concatenate([starts, [len(ordered)]])) >= at_least]]
+    del ordered, starts
+    if len(frequent) == 0:
+        return frequent
+    pick = np.flatnonzero(frequent[np.minimum(np.searchsorted(frequent, hashes), len(frequent) - 1)] == hashes)
+    hashes, owners = hashes[pick], owners[pick]
     order = np.lexsort((owners, hashes))
     h, o = hashes[order], owners[order]
     del order
@@ -521,7 +594,8 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
     # story with many copies would only crowd the LSH buckets.
     first_of_hash = df.select(pl.col("content_hash").is_first_distinct()).to_series().to_numpy()
     eligible = (counts >= cfg.min_words - 2) & (counts > 0) & first_of_hash
-    near = verify_pairs(candidate_pairs(sig, eligible, cfg), df, sig, counts, cfg, retokens)
+    ident = identity(df, retokens)
+    near = verify_pairs(candidate_pairs(sig, eligible, cfg), ident, sig, counts, cfg)
     kept = constrained_links(df.height, edges, near)
     # Only lead pairs that the other links have not already put together are checked.
     linked = pl.concat([edges.select("a", "b"), kept.select("a", "b")])
@@ -533,7 +607,7 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
         contained = verify_contained(leads, pl.concat(list(fetch(rows))), cfg)
         if contained.height:
             # a form's instances open alike too: the same check, the same constraints
-            contained = verify_pairs(contained, df, sig, counts, cfg, retokens, force=True)
+            contained = verify_pairs(contained, ident, sig, counts, cfg, force=True)
             kept = constrained_links(df.height, edges, pl.concat([near, contained]))
     near = kept
     edges = pl.concat([edges.select("a", "b", "kind", "similarity"),

@@ -38,6 +38,7 @@ import pyarrow as pa
 from transforms.dedup.fingerprint import (
     BINS,
     SHINGLE,
+    fused_features,
     sig_to_binary,
     signatures,
     stable_hash,
@@ -94,16 +95,27 @@ def dedup_text(headline: pl.Expr, body: pl.Expr) -> pl.Expr:
 
 def text_features(texts: pl.Series) -> pl.DataFrame:
     """The features that depend on the dedup text: signature, shingles, numbers, names."""
+    f = fused_features(texts)
+    return _text_columns(f)
+
+
+def _text_columns(f: dict[str, np.ndarray]) -> pl.DataFrame:
+    return pl.DataFrame([
+        sig_to_binary(f["sig"]),
+        pl.Series("fp_shingles", f["shingles"], dtype=pl.Int32),
+        _lists("fp_numbers", f["numbers_offsets"], f["numbers"], pl.List(pl.UInt32)),
+        _lists("fp_names", f["names_offsets"], f["names"], pl.List(pl.UInt32)),
+    ])
+
+
+def _reference_text_features(texts: pl.Series) -> pl.DataFrame:
+    """:func:`text_features` the long way, one kernel a feature (the fused pass's reference)."""
     buffers = utf8_buffers(texts)  # one copy of the text for both passes
     sig, counts = signatures(texts, buffers=buffers)
     (num, num_off), (nam, nam_off) = token_hashes(texts, buffers=buffers)
     del buffers
-    return pl.DataFrame([
-        sig_to_binary(sig),
-        pl.Series("fp_shingles", counts, dtype=pl.Int32),
-        _lists("fp_numbers", num_off, num, pl.List(pl.UInt32)),
-        _lists("fp_names", nam_off, nam, pl.List(pl.UInt32)),
-    ])
+    return _text_columns({"sig": sig, "shingles": counts, "numbers": num, "numbers_offsets": num_off,
+                          "names": nam, "names_offsets": nam_off})
 
 
 def paragraph_hashes(body: pl.Series) -> tuple[pl.Series, pl.Series]:
@@ -125,24 +137,54 @@ def item_features(df: pl.DataFrame) -> pl.DataFrame:
         from schemas import ITEMS
 
         return df.with_columns(pl.lit(None, dtype=ITEMS.polars_schema[c]).alias(c) for c in FEATURE_COLUMNS)
-    text = df.select(dedup_text(pl.col("headline"), pl.col("body")).alias("t"))["t"]
-    by_text = text_features(text)
-    del text
-    small = df.select(
-        pl.col("body").str.slice(0, 2 * LEAD_CHARS).str.to_lowercase().str.replace_all(r"\s+", " ").alias("head"),
-        pl.col("headline").fill_null("").str.to_lowercase().str.replace_all(r"\.[a-z]>", ">")
-        .str.extract_all(HEADLINE_WORDS).list.unique().alias("fp_headline_words"),
-    )
-    lead = small.select(pl.when(pl.col("head").str.len_chars() >= LEAD_CHARS)
-                        .then(pl.col("head").str.slice(0, LEAD_CHARS)).alias("fp_lead"))["fp_lead"]
-    paragraphs, chars = paragraph_hashes(df["body"])
+    # One pass over each item's bytes for everything but the headline's words.
+    f = fused_features(df["headline"], df["body"], lead_chars=LEAD_CHARS)
+    by_text = _text_columns(f)
+    lead = pl.Series("fp_lead", f["lead"], dtype=pl.UInt64)
+    lead = lead.scatter(np.flatnonzero(f["lead_state"] == 0), None)
+    other = np.flatnonzero(f["lead_state"] == 2)  # a lead with non-ASCII characters: polars' lower-casing
+    if len(other):
+        lead = lead.scatter(other, stable_hash(_lead(df["body"].gather(other))))
+    body = pl.Series("fp_body", f["body"], dtype=pl.UInt64).scatter(np.flatnonzero(~f["body_valid"]), None)
+    words = df.select(pl.col("headline").fill_null("").str.to_lowercase().str.replace_all(r"\.[a-z]>", ">")
+                      .str.extract_all(HEADLINE_WORDS).list.unique().alias("fp_headline_words"))
     return df.with_columns(
         pl.lit(FINGERPRINT_VERSION).alias("fp_version"),
         by_text["fp_sig"],
         by_text["fp_shingles"],
+        body,
+        lead,
+        _hash_lists(words["fp_headline_words"]),
+        _lists("fp_paragraphs", f["paragraphs_offsets"], f["paragraphs"], pl.List(pl.UInt64)),
+        _lists("fp_paragraph_chars", f["paragraphs_offsets"], f["paragraph_chars"], pl.List(pl.Int32)),
+        by_text["fp_numbers"],
+        by_text["fp_names"],
+    )
+
+
+def _lead(body: pl.Series) -> pl.Series:
+    """The body's first ``LEAD_CHARS`` characters, lower-cased, runs of white space as one
+    (from its first ``2 * LEAD_CHARS``), or null when there are fewer."""
+    head = pl.col("fp_lead").str.slice(0, 2 * LEAD_CHARS).str.to_lowercase().str.replace_all(r"\s+", " ")
+    return body.rename("fp_lead").to_frame().select(
+        pl.when(head.str.len_chars() >= LEAD_CHARS).then(head.str.slice(0, LEAD_CHARS)).alias("fp_lead"))["fp_lead"]
+
+
+def _reference_item_features(df: pl.DataFrame) -> pl.DataFrame:
+    """:func:`item_features` the long way (the fused pass's reference in the tests)."""
+    text = df.select(dedup_text(pl.col("headline"), pl.col("body")).alias("t"))["t"]
+    by_text = _reference_text_features(text)
+    del text
+    words = df.select(pl.col("headline").fill_null("").str.to_lowercase().str.replace_all(r"\.[a-z]>", ">")
+                      .str.extract_all(HEADLINE_WORDS).list.unique().alias("fp_headline_words"))
+    paragraphs, chars = paragraph_hashes(df["body"])
+    return df.drop([c for c in FEATURE_COLUMNS if c in df.columns]).with_columns(
+        pl.lit(FINGERPRINT_VERSION).alias("fp_version"),
+        by_text["fp_sig"],
+        by_text["fp_shingles"],
         stable_hash(df["body"]).alias("fp_body"),
-        stable_hash(lead).alias("fp_lead"),
-        _hash_lists(small["fp_headline_words"]),
+        stable_hash(_lead(df["body"])).alias("fp_lead"),
+        _hash_lists(words["fp_headline_words"]),
         paragraphs,
         chars,
         by_text["fp_numbers"],

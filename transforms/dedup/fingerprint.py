@@ -429,3 +429,346 @@ def token_hashes(texts: pl.Series, buffers: tuple[np.ndarray, np.ndarray] | None
         _compact_lists(values, off, kept, dense, dense_off)
         out.append((dense, dense_off))
     return out[0], out[1]
+
+
+# --------------------------------------------------------------------------------------
+# Every per-item feature in one pass over the bytes
+# --------------------------------------------------------------------------------------
+#
+# ``item_features`` needs, for each item, the OPH signature and the numbers and names of
+# its dedup text (headline + "\n\n" + body), and the hashes of its body, of its lead and
+# of its paragraphs. The functions above compute each on its own (and stay as the
+# reference: ``tests/test_features.py`` checks the fused pass against them); the kernel
+# below reads each text once and keeps the four FNV chains (word, body, paragraph, token)
+# in one loop, so that their multiplications overlap instead of following each other.
+
+# Byte classes of the OPH word split: 0 a separator, 1 a word character (ASCII letter or
+# digit, any non-ASCII byte), 2 a possible CJK lead byte (E3-E9: a word of its own when
+# its two continuation bytes follow).
+_CLASS = np.zeros(256, dtype=np.uint8)
+_CLASS[48:58] = 1
+_CLASS[65:91] = 1
+_CLASS[97:123] = 1
+_CLASS[128:256] = 1
+_CLASS[0xE3:0xEA] = 2
+_LOWER = np.arange(256, dtype=np.uint8)
+_LOWER[65:91] += 32
+# Where a number (1), a ticker (2) or a name (3: a capital) may start.
+_TOKEN = np.zeros(256, dtype=np.uint8)
+_TOKEN[48:58] = 1
+_TOKEN[60] = 2
+_TOKEN[65:91] = 3
+LEAD_SLICE = 200  # characters of the body the lead is taken from (``features.LEAD_CHARS`` x 2)
+
+
+@numba.njit(inline="always")
+def _is_space(c):  # the regex \s on ASCII: tab, LF, VT, FF, CR, space
+    return c == 32 or 9 <= c <= 13
+
+
+@numba.njit(parallel=True, cache=True)
+def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scratch_len, lead_chars,
+                 cls, lower, tcls, sig_out, counts, body_hash, lead_hash, lead_state,
+                 tok_off, tok_buf, n_num, n_nam, nam_at, par_off, par_hash, par_chars, n_par):  # pragma: no cover
+    """Features of texts ``first`` to ``last - 1`` (outputs of the block indexed from 0).
+
+    Per text: OPH signature (low 8 bits) and shingle count as ``_oph``; numbers and names
+    as ``_scan_tokens`` (sorted, distinct: numbers at the front of the text's region of
+    ``tok_buf``, names at its back, from ``nam_at``); the body's ``stable_hash``; its lead's (state 1;
+    0 for none; 2 when the lead's first characters are not all ASCII: the caller
+    computes it); its non-empty paragraphs' hashes and lengths as ``paragraph_hashes``.
+    """
+    m = last - first
+    shift = np.uint64(56)  # 256 bins: the top 8 bits of a shingle hash pick its bin
+    for ch in numba.prange(chunks):
+        buf = np.empty(scratch_len, dtype=np.uint8)
+        sig = np.empty(256, dtype=np.uint32)
+        for k in range(ch * m // chunks, (ch + 1) * m // chunks):
+            d = first + k
+            # the dedup text: headline, "\n\n", body
+            L = 0
+            for x in range(hoff[d], hoff[d + 1]):
+                buf[L] = hdata[x]
+                L += 1
+            if sep:
+                buf[L] = 10
+                buf[L + 1] = 10
+                L += 2
+            bstart = L
+            for x in range(boff[d], boff[d + 1]):
+                buf[L] = bdata[x]
+                L += 1
+
+            # the lead: the body's first characters, lower-cased, runs of spaces as one
+            lead_state[k] = 0
+            if bvalid[d]:
+                stop = min(L, bstart + 2 * lead_chars)
+                ascii_ = True
+                for x in range(bstart, stop):
+                    if buf[x] >= 128:
+                        ascii_ = False
+                        break
+                if not ascii_:
+                    lead_state[k] = 2
+                else:
+                    lh = _FNV_OFFSET
+                    made = 0
+                    in_ws = False
+                    for x in range(bstart, stop):
+                        c = buf[x]
+                        if _is_space(c):
+                            if in_ws:
+                                continue
+                            in_ws = True
+                            c = np.uint8(32)
+                        else:
+                            in_ws = False
+                            c = lower[c]
+                        if made < lead_chars:
+                            lh = (lh ^ np.uint64(c)) * _FNV_PRIME
+                        made += 1
+                    if made >= lead_chars:
+                        lead_hash[k] = _mix(lh)
+                        lead_state[k] = 1
+
+            for b in range(256):
+                sig[b] = EMPTY
+            h = _FNV_OFFSET     # the word being read
+            p1 = np.uint64(0)   # the word before it ...
+            p2 = np.uint64(0)   # ... and the one before that
+            in_word = False
+            words = 0
+            shingles = 0
+            bh = _FNV_OFFSET    # the body
+            ph = _FNV_OFFSET    # the paragraph being read
+            pc = 0              # its characters
+            pskip = False       # the second byte of a "\n\n"
+            npar = 0
+            pbase = par_off[k]
+            tbase = tok_off[k]
+            tsize = tok_off[k + 1] - tbase
+            nn = 0
+            nm = 0
+            tok_next = 0
+            name_free = 0
+            i = 0
+            while i < L:
+                c = buf[i]
+                # numbers, tickers and names (``_scan_tokens``); none starts at a non-ASCII byte
+                tc = tcls[c]
+                if tc != 0 and i >= tok_next:
+                    tok_next = i + 1
+                    if tc == 1:  # a number
+                        j = i + 1
+                        while True:
+                            while j < L and _is_digit(buf[j]):
+                                j += 1
+                            if j + 1 < L and (buf[j] == 46 or buf[j] == 44) and _is_digit(buf[j + 1]):
+                                j += 1
+                                continue
+                            break
+                        tok_buf[tbase + nn] = _hash32(buf, i, j)
+                        nn += 1
+                        tok_next = j
+                    elif tc == 2:  # a ticker, <ABC.N>
+                        if i + 1 < L and _is_upper(buf[i + 1]):
+                            j = i + 2
+                            while j < L and (_is_upper(buf[j]) or _is_digit(buf[j]) or buf[j] == 46):
+                                j += 1
+                            if j < L and buf[j] == 62:
+                                nm += 1
+                                tok_buf[tbase + tsize - nm] = _hash32(buf, i, j + 1)
+                                name_free = j + 1
+                                tok_next = j + 1
+                    elif (i - 2 >= name_free and buf[i - 1] == 32
+                          and (_is_lower(buf[i - 2]) or _is_digit(buf[i - 2]) or buf[i - 2] == 44
+                               or buf[i - 2] == 59)):  # a capital: a name inside a sentence
+                        j = i + 1
+                        low = False
+                        while j < L and _name_char(buf[j]):
+                            if _is_lower(buf[j]):
+                                low = True
+                            j += 1
+                        if low:
+                            nm += 1
+                            tok_buf[tbase + tsize - nm] = _hash32(buf, i, j)
+                            name_free = j
+                            tok_next = j
+                # the body and its paragraphs (split on "\n\n", left to right)
+                if i >= bstart:
+                    bh = (bh ^ np.uint64(c)) * _FNV_PRIME
+                    if pskip:
+                        pskip = False
+                    elif c == 10 and i + 1 < L and buf[i + 1] == 10:
+                        if pc > 0:
+                            par_hash[pbase + npar] = _mix(ph)
+                            par_chars[pbase + npar] = pc
+                            npar += 1
+                        ph = _FNV_OFFSET
+                        pc = 0
+                        pskip = True
+                    else:
+                        ph = (ph ^ np.uint64(c)) * _FNV_PRIME
+                        if (c & 0xC0) != 0x80:
+                            pc += 1
+                # words, 3-word shingles, OPH bins (``_oph``)
+                cl = cls[c]
+                if cl == 1 or (cl == 2 and i + 2 >= L):
+                    h = (h ^ np.uint64(lower[c])) * _FNV_PRIME
+                    in_word = True
+                    i += 1
+                    continue
+                if in_word:
+                    words += 1
+                    if words >= 3:
+                        _add(sig, _mix((p2 * _GOLDEN + p1) * _GOLDEN + h), shift)
+                        shingles += 1
+                    p2 = p1
+                    p1 = h
+                    h = _FNV_OFFSET
+                    in_word = False
+                if cl == 2:  # a CJK character: a word of its own
+                    w = _FNV_OFFSET
+                    for x in range(3):
+                        w = (w ^ np.uint64(buf[i + x])) * _FNV_PRIME
+                    words += 1
+                    if words >= 3:
+                        _add(sig, _mix((p2 * _GOLDEN + p1) * _GOLDEN + w), shift)
+                        shingles += 1
+                    p2 = p1
+                    p1 = w
+                    if i >= bstart:  # its two continuation bytes, for the body's chains
+                        for x in range(1, 3):
+                            cc = np.uint64(buf[i + x])
+                            bh = (bh ^ cc) * _FNV_PRIME
+                            ph = (ph ^ cc) * _FNV_PRIME
+                    i += 3
+                    continue
+                i += 1
+            if in_word:
+                words += 1
+                if words >= 3:
+                    _add(sig, _mix((p2 * _GOLDEN + p1) * _GOLDEN + h), shift)
+                    shingles += 1
+                p2 = p1
+                p1 = h
+            if 0 < words < 3:  # a text shorter than one shingle: all its words as one
+                if words == 1:
+                    acc = np.uint64(1) * _GOLDEN + p1
+                else:
+                    acc = (np.uint64(2) * _GOLDEN + p2) * _GOLDEN + p1
+                _add(sig, _mix(acc), shift)
+                shingles += 1
+            counts[k] = shingles
+            if shingles > 0:
+                _densify_row(sig, 256)
+            else:
+                for b in range(256):
+                    sig[b] = np.uint32(0xFF)
+            for b in range(256):
+                sig_out[k, b] = sig[b]
+            if bstart < L and pc > 0:
+                par_hash[pbase + npar] = _mix(ph)
+                par_chars[pbase + npar] = pc
+                npar += 1
+            n_par[k] = npar
+            body_hash[k] = _mix(bh) if bvalid[d] else np.uint64(0)
+            n_num[k] = _sort_unique(tok_buf[tbase:tbase + nn])
+            n_nam[k] = _sort_unique(tok_buf[tbase + tsize - nm:tbase + tsize])
+            nam_at[k] = tbase + tsize - nm
+
+
+@numba.njit(cache=True)
+def _gather_runs(values, starts, lengths, out):  # pragma: no cover - compiled
+    w = 0
+    for k in range(len(starts)):
+        for x in range(starts[k], starts[k] + lengths[k]):
+            out[w] = values[x]
+            w += 1
+
+
+def _runs(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    out = np.empty(int(lengths.sum()), dtype=values.dtype)
+    _gather_runs(values, starts, lengths, out)
+    return out
+
+
+def _offsets(lengths: list[np.ndarray]) -> np.ndarray:
+    out = np.zeros(sum(len(x) for x in lengths) + 1, dtype=np.int64)
+    if len(out) > 1:
+        np.cumsum(np.concatenate(lengths), out=out[1:])
+    return out
+
+
+def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: int = 100,
+                   block_bytes: int = 1 << 22) -> dict[str, np.ndarray]:
+    """Per item, in one pass over its bytes: the features of its dedup text
+    ``head + "\n\n" + body`` (or of ``head`` alone without a ``body``) and of its body.
+
+    Returns arrays: ``sig`` (``(n, BINS)`` uint8, as :func:`compact` of :func:`signatures`),
+    ``shingles``; ``numbers``/``numbers_offsets`` and ``names``/``names_offsets`` (as
+    :func:`token_hashes`); ``body`` (:func:`stable_hash` of the body, ``body_valid``);
+    ``lead`` (the hash of the body's first ``lead_chars`` characters, lower-cased with
+    runs of white space as one, from its first ``2 * lead_chars``) with ``lead_state``
+    (1 known, 0 none: a short or null body, 2 not computed: those characters are not all
+    ASCII); ``paragraphs``/``paragraph_chars``/``paragraphs_offsets`` (as
+    ``features.paragraph_hashes``). Blocks of about ``block_bytes`` of text at a time, so
+    the kernel's scratch stays small.
+    """
+    n = len(head)
+    hdata, hoff = _utf8_buffers(head)
+    sep = body is not None
+    if sep:
+        bvalid = body.is_not_null().to_numpy()
+        bdata, boff = _utf8_buffers(body)
+    else:
+        bvalid = np.zeros(n, dtype=np.bool_)
+        bdata, boff = np.zeros(1, dtype=np.uint8), np.zeros(n + 1, dtype=np.int64)
+    hlen, blen = np.diff(hoff), np.diff(boff)
+    tlen = hlen + blen + (2 if sep else 0)
+    sig = np.empty((n, BINS), dtype=SIG_DTYPE)
+    shingles = np.zeros(n, dtype=np.int32)
+    body_hash = np.zeros(n, dtype=np.uint64)
+    lead = np.zeros(n, dtype=np.uint64)
+    lead_state = np.zeros(n, dtype=np.uint8)
+    nums, names, pars, pchars = [], [], [], []
+    n_nums, n_names, n_pars = [], [], []
+    chunks = 4 * numba.get_num_threads()
+    ends = np.cumsum(tlen)
+    first = 0
+    while first < n:
+        start = ends[first - 1] if first else 0
+        last = min(max(int(np.searchsorted(ends, start + block_bytes, side="right")), first + 1), n)
+        m = last - first
+        tl = tlen[first:last]
+        tok_off = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum(tl // 2 + 2, out=tok_off[1:])
+        par_off = np.zeros(m + 1, dtype=np.int64)
+        np.cumsum(blen[first:last] // 3 + 1, out=par_off[1:])
+        tok_buf = np.empty(tok_off[-1], dtype=np.uint32)
+        par_hash = np.empty(par_off[-1], dtype=np.uint64)
+        par_chars = np.empty(par_off[-1], dtype=np.int32)
+        n_num, n_nam, nam_at, n_par = (np.zeros(m, dtype=np.int64) for _ in range(4))
+        _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, min(chunks, m), int(tl.max()) + 1,
+                     lead_chars, _CLASS, _LOWER, _TOKEN, sig[first:last], shingles[first:last], body_hash[first:last],
+                     lead[first:last], lead_state[first:last], tok_off, tok_buf, n_num, n_nam, nam_at,
+                     par_off, par_hash, par_chars, n_par)
+        nums.append(_runs(tok_buf, tok_off[:-1], n_num))
+        names.append(_runs(tok_buf, nam_at, n_nam))
+        pars.append(_runs(par_hash, par_off[:-1], n_par))
+        pchars.append(_runs(par_chars, par_off[:-1], n_par))
+        n_nums.append(n_num)
+        n_names.append(n_nam)
+        n_pars.append(n_par)
+        del tok_buf, par_hash, par_chars
+        first = last
+
+    def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+    return {"sig": sig, "shingles": shingles, "body": body_hash, "body_valid": bvalid,
+            "lead": lead, "lead_state": lead_state,
+            "numbers": cat(nums, np.uint32), "numbers_offsets": _offsets(n_nums),
+            "names": cat(names, np.uint32), "names_offsets": _offsets(n_names),
+            "paragraphs": cat(pars, np.uint64), "paragraph_chars": cat(pchars, np.int32),
+            "paragraphs_offsets": _offsets(n_pars)}

@@ -42,15 +42,17 @@ MERGE_KEYS = {"items": ["raw_uri"]}
 
 def write_concurrency(storage: Storage) -> int:
     """Partitions one publishing task writes at once: ``WIRELAKE_WRITE_CONCURRENCY``,
-    else 8 on S3 (a PUT waits mostly on the network) and 6 on disk (a small
-    partition's write waits mostly on its fsync: with 2 at once, the corpora's
-    write stage took a third longer on a busy machine)."""
+    else 8 on S3 (a PUT waits mostly on the network) and 2 on disk (a small
+    partition's write waits on its fsync, and the fsyncs of one disk queue up:
+    the corpora's write stage, on an idle 2-core machine, took 8.6-10.9 s with 2
+    at once and 12.2-13.5 s with 6; only on a machine busy with other jobs did 6
+    do better, 2026-12-07, docs/design.md)."""
     import os
 
     from lake.storage import S3Storage
 
     setting = int(os.environ.get("WIRELAKE_WRITE_CONCURRENCY") or 0)
-    return max(1, setting or (8 if isinstance(storage, S3Storage) else 6))
+    return max(1, setting or (8 if isinstance(storage, S3Storage) else 2))
 
 
 def partition_key(table: Table, value) -> str:

@@ -470,6 +470,13 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     lap("write")
     progress.update(stage="commit")
 
+    _ledger_rows(run, extraction, results, counts, item_dates)
+    return counts, summary, outputs, rejects
+
+
+def _ledger_rows(run: RunSpec, extraction: Extraction, results: list[FileResult], counts: dict,
+                 item_dates: dict) -> None:
+    """Complete the run's per-file rows with what the ledger records of each file."""
     sizes = {o.uri: (o.size, o.version) for o in extraction.objects}
     vanished = {r.source_uri for r in results if any(x["reason"] == "source_vanished" for x in r.rejects)}
     for row in counts["files"]:
@@ -478,7 +485,6 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
         row["consumed"] = row["uri"] not in vanished  # read: the ledger records it
         if run.published is not None:  # what of it the lake now holds: its items of these dates
             row["covered"] = [{"start": run.published[0].isoformat(), "end": run.published[1].isoformat()}]
-    return counts, summary, outputs, rejects
 
 
 def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
@@ -617,14 +623,7 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
                "stories_by_day_provider": stories_by_day_provider(kept_rows)}
     outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None
     progress.update(stage="commit")
-    sizes = {o.uri: (o.size, o.version) for o in extraction.objects}
-    vanished = {r.source_uri for r in results if any(x["reason"] == "source_vanished" for x in r.rejects)}
-    for row in counts["files"]:
-        row["size"], row["version"] = sizes.get(row["uri"], (None, None))
-        row["item_dates"] = [None if d is None else d.isoformat() for d in item_dates.get(row["uri"], [])]
-        row["consumed"] = row["uri"] not in vanished
-        if run.published is not None:
-            row["covered"] = [{"start": run.published[0].isoformat(), "end": run.published[1].isoformat()}]
+    _ledger_rows(run, extraction, results, counts, item_dates)
     return counts, summary, outputs, rejects
 
 

@@ -104,7 +104,7 @@ def compact_rejects(lake: str, through: str, lease_token: str) -> dict:
     for month, keys in sorted(by_month.items()):
         buf = io.BytesIO()
         rows = 0
-        with pq.ParquetWriter(buf, schema, compression="zstd", write_statistics=True) as writer:
+        with pq.ParquetWriter(buf, schema, **REJECTS.parquet_options()) as writer:
             pieces = [month_key(month), *keys]
             seen_runs: set[str] = set()
             for key in pieces:

@@ -107,8 +107,7 @@ def to_parquet_bytes(table: Table, df: pl.DataFrame, metadata: dict[bytes, bytes
         schema = schema.with_metadata({**schema.metadata, **metadata})
     arrow = conformed.to_arrow().cast(schema)
     buf = io.BytesIO()
-    pq.write_table(arrow, buf, compression="zstd", row_group_size=ROW_GROUP_ROWS,
-                   write_statistics=True)
+    pq.write_table(arrow, buf, row_group_size=ROW_GROUP_ROWS, **table.parquet_options())
     return buf.getvalue()
 
 
@@ -205,7 +204,7 @@ def merge_staged(storage: Storage, table: Table, value, staged: Iterable[pl.Data
     buf = io.BytesIO()
     rows = 0
     new_keys = []
-    with pq.ParquetWriter(buf, schema, compression="zstd", write_statistics=True) as writer:
+    with pq.ParquetWriter(buf, schema, **table.parquet_options()) as writer:
         def write(df: pl.DataFrame) -> None:
             nonlocal rows
             if df.height:

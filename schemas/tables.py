@@ -54,6 +54,16 @@ class Table:
     def arrow_schema(self, *, with_partition: bool = False) -> pa.Schema:
         return _arrow_schema(self, with_partition)
 
+    def parquet_options(self) -> dict:
+        """How the lake's Parquet files of this table are written (``pq.write_table``
+        / ``pq.ParquetWriter`` keywords): zstd; min/max statistics on the columns a
+        reader filters on (every plain column but free text, see ``FREE_TEXT``);
+        dictionary encoding only for columns of few distinct values (``REPEATED``).
+        Statistics and dictionaries on every column cost a third of a small
+        partition's encoding time and made its file larger (2026-12-07, corpora
+        items/: 3.2 -> 2.6 ms of CPU and 72 -> 62 kB a partition)."""
+        return _parquet_options(self)
+
     def _build_arrow_schema(self, with_partition: bool) -> pa.Schema:
         cols = [c for c in self.columns if with_partition or c.name != self.partition_by]
         empty = pl.DataFrame(schema={c.name: c.dtype for c in cols}).to_arrow()
@@ -99,6 +109,29 @@ def _arrow_schema(table: Table, with_partition: bool) -> pa.Schema:
     # built once per table: deriving it (through an empty polars frame) cost more
     # than writing a small partition
     return table._build_arrow_schema(with_partition)
+
+
+# Columns of long free text: no min/max statistics (nobody prunes row groups on a
+# body, and its statistics are most of a small file's footer).
+FREE_TEXT = frozenset({"headline", "body", "abstract", "ednote", "detail", "published_raw", "url",
+                       "dateline_date", "content_hash"})
+# Columns with few distinct values in a partition (a provider, a format, a run):
+# dictionary-encoded; the others are written plain.
+REPEATED = frozenset({"source_format", "provider", "original_provider", "language", "published_tz_source",
+                      "pub_status", "dateline_agency", "dateline_location", "fp_version", "run_id", "reason",
+                      "version", "desk", "story_kind", "status_marker", "version_marker"})
+
+
+@functools.cache
+def _parquet_options(table: Table) -> dict:
+    plain = (pl.List, pl.Struct, pl.Binary, pl.Array)
+    names = table.file_columns
+    types = table.polars_schema
+    return {
+        "compression": "zstd",
+        "write_statistics": [c for c in names if c not in FREE_TEXT and not isinstance(types[c], plain)],
+        "use_dictionary": [c for c in names if c in REPEATED],
+    }
 
 
 @functools.cache

@@ -165,3 +165,39 @@ def test_delete_many(storage):
         storage.put(f"d/{i}.bin", b"x")
     storage.delete_many([f"d/{i}.bin" for i in range(3)] + ["d/missing.bin"])
     assert [o.key for o in storage.list("d/")] == ["d/3.bin", "d/4.bin"]
+
+
+def test_writes_synced_together_appear_at_the_end_in_order(storage):
+    """In a ``synced_together`` block puts and deletes take effect when it ends, in the
+    order they were made (on disk: one sync for all; on S3 at once); nothing of it is
+    visible before, and no temporary file is left behind."""
+    storage.put("t/a", b"old a")
+    storage.put("t/b", b"old b")
+    with storage.synced_together():
+        storage.put("t/a", b"new a")
+        storage.put("t/c", b"new c")
+        storage.delete("t/b")
+        storage.put("t/c", b"newer c")  # the last write of a key wins
+        with storage.synced_together():  # nested: one block
+            storage.put("t/d", b"d")
+        if isinstance(storage, LocalStorage):
+            assert storage.get("t/a") == b"old a" and not storage.exists("t/c")
+            assert [o.key for o in storage.list("t/")] == ["t/a", "t/b"]
+    assert storage.get("t/a") == b"new a"
+    assert storage.get("t/c") == b"newer c"
+    assert storage.get("t/d") == b"d"
+    assert not storage.exists("t/b")
+    if isinstance(storage, LocalStorage):
+        assert [p.name for p in storage.root.rglob(".*")] == []
+
+
+def test_a_failed_block_publishes_none_of_its_writes(storage):
+    storage.put("f/a", b"old")
+    with pytest.raises(RuntimeError), storage.synced_together():
+        storage.put("f/a", b"new")
+        storage.put("f/b", b"new")
+        storage.delete("f/a")
+        raise RuntimeError("lost the lease")
+    if isinstance(storage, LocalStorage):
+        assert storage.get("f/a") == b"old" and not storage.exists("f/b")
+        assert [p.name for p in storage.root.rglob(".*")] == []

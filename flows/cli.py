@@ -189,6 +189,8 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
             print(f"wirelake: {exc}", file=sys.stderr)
             return EXIT_FAILED
 
+    _warm_up_in_background()
+
     def run():
         from flows.ingest import ingest
 
@@ -204,6 +206,24 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
 
         print(format_summary(manifest))
     return status
+
+
+def _warm_up_in_background() -> None:
+    """Load the dedup feature kernels in a thread while Prefect starts: a small run
+    would otherwise wait for numba's first load (~0.3-0.6 s) when its first items
+    are fingerprinted. Numba's loading runs largely outside the GIL, beside
+    Prefect's imports and the flow run's round trips to its server."""
+    def warm() -> None:
+        try:
+            from transforms.dedup.features import warm_up
+
+            warm_up()
+        except Exception:  # noqa: BLE001 - only an optimisation: the run loads them itself
+            pass
+
+    import threading
+
+    threading.Thread(target=warm, name="wirelake-warm-up", daemon=True).start()
 
 
 def _with_ingest_bar(run):

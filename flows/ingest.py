@@ -45,7 +45,7 @@ from flows.tasks import (
 from lake import lease as leases
 from lake import ledger as ledgers
 from lake import partitions as lakeio
-from lake.storage import SourceObject, StorageError
+from lake.storage import SourceObject, StorageError, is_s3
 from schemas import DUPLICATES, SCHEMA_VERSION, STORIES
 from transforms.dedup.cluster import dedup_items, window_dates
 from transforms.dedup.view import stack
@@ -295,6 +295,8 @@ class Extraction:
     index: list[pl.DataFrame] | None = None
     workers: set[str] | None = None
     progress: RunProgress | None = None
+    # whether the extract tasks work in the run's process pool (so may the publishing ones)
+    processes: bool = False
 
     def wait(self) -> Extraction:
         if self.results is None:
@@ -328,12 +330,22 @@ def start_extract(run: RunSpec, objects: list[SourceObject], timer: StageTimer |
     items in the lake while the caller goes on. ``timer`` times the run's stages
     (a new one starts now)."""
     batches = _batches(objects, run.batch_files, run.batch_bytes)
+    processes = extract_in_processes(objects)
     futures = extract_batch.map(batches, unmapped(run.format), unmapped(run.run_id), unmapped(run.started),
                                 unmapped(run.lake), list(range(len(batches))), unmapped(run.chunk_rows),
-                                unmapped(extract_in_processes(objects)))
+                                unmapped(processes))
     progress = RunProgress(run.run_id, len(objects))
     progress.update(stage="extract")
-    return Extraction(list(futures), objects, timer or StageTimer(), progress=progress)
+    return Extraction(list(futures), objects, timer or StageTimer(), progress=progress, processes=processes)
+
+
+def publish_in_processes(extraction: Extraction, lake: str) -> bool:
+    """Whether the run's publishing tasks encode and write their partitions in the
+    run's process pool (flows/publishing.py): when its extract tasks did, and the
+    lake is on disk. Many small partitions are CPU work (polars, Parquet encoding)
+    in short calls, which the threads of one process serialize on the GIL: the
+    corpora's 1,657 dates took one core of two (2026-12-07)."""
+    return extraction.processes and not is_s3(lake)
 
 
 def extract_in_processes(objects: list[SourceObject]) -> bool:
@@ -430,6 +442,7 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
     _release_memory()
     lap("dedup")
     progress.update(stage="write", stories=counts["totals"]["stories"])
+    procs = publish_in_processes(extraction, lake)
 
     # 3. Publish: items/ first (stories are taken from it), then stories/ and
     #    duplicates/, each partition replaced whole by one write. A stories/
@@ -455,13 +468,14 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
             progress.update(partitions_done=done, partitions_total=total)
         return keys
 
-    merged = keys_of([publish_items.submit(lake, g, reread, token, s) for g, s in zip(groups, local, strict=True)],
+    merged = keys_of([publish_items.submit(lake, g, reread, token, s, procs) for g, s in zip(groups, local, strict=True)],
                      [len(g) + len(s) for g, s in zip(groups, local, strict=True)])
     outputs = {"items": [k for items_keys, _ in merged for k in items_keys]}
     plans = {"stories": _groups(stories_plan, run.partitions_per_task),
              "duplicates": _groups(duplicates_plan, run.partitions_per_task)}
-    written = {"stories": [publish_stories.submit(lake, g, token) for g in plans["stories"]],
-               "duplicates": [publish_partitions.submit(lake, "duplicates", g, token) for g in plans["duplicates"]]}
+    written = {"stories": [publish_stories.submit(lake, g, token, procs) for g in plans["stories"]],
+               "duplicates": [publish_partitions.submit(lake, "duplicates", g, token, procs)
+                                 for g in plans["duplicates"]]}
     for name in ("stories", "duplicates"):
         outputs[name] = [k for keys in keys_of(written[name], [len(g) for g in plans[name]]) for k in keys]
     outputs["stories"] = sorted([*outputs["stories"], *(k for _, keys in merged for k in keys)],
@@ -529,6 +543,7 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
     lap("extract_normalize")
     progress = extraction.progress or RunProgress(run_id, len(extraction.objects))
     progress.update(stage="write")
+    procs = publish_in_processes(extraction, lake)
 
     # 2. items/ first, every date the run staged (and those whose older items of
     #    objects read again are dropped): the window of each group is read from it.
@@ -543,7 +558,7 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
                           per_date, run.partitions_per_task)
     done = 0
     outputs: dict = {"items": [], "stories": [], "duplicates": []}
-    for f, g in [(publish_items.submit(lake, g, reread, token), g) for g in groups]:
+    for f, g in [(publish_items.submit(lake, g, reread, token, None, procs), g) for g in groups]:
         items_keys, _ = f.result()  # no stories yet: they come group of dates by group
         outputs["items"].extend(items_keys)
         done += len(g)
@@ -594,9 +609,9 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
         duplicates_plan = _replacing(lakeio.partitions(DUPLICATES, duplicates) if duplicates is not None else [],
                                      [v for v in present["duplicates"] if v in own])
         del kept, duplicates
-        written = {"stories": [(publish_stories.submit(lake, g, token), len(g))
+        written = {"stories": [(publish_stories.submit(lake, g, token, procs), len(g))
                                for g in _groups(stories_plan, run.partitions_per_task)],
-                   "duplicates": [(publish_partitions.submit(lake, "duplicates", g, token), len(g))
+                   "duplicates": [(publish_partitions.submit(lake, "duplicates", g, token, procs), len(g))
                                   for g in _groups(duplicates_plan, run.partitions_per_task)]}
         for name in ("stories", "duplicates"):
             for f, size in written[name]:

@@ -65,3 +65,8 @@ def test_console_script_on_the_seed(tmp_path):
     assert df["headline"].to_list() == ["North Korea halts U.N. charm offensive over human rights record"]
     assert df["dateline_location"].to_list() == ["UNITED NATIONS"]
     assert df["authors"].to_list() == [["Michelle Nichols"]]
+    # the script ends without the interpreter's teardown (flows/cli.py entry): its
+    # status and its last words still come out
+    proc = subprocess.run([str(script), "ingest", str(tmp_path / "missing"), "--lake", str(lake)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 2 and "wirelake: no input" in proc.stderr, proc.stderr[-3000:]

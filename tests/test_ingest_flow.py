@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 from pathlib import Path
 
@@ -269,3 +270,52 @@ def test_the_extract_task_gives_the_same_in_a_pool_process(tmp_path):
         v2.drop("_loc").with_columns(pl.col(pl.Categorical).cast(pl.String)))
     assert (s1 == s2).all()
     assert i1["len"].sum() == i2["len"].sum() == v1.height
+
+
+def test_a_run_in_the_process_pool_writes_the_same_lake(tmp_path, monkeypatch):
+    """With the run's pool (``WIRELAKE_EXTRACT=processes``: extract and, on disk, the
+    publishing tasks work in its processes) the lake is the one the threads write."""
+    from flows import extracting
+    from flows.demo import write_dump
+
+    raw = tmp_path / "raw"
+    write_dump(raw)
+    lakes_by_mode = {}
+    try:
+        for mode in ("threads", "processes"):
+            monkeypatch.setenv("WIRELAKE_EXTRACT", mode)
+            lake = str(tmp_path / f"lake-{mode}")
+            manifest = ingest(sources=[str(raw)], lake=lake, partitions_per_task=3)
+            assert manifest["totals"]["stories"] > 20
+            assert (len(manifest["extract_workers"]) > 0 and
+                    all(not w.endswith(f":{os.getpid()}") for w in manifest["extract_workers"])) == \
+                (mode == "processes")
+            lakes_by_mode[mode] = lakes.lake_state(lake)
+    finally:
+        extracting.shutdown_pool()
+    assert lakes_by_mode["threads"] == lakes_by_mode["processes"]
+
+
+def test_a_pool_writer_whose_run_died_publishes_nothing(tmp_path):
+    """A publishing task in a pool process is told the run's pid: when that process is
+    gone (its parent is another), the writer stops before its first part and leaves
+    nothing of its block behind."""
+    import datetime as dt
+
+    from flows import publishing
+
+    lake = str(tmp_path / "lake")
+    lease = leases.acquire(lake, "run-a", wait=0)
+    try:
+        parts = [(dt.date(2026, 1, d), pl.DataFrame({"x": [d]})) for d in (1, 2)]
+        storage = open_storage(lake)
+        with pytest.raises(leases.LeaseLost, match="gone"):
+            publishing._publish_each(storage, lease.token, parts,
+                                     lambda value, df: storage.put(f"t/{value}", b"x"), parent=os.getppid() + 1)
+        assert list(storage.list("t/")) == []
+        keys = publishing._publish_each(storage, lease.token, parts,
+                                        lambda value, df: storage.put(f"t/{value}", b"x") or f"t/{value}",
+                                        parent=os.getppid())
+        assert keys == ["t/2026-01-01", "t/2026-01-02"] and storage.exists("t/2026-01-02")
+    finally:
+        lease.release()

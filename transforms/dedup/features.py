@@ -46,7 +46,7 @@ from transforms.dedup.fingerprint import (
     utf8_buffers,
 )
 
-FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-v4"
+FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-wh64-v5"
 LEAD_CHARS = 100
 PARAGRAPH = "\n\n"
 

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from tests.test_dedup import _row, _stories, _text
-from transforms.dedup.cluster import dedup_items, dedup_stories
+from transforms.dedup.cluster import _without_shared, dedup_items, dedup_stories
 from transforms.dedup.features import (
     FEATURE_COLUMNS,
     FINGERPRINT_VERSION,
@@ -22,6 +22,7 @@ from transforms.dedup.features import (
     item_features,
     paragraph_hashes,
     text_features,
+    text_features_without,
 )
 from transforms.dedup.fingerprint import (
     binary_to_sig,
@@ -128,6 +129,24 @@ def test_the_fused_pass_gives_what_one_kernel_a_feature_gives():
     assert set(state.tolist()) == {0, 1, 2}
     assert [lead[i] for i in np.flatnonzero(state == 1)] == got["lead"][state == 1].tolist()
     assert all(lead[i] is None for i in np.flatnonzero(state == 0))
+
+
+def test_leaving_shared_paragraphs_out_in_the_pass_gives_what_the_text_without_them_gives():
+    """``text_features_without`` drops the shared paragraphs while it copies the bytes;
+    ``cluster._without_shared`` builds that text in polars (its reference)."""
+    bodies = [*_BODIES, "Keep me.\n\nShared promo.\n\n\n\nShared promo.\n\nEnd 5.", "Shared promo.",
+              "Shared promo.\n\n", "\n\nShared promo.\n\n\nx", _text(3) + "\n\nShared promo."]
+    heads = pl.Series([h for h in _HEADLINES for _ in bodies], dtype=pl.String)
+    body = pl.Series([b for _ in _HEADLINES for b in bodies], dtype=pl.String)
+    shared = stable_hash(pl.Series(["Shared promo.", "Two two.", "A", "\n", "Second para 東"]))
+    frame = pl.DataFrame({"_i": range(len(heads)), "headline": heads, "body": body})
+    got = text_features_without(heads, body, shared.to_numpy())
+    want = text_features(_without_shared(frame, shared))
+    for col in got.columns:
+        assert got[col].equals(want[col]), col
+    # and the paragraphs did go: not the features of the whole text
+    assert not got["fp_sig"].equals(text_features(frame.select(dedup_text(pl.col("headline"), pl.col("body")))
+                                                  .to_series())["fp_sig"])
 
 
 def test_features_depend_on_the_item_alone():

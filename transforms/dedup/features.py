@@ -99,6 +99,13 @@ def text_features(texts: pl.Series) -> pl.DataFrame:
     return _text_columns(f)
 
 
+def text_features_without(headline: pl.Series, body: pl.Series, shared: np.ndarray) -> pl.DataFrame:
+    """:func:`text_features` of each item's dedup text with the body's paragraphs whose
+    ``stable_hash`` is in ``shared`` left out (split on "\\n\\n", the rest joined again),
+    in the same pass over the bytes: no text is built."""
+    return _text_columns(fused_features(headline, body, skip=shared))
+
+
 def _text_columns(f: dict[str, np.ndarray]) -> pl.DataFrame:
     return pl.DataFrame([
         sig_to_binary(f["sig"]),
@@ -193,4 +200,4 @@ def _reference_item_features(df: pl.DataFrame) -> pl.DataFrame:
 
 
 __all__ = ["FEATURE_COLUMNS", "FINGERPRINT_VERSION", "dedup_text", "flat_list", "item_features",
-           "paragraph_hashes", "text_features"]
+           "paragraph_hashes", "text_features", "text_features_without"]

@@ -520,8 +520,40 @@ def _is_space(c):  # the regex \s on ASCII: tab, LF, VT, FF, CR, space
     return c == 32 or 9 <= c <= 13
 
 
+@numba.njit(inline="always")
+def _copy_without(data, lo, hi, skip, buf, L):
+    """Copy ``data[lo:hi]`` to ``buf`` from ``L`` without its paragraphs (split on
+    "\n\n", left to right, as ``str.split``) whose ``stable_hash`` is in ``skip``
+    (sorted), the rest joined by "\n\n" again; returns the new end. Empty
+    paragraphs stay."""
+    ps = lo
+    x = lo
+    out_any = False
+    while True:
+        while x < hi and not (data[x] == 10 and x + 1 < hi and data[x + 1] == 10):
+            x += 1
+        keep = True
+        if x > ps:
+            h = _whash(data, ps, x)
+            at = np.searchsorted(skip, h)
+            keep = not (at < len(skip) and skip[at] == h)
+        if keep:
+            if out_any:
+                buf[L] = 10
+                buf[L + 1] = 10
+                L += 2
+            for y in range(ps, x):
+                buf[L] = data[y]
+                L += 1
+            out_any = True
+        if x >= hi:
+            return L
+        x += 2
+        ps = x
+
+
 @numba.njit(parallel=True, cache=True)
-def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scratch_len, lead_chars,
+def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, chunks, scratch_len, lead_chars,
                  cls, lower, tcls, sig_out, counts, body_hash, lead_hash, lead_state,
                  tok_off, tok_buf, n_num, n_nam, nam_at, par_off, par_hash, par_chars, n_par):  # pragma: no cover
     """Features of texts ``first`` to ``last - 1`` (outputs of the block indexed from 0).
@@ -550,9 +582,12 @@ def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scr
                 buf[L + 1] = 10
                 L += 2
             bstart = L
-            for x in range(boff[d], boff[d + 1]):
-                buf[L] = bdata[x]
-                L += 1
+            if len(skip) == 0:
+                for x in range(boff[d], boff[d + 1]):
+                    buf[L] = bdata[x]
+                    L += 1
+            else:
+                L = _copy_without(bdata, boff[d], boff[d + 1], skip, buf, L)
 
             # the lead: the body's first characters, lower-cased, runs of spaces as one
             lead_state[k] = 0
@@ -746,7 +781,7 @@ def _offsets(lengths: list[np.ndarray]) -> np.ndarray:
 
 
 def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: int = 100,
-                   block_bytes: int = 1 << 22) -> dict[str, np.ndarray]:
+                   block_bytes: int = 1 << 22, skip: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per item, in one pass over its bytes: the features of its dedup text
     ``head + "\n\n" + body`` (or of ``head`` alone without a ``body``) and of its body.
 
@@ -758,9 +793,12 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
     (1 known, 0 none: a short or null body, 2 not computed: those characters are not all
     ASCII); ``paragraphs``/``paragraph_chars``/``paragraphs_offsets`` (as
     ``features.paragraph_hashes``). Blocks of about ``block_bytes`` of text at a time, so
-    the kernel's scratch stays small.
+    the kernel's scratch stays small. ``skip``: ``stable_hash`` values of paragraphs left
+    out of each body first (shared boilerplate); the body's own features are then those
+    of what is left.
     """
     n = len(head)
+    skip = np.zeros(0, dtype=np.uint64) if skip is None else np.unique(np.asarray(skip, dtype=np.uint64))
     hdata, hoff = _utf8_buffers(head)
     sep = body is not None
     if sep:
@@ -794,7 +832,7 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
         par_hash = np.empty(par_off[-1], dtype=np.uint64)
         par_chars = np.empty(par_off[-1], dtype=np.int32)
         n_num, n_nam, nam_at, n_par = (np.zeros(m, dtype=np.int64) for _ in range(4))
-        _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, min(chunks, m), int(tl.max()) + 1,
+        _fused_block(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, min(chunks, m), int(tl.max()) + 1,
                      lead_chars, _CLASS, _LOWER, _TOKEN, sig[first:last], shingles[first:last], body_hash[first:last],
                      lead[first:last], lead_state[first:last], tok_off, tok_buf, n_num, n_nam, nam_at,
                      par_off, par_hash, par_chars, n_par)

@@ -818,6 +818,9 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
     n_nums, n_names, n_pars = [], [], []
     chunks = 4 * numba.get_num_threads()
     ends = np.cumsum(tlen)
+    tok_buf = np.empty(0, dtype=np.uint32)
+    par_hash = np.empty(0, dtype=np.uint64)
+    par_chars = np.empty(0, dtype=np.int32)
     first = 0
     while first < n:
         start = ends[first - 1] if first else 0
@@ -828,9 +831,13 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
         np.cumsum(tl // 2 + 2, out=tok_off[1:])
         par_off = np.zeros(m + 1, dtype=np.int64)
         np.cumsum(blen[first:last] // 3 + 1, out=par_off[1:])
-        tok_buf = np.empty(tok_off[-1], dtype=np.uint32)
-        par_hash = np.empty(par_off[-1], dtype=np.uint64)
-        par_chars = np.empty(par_off[-1], dtype=np.int32)
+        # the scratch is kept from block to block (grown when a block needs more): a
+        # fresh one a block would be paged in again each time
+        if len(tok_buf) < tok_off[-1]:
+            tok_buf = np.empty(int(tok_off[-1] * 1.25), dtype=np.uint32)
+        if len(par_hash) < par_off[-1]:
+            par_hash = np.empty(int(par_off[-1] * 1.25), dtype=np.uint64)
+            par_chars = np.empty(len(par_hash), dtype=np.int32)
         n_num, n_nam, nam_at, n_par = (np.zeros(m, dtype=np.int64) for _ in range(4))
         _fused_block(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, min(chunks, m), int(tl.max()) + 1,
                      lead_chars, _CLASS, _LOWER, _TOKEN, sig[first:last], shingles[first:last], body_hash[first:last],
@@ -843,8 +850,8 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
         n_nums.append(n_num)
         n_names.append(n_nam)
         n_pars.append(n_par)
-        del tok_buf, par_hash, par_chars
         first = last
+    del tok_buf, par_hash, par_chars
 
     def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)

@@ -45,7 +45,7 @@ from transforms.dedup.features import (
     dedup_text,
     flat_list,
     item_features,
-    text_features,
+    text_features_without,
 )
 from transforms.dedup.fingerprint import BINS, binary_to_sig, similarity, stable_hash
 from transforms.dedup.lsh import band_pairs
@@ -567,7 +567,7 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
         # of them at a time: only the new features are kept, never the text.
         retokens = []
         for text in fetch(hit):
-            again = text_features(_without_shared(text, shared))
+            again = text_features_without(text["headline"], text["body"], shared.to_numpy())
             rows = text["_i"].to_numpy()
             sig[rows] = binary_to_sig(again["fp_sig"])
             counts[rows] = again["fp_shingles"].to_numpy()

@@ -46,7 +46,7 @@ from transforms.dedup.fingerprint import (
     utf8_buffers,
 )
 
-FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-v4"
+FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-wh64-v5"
 LEAD_CHARS = 100
 PARAGRAPH = "\n\n"
 
@@ -97,6 +97,13 @@ def text_features(texts: pl.Series) -> pl.DataFrame:
     """The features that depend on the dedup text: signature, shingles, numbers, names."""
     f = fused_features(texts)
     return _text_columns(f)
+
+
+def text_features_without(headline: pl.Series, body: pl.Series, shared: np.ndarray) -> pl.DataFrame:
+    """:func:`text_features` of each item's dedup text with the body's paragraphs whose
+    ``stable_hash`` is in ``shared`` left out (split on "\\n\\n", the rest joined again),
+    in the same pass over the bytes: no text is built."""
+    return _text_columns(fused_features(headline, body, skip=shared))
 
 
 def _text_columns(f: dict[str, np.ndarray]) -> pl.DataFrame:
@@ -193,7 +200,7 @@ def _reference_item_features(df: pl.DataFrame) -> pl.DataFrame:
 
 
 __all__ = ["FEATURE_COLUMNS", "FINGERPRINT_VERSION", "dedup_text", "flat_list", "item_features",
-           "paragraph_hashes", "text_features"]
+           "paragraph_hashes", "text_features", "text_features_without", "warm_up"]
 
 
 def warm_up() -> None:

@@ -192,20 +192,77 @@ def similarity(sig: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarr
     return np.clip((p - floor) / (1.0 - floor), 0.0, 1.0).astype(np.float32)
 
 
+@numba.njit(inline="always")
+def _word64(data, i):
+    """The 8 bytes ``data[i:i + 8]`` as a little-endian 64-bit word."""
+    return (np.uint64(data[i]) | (np.uint64(data[i + 1]) << np.uint64(8))
+            | (np.uint64(data[i + 2]) << np.uint64(16)) | (np.uint64(data[i + 3]) << np.uint64(24))
+            | (np.uint64(data[i + 4]) << np.uint64(32)) | (np.uint64(data[i + 5]) << np.uint64(40))
+            | (np.uint64(data[i + 6]) << np.uint64(48)) | (np.uint64(data[i + 7]) << np.uint64(56)))
+
+
+@numba.njit(inline="always")
+def _whash(data, lo, hi):
+    """``stable_hash`` of the bytes ``data[lo:hi]``: 8 bytes at a time (a multiply and
+    a shift each, not a multiply a byte), the length in the seed, then ``_mix``."""
+    h = _FNV_OFFSET ^ (np.uint64(hi - lo) * _M1)
+    i = lo
+    while i + 8 <= hi:
+        h = (h ^ _word64(data, i)) * _M2
+        h = h ^ (h >> np.uint64(29))
+        i += 8
+    if i < hi:
+        t = np.uint64(0)
+        s = np.uint64(0)
+        while i < hi:
+            t |= np.uint64(data[i]) << s
+            s += np.uint64(8)
+            i += 1
+        h = (h ^ t) * _M2
+        h = h ^ (h >> np.uint64(29))
+    return _mix(h)
+
+
+_HIGH = np.uint64(0x8080808080808080)
+_ONES = np.uint64(0x0101010101010101)
+
+
+@numba.njit(inline="always")
+def _whash_chars(data, lo, hi):
+    """``(_whash(data, lo, hi), characters)``: the UTF-8 characters counted on the way
+    (bytes that are not continuation bytes, 10xxxxxx), 8 at a time."""
+    h = _FNV_OFFSET ^ (np.uint64(hi - lo) * _M1)
+    cont = 0
+    i = lo
+    while i + 8 <= hi:
+        w = _word64(data, i)
+        c = w & ~(w << np.uint64(1)) & _HIGH  # bit 7 set, bit 6 clear
+        cont += np.int64(((c >> np.uint64(7)) * _ONES) >> np.uint64(56))
+        h = (h ^ w) * _M2
+        h = h ^ (h >> np.uint64(29))
+        i += 8
+    if i < hi:
+        t = np.uint64(0)
+        s = np.uint64(0)
+        while i < hi:
+            b = data[i]
+            cont += (b & 0xC0) == 0x80
+            t |= np.uint64(b) << s
+            s += np.uint64(8)
+            i += 1
+        h = (h ^ t) * _M2
+        h = h ^ (h >> np.uint64(29))
+    return _mix(h), (hi - lo) - cont
+
+
 @numba.njit(parallel=True, cache=True)
-def _fnv64(data, offsets, valid, out):  # pragma: no cover - compiled
+def _hash_each(data, offsets, valid, out):  # pragma: no cover - compiled
     for d in numba.prange(len(offsets) - 1):
-        if not valid[d]:
-            out[d] = np.uint64(0)
-            continue
-        h = _FNV_OFFSET
-        for i in range(offsets[d], offsets[d + 1]):
-            h = (h ^ np.uint64(data[i])) * _FNV_PRIME
-        out[d] = _mix(h)
+        out[d] = _whash(data, offsets[d], offsets[d + 1]) if valid[d] else np.uint64(0)
 
 
 def stable_hash(values: pl.Series) -> pl.Series:
-    """A 64-bit hash of each string's UTF-8 bytes (FNV-1a, then mixed), null for null.
+    """A 64-bit hash of each string's UTF-8 bytes (8 bytes at a time, then mixed), null for null.
 
     Unlike polars' own ``hash`` (seeded, and free to change between versions),
     it depends on the bytes only, so it can be stored in the lake's dedup index.
@@ -214,7 +271,7 @@ def stable_hash(values: pl.Series) -> pl.Series:
     data, offsets = _utf8_buffers(values)
     out = np.zeros(len(values), dtype=np.uint64)
     if len(values):
-        _fnv64(data, offsets, valid, out)
+        _hash_each(data, offsets, valid, out)
     return pl.Series(values.name, out, dtype=pl.UInt64).scatter(np.nonzero(~valid)[0], None)
 
 
@@ -300,10 +357,7 @@ def _name_char(c):  # [\w'’-]: ASCII letters, digits, _, ', -, and any non-ASC
 
 @numba.njit(inline="always")
 def _hash32(data, lo, hi):
-    h = _FNV_OFFSET
-    for i in range(lo, hi):
-        h = (h ^ np.uint64(data[i])) * _FNV_PRIME
-    return np.uint32(_mix(h) & _MASK32)
+    return np.uint32(_whash(data, lo, hi) & _MASK32)
 
 
 @numba.njit(inline="always")
@@ -439,8 +493,8 @@ def token_hashes(texts: pl.Series, buffers: tuple[np.ndarray, np.ndarray] | None
 # its dedup text (headline + "\n\n" + body), and the hashes of its body, of its lead and
 # of its paragraphs. The functions above compute each on its own (and stay as the
 # reference: ``tests/test_features.py`` checks the fused pass against them); the kernel
-# below reads each text once and keeps the four FNV chains (word, body, paragraph, token)
-# in one loop, so that their multiplications overlap instead of following each other.
+# below reads each text once for its words, shingles and tokens, then hashes the body
+# and its paragraphs from the bytes still in cache, 8 bytes at a time (``_whash``).
 
 # Byte classes of the OPH word split: 0 a separator, 1 a word character (ASCII letter or
 # digit, any non-ASCII byte), 2 a possible CJK lead byte (E3-E9: a word of its own when
@@ -466,8 +520,40 @@ def _is_space(c):  # the regex \s on ASCII: tab, LF, VT, FF, CR, space
     return c == 32 or 9 <= c <= 13
 
 
+@numba.njit(inline="always")
+def _copy_without(data, lo, hi, skip, buf, L):
+    """Copy ``data[lo:hi]`` to ``buf`` from ``L`` without its paragraphs (split on
+    "\n\n", left to right, as ``str.split``) whose ``stable_hash`` is in ``skip``
+    (sorted), the rest joined by "\n\n" again; returns the new end. Empty
+    paragraphs stay."""
+    ps = lo
+    x = lo
+    out_any = False
+    while True:
+        while x < hi and not (data[x] == 10 and x + 1 < hi and data[x + 1] == 10):
+            x += 1
+        keep = True
+        if x > ps:
+            h = _whash(data, ps, x)
+            at = np.searchsorted(skip, h)
+            keep = not (at < len(skip) and skip[at] == h)
+        if keep:
+            if out_any:
+                buf[L] = 10
+                buf[L + 1] = 10
+                L += 2
+            for y in range(ps, x):
+                buf[L] = data[y]
+                L += 1
+            out_any = True
+        if x >= hi:
+            return L
+        x += 2
+        ps = x
+
+
 @numba.njit(parallel=True, cache=True)
-def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scratch_len, lead_chars,
+def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, chunks, scratch_len, lead_chars,
                  cls, lower, tcls, sig_out, counts, body_hash, lead_hash, lead_state,
                  tok_off, tok_buf, n_num, n_nam, nam_at, par_off, par_hash, par_chars, n_par):  # pragma: no cover
     """Features of texts ``first`` to ``last - 1`` (outputs of the block indexed from 0).
@@ -482,6 +568,7 @@ def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scr
     shift = np.uint64(56)  # 256 bins: the top 8 bits of a shingle hash pick its bin
     for ch in numba.prange(chunks):
         buf = np.empty(scratch_len, dtype=np.uint8)
+        lbuf = np.empty(max(lead_chars, 1), dtype=np.uint8)
         sig = np.empty(256, dtype=np.uint32)
         for k in range(ch * m // chunks, (ch + 1) * m // chunks):
             d = first + k
@@ -495,9 +582,12 @@ def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scr
                 buf[L + 1] = 10
                 L += 2
             bstart = L
-            for x in range(boff[d], boff[d + 1]):
-                buf[L] = bdata[x]
-                L += 1
+            if len(skip) == 0:
+                for x in range(boff[d], boff[d + 1]):
+                    buf[L] = bdata[x]
+                    L += 1
+            else:
+                L = _copy_without(bdata, boff[d], boff[d + 1], skip, buf, L)
 
             # the lead: the body's first characters, lower-cased, runs of spaces as one
             lead_state[k] = 0
@@ -511,7 +601,6 @@ def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scr
                 if not ascii_:
                     lead_state[k] = 2
                 else:
-                    lh = _FNV_OFFSET
                     made = 0
                     in_ws = False
                     for x in range(bstart, stop):
@@ -525,10 +614,10 @@ def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scr
                             in_ws = False
                             c = lower[c]
                         if made < lead_chars:
-                            lh = (lh ^ np.uint64(c)) * _FNV_PRIME
+                            lbuf[made] = c
                         made += 1
                     if made >= lead_chars:
-                        lead_hash[k] = _mix(lh)
+                        lead_hash[k] = _whash(lbuf, 0, lead_chars)
                         lead_state[k] = 1
 
             for b in range(256):
@@ -539,11 +628,6 @@ def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scr
             in_word = False
             words = 0
             shingles = 0
-            bh = _FNV_OFFSET    # the body
-            ph = _FNV_OFFSET    # the paragraph being read
-            pc = 0              # its characters
-            pskip = False       # the second byte of a "\n\n"
-            npar = 0
             pbase = par_off[k]
             tbase = tok_off[k]
             tsize = tok_off[k + 1] - tbase
@@ -594,23 +678,6 @@ def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scr
                             tok_buf[tbase + tsize - nm] = _hash32(buf, i, j)
                             name_free = j
                             tok_next = j
-                # the body and its paragraphs (split on "\n\n", left to right)
-                if i >= bstart:
-                    bh = (bh ^ np.uint64(c)) * _FNV_PRIME
-                    if pskip:
-                        pskip = False
-                    elif c == 10 and i + 1 < L and buf[i + 1] == 10:
-                        if pc > 0:
-                            par_hash[pbase + npar] = _mix(ph)
-                            par_chars[pbase + npar] = pc
-                            npar += 1
-                        ph = _FNV_OFFSET
-                        pc = 0
-                        pskip = True
-                    else:
-                        ph = (ph ^ np.uint64(c)) * _FNV_PRIME
-                        if (c & 0xC0) != 0x80:
-                            pc += 1
                 # words, 3-word shingles, OPH bins (``_oph``)
                 cl = cls[c]
                 if cl == 1 or (cl == 2 and i + 2 >= L):
@@ -637,11 +704,6 @@ def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scr
                         shingles += 1
                     p2 = p1
                     p1 = w
-                    if i >= bstart:  # its two continuation bytes, for the body's chains
-                        for x in range(1, 3):
-                            cc = np.uint64(buf[i + x])
-                            bh = (bh ^ cc) * _FNV_PRIME
-                            ph = (ph ^ cc) * _FNV_PRIME
                     i += 3
                     continue
                 i += 1
@@ -667,12 +729,30 @@ def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, chunks, scr
                     sig[b] = np.uint32(0xFF)
             for b in range(256):
                 sig_out[k, b] = sig[b]
-            if bstart < L and pc > 0:
-                par_hash[pbase + npar] = _mix(ph)
-                par_chars[pbase + npar] = pc
-                npar += 1
+            # the body and its paragraphs (split on "\n\n", left to right), from the
+            # bytes still in cache: 8 bytes at a time, no hash chain in the loop above
+            npar = 0
+            ps = bstart
+            x = bstart
+            while True:
+                while x < L and buf[x] != 10:
+                    x += 1
+                if x + 1 < L and buf[x + 1] != 10:
+                    x += 1
+                    continue
+                if x + 1 == L:  # a "\n" at the very end: part of the last paragraph
+                    x = L
+                if x > ps:
+                    ph, pc = _whash_chars(buf, ps, x)
+                    par_hash[pbase + npar] = ph
+                    par_chars[pbase + npar] = pc
+                    npar += 1
+                if x >= L:
+                    break
+                x += 2
+                ps = x
             n_par[k] = npar
-            body_hash[k] = _mix(bh) if bvalid[d] else np.uint64(0)
+            body_hash[k] = _whash(buf, bstart, L) if bvalid[d] else np.uint64(0)
             n_num[k] = _sort_unique(tok_buf[tbase:tbase + nn])
             n_nam[k] = _sort_unique(tok_buf[tbase + tsize - nm:tbase + tsize])
             nam_at[k] = tbase + tsize - nm
@@ -701,7 +781,7 @@ def _offsets(lengths: list[np.ndarray]) -> np.ndarray:
 
 
 def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: int = 100,
-                   block_bytes: int = 1 << 22) -> dict[str, np.ndarray]:
+                   block_bytes: int = 1 << 22, skip: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per item, in one pass over its bytes: the features of its dedup text
     ``head + "\n\n" + body`` (or of ``head`` alone without a ``body``) and of its body.
 
@@ -713,9 +793,12 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
     (1 known, 0 none: a short or null body, 2 not computed: those characters are not all
     ASCII); ``paragraphs``/``paragraph_chars``/``paragraphs_offsets`` (as
     ``features.paragraph_hashes``). Blocks of about ``block_bytes`` of text at a time, so
-    the kernel's scratch stays small.
+    the kernel's scratch stays small. ``skip``: ``stable_hash`` values of paragraphs left
+    out of each body first (shared boilerplate); the body's own features are then those
+    of what is left.
     """
     n = len(head)
+    skip = np.zeros(0, dtype=np.uint64) if skip is None else np.unique(np.asarray(skip, dtype=np.uint64))
     hdata, hoff = _utf8_buffers(head)
     sep = body is not None
     if sep:
@@ -735,6 +818,9 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
     n_nums, n_names, n_pars = [], [], []
     chunks = 4 * numba.get_num_threads()
     ends = np.cumsum(tlen)
+    tok_buf = np.empty(0, dtype=np.uint32)
+    par_hash = np.empty(0, dtype=np.uint64)
+    par_chars = np.empty(0, dtype=np.int32)
     first = 0
     while first < n:
         start = ends[first - 1] if first else 0
@@ -745,11 +831,15 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
         np.cumsum(tl // 2 + 2, out=tok_off[1:])
         par_off = np.zeros(m + 1, dtype=np.int64)
         np.cumsum(blen[first:last] // 3 + 1, out=par_off[1:])
-        tok_buf = np.empty(tok_off[-1], dtype=np.uint32)
-        par_hash = np.empty(par_off[-1], dtype=np.uint64)
-        par_chars = np.empty(par_off[-1], dtype=np.int32)
+        # the scratch is kept from block to block (grown when a block needs more): a
+        # fresh one a block would be paged in again each time
+        if len(tok_buf) < tok_off[-1]:
+            tok_buf = np.empty(int(tok_off[-1] * 1.25), dtype=np.uint32)
+        if len(par_hash) < par_off[-1]:
+            par_hash = np.empty(int(par_off[-1] * 1.25), dtype=np.uint64)
+            par_chars = np.empty(len(par_hash), dtype=np.int32)
         n_num, n_nam, nam_at, n_par = (np.zeros(m, dtype=np.int64) for _ in range(4))
-        _fused_block(hdata, hoff, bdata, boff, bvalid, sep, first, last, min(chunks, m), int(tl.max()) + 1,
+        _fused_block(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, min(chunks, m), int(tl.max()) + 1,
                      lead_chars, _CLASS, _LOWER, _TOKEN, sig[first:last], shingles[first:last], body_hash[first:last],
                      lead[first:last], lead_state[first:last], tok_off, tok_buf, n_num, n_nam, nam_at,
                      par_off, par_hash, par_chars, n_par)
@@ -760,8 +850,8 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
         n_nums.append(n_num)
         n_names.append(n_nam)
         n_pars.append(n_par)
-        del tok_buf, par_hash, par_chars
         first = last
+    del tok_buf, par_hash, par_chars
 
     def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import polars as pl
 
@@ -78,18 +79,47 @@ _HTML_BLOCK = (r"<\s*/?\s*(?:[pP]|div|DIV|br|BR|li|LI|ul|UL|ol|OL|h[1-6]|section
 _HTML_INLINE = r"<\s*/?\s*(?:span|a|b|i|u|em|strong|font|small|sup|sub|img|abbr)\b[^>]*>"
 
 
+def only_where(expr: pl.Expr, rows: Callable[[pl.Series], pl.Series],
+               change: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
+    """``change(expr)``, computed on the rows ``rows`` selects only; the others keep
+    their value. For a change that cannot touch a row without a cheap sign (a
+    literal its pattern needs, a non-ASCII character): a regex pass that finds
+    nothing in most rows still scans every byte of them (issue 16: the
+    photo-credit patterns alone were a fifth of normalizing)."""
+    def apply(values: pl.Series) -> pl.Series:
+        at = rows(values).arg_true()
+        if at.len() == 0:
+            return values
+        changed = values.gather(at).to_frame("v").select(change(pl.col("v"))).to_series()
+        return values.clone().scatter(at, changed)
+
+    return expr.map_batches(apply, return_dtype=pl.String, is_elementwise=True)
+
+
+def holding(*literals: str) -> Callable[[pl.Series], pl.Series]:
+    """The rows that hold one of ``literals`` (for :func:`only_where`)."""
+    return lambda values: values.str.contains_any(list(literals))
+
+
+def not_ascii(values: pl.Series) -> pl.Series:
+    """The rows with a character beyond ASCII (for :func:`only_where`): NFC changes no other."""
+    return values.str.contains(r"[^\x00-\x7f]")
+
+
 def _pre_python(name: str) -> pl.Expr:
-    return (pl.col(name).str.replace_all(_BROKEN_APOSTROPHE, "$1'$2")
-            .str.replace_all(_BROKEN_ENTITY, "$1&#$2;"))
+    # both patterns need a "#": the other rows are left as they are
+    return only_where(pl.col(name), holding("#"),
+                      lambda e: e.str.replace_all(_BROKEN_APOSTROPHE, "$1'$2")
+                      .str.replace_all(_BROKEN_ENTITY, "$1&#$2;"))
 
 
 def _post_python(name: str) -> pl.Expr:
-    return (pl.col(name)
-            .str.replace_all(_HTML_BLOCK, "\n\n")
-            .str.replace_all(_HTML_INLINE, "")
-            .str.replace_all(_CONTROL, "")
-            .str.replace_all(r"\u00ad", "")  # soft hyphens
-            .str.normalize("NFC"))
+    return only_where(pl.col(name)
+                      .str.replace_all(_HTML_BLOCK, "\n\n")
+                      .str.replace_all(_HTML_INLINE, "")
+                      .str.replace_all(_CONTROL, "")
+                      .str.replace_all(r"\u00ad", ""),  # soft hyphens
+                      not_ascii, lambda e: e.str.normalize("NFC"))
 
 
 def repair_text(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -126,11 +156,24 @@ _PAREN_END_MARK = "|".join(f"(?:{m})" for a in conventions.AGENCIES for m in a.e
 
 
 class Boilerplate:
-    """A kind of boilerplate: how to find a residue of it, and how to remove it."""
+    """A kind of boilerplate: how to find a residue of it, and how to remove it.
 
-    def __init__(self, detect: str, *removals: tuple[str, str]) -> None:
+    ``needs``: literals one of which every pattern of the kind needs to match; the
+    removals then run on the rows holding one only (:func:`only_where`)."""
+
+    def __init__(self, detect: str, *removals: tuple[str, str], needs: tuple[str, ...] = ()) -> None:
         self.detect = detect
         self.removals = removals or ((detect, ""),)
+        self.needs = needs
+
+    def remove(self, body: pl.Expr) -> pl.Expr:
+        """``body`` without this kind of boilerplate."""
+        def strip(expr: pl.Expr) -> pl.Expr:
+            for pattern, replacement in self.removals:
+                expr = expr.str.replace_all(pattern, replacement)
+            return expr
+
+        return only_where(body, holding(*self.needs), strip) if self.needs else strip(body)
 
 
 # name -> page or wire boilerplate that never belongs in a story body
@@ -138,7 +181,8 @@ BOILERPLATE: dict[str, Boilerplate] = {
     # reuters.com 2018-2020: invisible BreakpointDetector div (SOURCES.md §0, §2)
     "breakpoint_debris": Boilerplate(
         r"(?m)^[ \t]*(?:0 : 0|[•·*][ \t]*(?:narrow|medium|wide|landscape|portrait|above)"
-        r"(?:-[a-z]+)+)[ \t]*$"),
+        r"(?:-[a-z]+)+)[ \t]*$",
+        needs=("0 : 0", "narrow-", "medium-", "wide-", "landscape-", "portrait-", "above-")),
     # the trust badge, often glued to the sign-off ("...Bill BerkrotOur Standards:...")
     "trust_principles": Boilerplate(r"Our Standards: ?The Thomson Reuters Trust Principles\.?"),
     # glued to the next sentence with no space
@@ -151,6 +195,7 @@ BOILERPLATE: dict[str, Boilerplate] = {
         (rf"FILE PHOTO: [^\n]*?{_CREDIT}", ""),
         (rf"(?m)^[^\n]*?{_CREDIT}[ \t]*$", ""),
         (rf"(?m)^[^\n]*?{_CREDIT}[ \t]*([A-Z][A-Z.,' ]+\([A-Za-z]+\))", "$1"),
+        needs=("REUTERS/",),
     ),
     # Reuters' link codes to related stories: "[nL4N1XW01J]", "[ID:nL4N1XW01J]"
     "link_code": Boilerplate(r"\s*\[(?:ID:)?n[A-Z0-9]{8,12}\]"),
@@ -179,8 +224,7 @@ def strip_boilerplate(lf: pl.LazyFrame) -> pl.LazyFrame:
     """Remove every ``BOILERPLATE`` kind from the body."""
     body = pl.col("body")
     for kind in BOILERPLATE.values():
-        for pattern, replacement in kind.removals:
-            body = body.str.replace_all(pattern, replacement)
+        body = kind.remove(body)
     return lf.with_columns(body.alias("body"))
 
 
@@ -190,12 +234,18 @@ def boilerplate_hits(body: pl.Expr) -> dict[str, pl.Expr]:
 
 
 def tidy_text(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Unify line ends and spaces, at most one blank line, trimmed; empty -> null."""
+    """Unify line ends and spaces, at most one blank line, trimmed; empty -> null.
+
+    A run of spaces becomes one space, but a lone plain space is not a match (it
+    would be replaced by itself: a match per word, most of the pass's time); spaces
+    at a line's edge go with its line end (those at the text's ends go with the
+    final trim)."""
+    odd = r"\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
     body = (
         pl.col("body")
         .str.replace_all(r"\r\n?", "\n")
-        .str.replace_all(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ")
-        .str.replace_all(r"(?m)^ +| +$", "")
+        .str.replace_all(rf"[{odd}][ {odd}]*| [ {odd}]+", " ")
+        .str.replace_all(r" *\n *", "\n")
         .str.replace_all(r"\n{3,}", "\n\n")
         .str.strip_chars()
     )

@@ -136,7 +136,7 @@ def html_to_text(markup: str | None) -> str | None:
     """Turn an HTML fragment into plain paragraphs separated by blank lines."""
     if markup is None:
         return None
-    s = _COMMENT.sub("", markup)
+    s = _COMMENT.sub("", markup) if "<!--" in markup else markup
     s = _DROP.sub("", s)
     s = _BLOCK.sub("\n\n", s)
     s = _TAG.sub("", s)

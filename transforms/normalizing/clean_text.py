@@ -83,7 +83,7 @@ def only_where(expr: pl.Expr, rows: Callable[[pl.Series], pl.Series],
                change: Callable[[pl.Expr], pl.Expr]) -> pl.Expr:
     """``change(expr)``, computed on the rows ``rows`` selects only; the others keep
     their value. For a change that cannot touch a row without a cheap sign (a
-    literal its pattern needs, a non-ASCII character): a regex pass that finds
+    literal its pattern needs, a character NFC may change): a regex pass that finds
     nothing in most rows still scans every byte of them (issue 16: the
     photo-credit patterns alone were a fifth of normalizing)."""
     def apply(values: pl.Series) -> pl.Series:
@@ -101,9 +101,12 @@ def holding(*literals: str) -> Callable[[pl.Series], pl.Series]:
     return lambda values: values.str.contains_any(list(literals))
 
 
-def not_ascii(values: pl.Series) -> pl.Series:
-    """The rows with a character beyond ASCII (for :func:`only_where`): NFC changes no other."""
-    return values.str.contains(r"[^\x00-\x7f]")
+def beyond_latin(values: pl.Series) -> pl.Series:
+    """The rows with a character from U+0300 on (for :func:`only_where`): NFC changes no
+    other. Below U+0300 (ASCII, Latin-1, Latin Extended-A/B: "é", "ø", "ß", "ł") every
+    character is its own NFC and composes with nothing before it: the combining marks
+    start at U+0300 (checked against unicodedata over every code point)."""
+    return values.str.contains(r"[^\x00-\u02ff]")
 
 
 def _pre_python(name: str) -> pl.Expr:
@@ -119,7 +122,7 @@ def _post_python(name: str) -> pl.Expr:
                       .str.replace_all(_HTML_INLINE, "")
                       .str.replace_all(_CONTROL, "")
                       .str.replace_all(r"\u00ad", ""),  # soft hyphens
-                      not_ascii, lambda e: e.str.normalize("NFC"))
+                      beyond_latin, lambda e: e.str.normalize("NFC"))
 
 
 def repair_text(lf: pl.LazyFrame) -> pl.LazyFrame:

@@ -206,9 +206,12 @@ def first_str(obj: dict, *names: str) -> str | None:
     """The first of ``names`` whose value is a non-blank string (numbers are str()-ed)."""
     for name in names:
         v = obj.get(name)
+        if v is None:
+            continue
         if isinstance(v, str):
-            if v.strip():
-                return v.strip()
+            v = v.strip()
+            if v:
+                return v
         elif isinstance(v, int | float) and not isinstance(v, bool):
             return str(v)
     return None
@@ -364,7 +367,13 @@ _CELL_END = re.compile(r"</t[dh]\s*>", re.I)
 
 def html_body(markup: str) -> str | None:
     """An HTML story body as plain paragraphs, without captions and TT framing."""
-    markup = _CELL_END.sub(" ", _DROP_HTML.sub(" ", markup))
+    # Both patterns ignore case; on ASCII markup, a lowered copy tells at C speed whether
+    # they can match at all (re's case folding also maps a few non-ASCII letters to ASCII).
+    lowered = markup.lower() if markup.isascii() else None
+    if lowered is None or "<fig" in lowered or "<div" in lowered or "<title" in lowered:
+        markup = _DROP_HTML.sub(" ", markup)
+    if lowered is None or "</t" in lowered:
+        markup = _CELL_END.sub(" ", markup)
     # In HTML a line break in the source is just a space (Business Wire and Superdesk
     # bodies wrap lines inside <p>); paragraphs come from the block tags. tidy() then
     # collapses the runs of spaces.

@@ -88,9 +88,14 @@ def skip_corrupt_lines(data: bytes, start: int = 0, limit: int = 1024 * 1024) ->
     return pos
 
 
-_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# A run of spaces (of any kind) to one space; a lone plain space is no match (it would
+# be replaced by itself, one match per word).
+_WS = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000][ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]*"
+                 r"| [ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _LINE_EDGES = re.compile(r" ?\n ?")
-_BLANKS = re.compile(r"\n{3,}")
+# "\n{3,}", spelled with a literal head: re then looks for "\n\n" at C speed instead of
+# trying the pattern at every character (a tenth of the time on story bodies).
+_BLANKS = re.compile(r"\n\n\n+")
 _ODD_WS = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
 
@@ -131,7 +136,7 @@ def html_to_text(markup: str | None) -> str | None:
     """Turn an HTML fragment into plain paragraphs separated by blank lines."""
     if markup is None:
         return None
-    s = _COMMENT.sub("", markup)
+    s = _COMMENT.sub("", markup) if "<!--" in markup else markup
     s = _DROP.sub("", s)
     s = _BLOCK.sub("\n\n", s)
     s = _TAG.sub("", s)

@@ -75,7 +75,8 @@ _FORMS = "|".join((
     # Reuters - / AP -
     rf"(?P<bare>{_BARE_AGENCY}) {_DASH}",
 ))
-_DATELINE = rf"^{_BULLETS}{_NOTICE}{_TEASER}(?:{_FORMS})"
+# ``whole``: the span the dateline takes, to cut it out without a second regex pass
+_DATELINE = rf"^(?P<whole>{_BULLETS}{_NOTICE}{_TEASER}(?:{_FORMS}))"
 
 
 def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -86,8 +87,10 @@ def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
     dateline is appended to ``ednote``.
     """
     located = pl.col("_located") if "_located" in lf.collect_schema() else pl.lit(None, dtype=pl.String)
-    m = pl.col("body").str.extract_groups(_DATELINE)
-    f = m.struct.field
+    # the match in a column of its own: the groups are read a score of times below, and
+    # polars ran the regex again for each (issue 16: 0.4 s of 10,000 stories, 0.03 s once)
+    lf = lf.with_columns(pl.col("body").str.extract_groups(_DATELINE).alias("_dateline"))
+    f = pl.col("_dateline").struct.field
     agency = pl.coalesce(f("agency"), f("agency_pair"), f("agency_bare"), f("agency_first"),
                          f("agency_wire"), f("agency_slash"), f("bare")).str.strip_chars()
     location = pl.coalesce(f("loc"), f("loc_pair"), f("loc_bare"), f("loc_first"), f("loc_wire"),
@@ -116,6 +119,9 @@ def extract_dateline(lf: pl.LazyFrame) -> pl.LazyFrame:
         pl.when(found & notice.is_not_null())
         .then(pl.concat_str(pl.col("ednote"), notice, separator="\n", ignore_nulls=True))
         .otherwise(pl.col("ednote")).alias("ednote"),
-        pl.when(found).then(pl.col("body").str.replace(_DATELINE, "${pre}${teaser}")).otherwise(pl.col("body"))
-        .alias("body"),
-    ).drop("_located", strict=False)
+        # the match replaced by its bullets and teaser: what str.replace(_DATELINE,
+        # "${pre}${teaser}") gives, from the groups already found
+        pl.when(found).then(pl.concat_str(f("pre").fill_null(""), f("teaser").fill_null(""),
+                                          pl.col("body").str.slice(f("whole").str.len_chars())))
+        .otherwise(pl.col("body")).alias("body"),
+    ).drop("_dateline").drop("_located", strict=False)

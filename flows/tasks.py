@@ -16,7 +16,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows import extracting, publishing
-from flows.publishing import STORY_FILE_COLUMNS, TABLES  # noqa: F401 - re-exported for the flows
+from flows.publishing import TABLES
 from flows.runners import PER_FILE
 from lake import lease as leases
 from lake import ledger as ledgers

@@ -47,7 +47,7 @@ from transforms.dedup.features import (
     item_features,
     text_features_without,
 )
-from transforms.dedup.fingerprint import BINS, binary_to_sig, similarity, stable_hash
+from transforms.dedup.fingerprint import BINS, _sort_unique, binary_to_sig, similarity, stable_hash
 from transforms.dedup.lsh import band_pairs
 
 # ``fetch(rows)``: the ``headline`` and ``body`` of the items at positions ``rows``,
@@ -182,17 +182,7 @@ class Identity:
 def _sort_unique_rows(values, offsets, counts):  # pragma: no cover - compiled
     """Sort each row's values in place and move its distinct ones to its front."""
     for i in numba.prange(len(offsets) - 1):
-        v = values[offsets[i]:offsets[i + 1]]
-        if len(v) == 0:
-            counts[i] = 0
-            continue
-        v.sort()
-        w = 1
-        for k in range(1, len(v)):
-            if v[k] != v[w - 1]:
-                v[w] = v[k]
-                w += 1
-        counts[i] = w
+        counts[i] = _sort_unique(values[offsets[i]:offsets[i + 1]])
 
 
 def _distinct_rows(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

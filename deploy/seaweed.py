@@ -113,8 +113,14 @@ class SeaweedServer:
         return s3_client(self.endpoint, self.access_key, self.secret_key)
 
     def wait_ready(self, timeout: float = 60.0) -> None:
-        """Return once the S3 gateway answers (raise with the log's tail if weed exits
-        or ``timeout`` seconds pass)."""
+        """Return once the S3 gateway answers and the master serves every volume this
+        server holds on disk (raise with the log's tail if weed exits or ``timeout``
+        seconds pass).
+
+        The gateway lists buckets from the filer's metadata before the volume server
+        has registered its volumes with the master; until it has, a GET of an object
+        written before a restart fails with ``InternalError`` (seen in the fault tests'
+        restarts under load)."""
         client = self.client()
         deadline = time.monotonic() + timeout
         while True:
@@ -122,11 +128,31 @@ class SeaweedServer:
                 raise RuntimeError(f"weed exited early: {tail(self.log_path)}")
             try:
                 client.list_buckets()
-                return
+                if self.volumes_served() >= self.volumes_on_disk():
+                    return
             except Exception:  # noqa: BLE001 - anything means "not up yet"
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"SeaweedFS not ready after {timeout}s: {tail(self.log_path)}") from None
-                time.sleep(0.2)
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"SeaweedFS not ready after {timeout}s: {tail(self.log_path)}")
+            time.sleep(0.2)
+
+    def volumes_on_disk(self) -> int:
+        """Volume files under the data directory (``<collection>_<id>.dat``)."""
+        return sum(1 for _ in self.data_dir.rglob("*.dat"))
+
+    def volumes_served(self) -> int:
+        """Volumes the master knows a volume server for (its ``/vol/status``)."""
+        import json
+        import urllib.request
+
+        port = self.ports.get("master.port")
+        if not port:  # an unknown layout: the gateway's answer has to do
+            return self.volumes_on_disk()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/vol/status", timeout=2) as resp:
+            status = json.load(resp)
+        nodes = status.get("Volumes", {}).get("DataCenters", {}) or {}
+        return sum(len(vols or []) for racks in nodes.values() for rack in racks.values()
+                   for vols in rack.values())
 
     def stop(self, grace: float = 15.0) -> None:
         """TERM, then KILL after ``grace`` seconds; the process is reaped."""

@@ -90,8 +90,8 @@ def latest_manifest(lake: str) -> dict:
 
 
 def stages(manifest: dict) -> str:
-    t = manifest.get("timings_s", {})
-    return " ".join(f"{k} {v:.1f}" for k, v in t.items())
+    t, cpu = manifest.get("timings_s", {}), manifest.get("cpu_s", {})
+    return " ".join(f"{k} {v:.1f}" + (f" (CPU {cpu[k]:.1f})" if k in cpu else "") for k, v in t.items())
 
 
 def written(manifest: dict) -> int:

@@ -253,6 +253,7 @@ def run_and_commit(run: RunSpec, objects: list[SourceObject], reread: list[str],
             "extract_workers": sorted(extraction.workers) if objects else [],
             "outputs": outputs,
             "timings_s": timer.timings,
+            "cpu_s": timer.cpu,  # the run process's CPU time in each stage (its pool's not included)
             "peak_rss_mb": timer.peak_rss,  # the process's high-water mark at the end of each stage
         }
         publish_run(run.lake, run.run_id, rejects, manifest, token)
@@ -337,6 +338,12 @@ def start_extract(run: RunSpec, objects: list[SourceObject], timer: StageTimer |
     progress = RunProgress(run.run_id, len(objects))
     progress.update(stage="extract")
     return Extraction(list(futures), objects, timer or StageTimer(), progress=progress, processes=processes)
+
+
+def _absent_in(group: list, absent: frozenset) -> frozenset:
+    """The dates of one publishing group (date, staged keys) listed without an items/
+    partition (what its task is given: not the run's whole set)."""
+    return frozenset(value for value, _ in group if value in absent)
 
 
 def publish_in_processes(extraction: Extraction, lake: str) -> bool:
@@ -468,7 +475,10 @@ def _ingest_objects(run: RunSpec, extraction: Extraction, reread: list[str],
             progress.update(partitions_done=done, partitions_total=total)
         return keys
 
-    merged = keys_of([publish_items.submit(lake, g, reread, token, s, procs) for g, s in zip(groups, local, strict=True)],
+    # dates of the window listed without an items/ partition: not read before writing
+    absent = frozenset(d for d in staged if d in window and d not in set(present["items"]))
+    merged = keys_of([publish_items.submit(lake, g, reread, token, s, procs, _absent_in(g, absent))
+                      for g, s in zip(groups, local, strict=True)],
                      [len(g) + len(s) for g, s in zip(groups, local, strict=True)])
     outputs = {"items": [k for items_keys, _ in merged for k in items_keys]}
     plans = {"stories": _groups(stories_plan, run.partitions_per_task),
@@ -551,14 +561,17 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
     if run.published is not None:
         purge = {d for d in purge if d is not None and run.published[0] <= d <= run.published[1]}
     redo = window_dates([*per_date, *purge], run.window_days)
-    present_items = present_partitions(lake, purge)["items"]
-    for value in purge & set(present_items):
+    listed = purge | set(staged)
+    present_items = set(present_partitions(lake, listed)["items"])
+    for value in purge & present_items:
         staged.setdefault(value, [])
+    absent = frozenset(d for d in staged if d in listed and d not in present_items)
     groups = _item_groups(sorted(staged.items(), key=lambda kv: lakeio.partition_order(kv[0])),
                           per_date, run.partitions_per_task)
     done = 0
     outputs: dict = {"items": [], "stories": [], "duplicates": []}
-    for f, g in [(publish_items.submit(lake, g, reread, token, None, procs), g) for g in groups]:
+    for f, g in [(publish_items.submit(lake, g, reread, token, None, procs, _absent_in(g, absent)), g)
+                 for g in groups]:
         items_keys, _ = f.result()  # no stories yet: they come group of dates by group
         outputs["items"].extend(items_keys)
         done += len(g)

@@ -16,19 +16,25 @@ from prefect import get_run_logger
 
 
 class StageTimer:
-    """Wall time and the process's peak memory at the end of each stage."""
+    """Wall time, the run process's CPU time (user + system of its threads; a
+    process pool's work is not in it) and its peak memory at the end of each stage.
+    CPU next to wall tells a stage that computes from one that waits (on storage,
+    on the pool, on other jobs of the machine)."""
 
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
         self.peak_rss: dict[str, int] = {}
         self._clock = time.perf_counter()
+        self._cpu = time.process_time()
 
     def lap(self, stage: str, add: bool = False) -> None:
         """End ``stage`` now; ``add``: a stage met again (a run's groups of dates) adds up."""
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.process_time()
         self.timings[stage] = round(now - self._clock + (self.timings.get(stage, 0.0) if add else 0.0), 3)
+        self.cpu[stage] = round(cpu - self._cpu + (self.cpu.get(stage, 0.0) if add else 0.0), 3)
         self.peak_rss[stage] = peak_rss_mb()
-        self._clock = now
+        self._clock, self._cpu = now, cpu
 
 
 # Called with a run's progress (a dict, :class:`RunProgress`) as it goes: the CLI

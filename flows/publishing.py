@@ -69,7 +69,7 @@ def _publish_each(storage, token: str, parts: list, write: Callable[..., str | N
 
 def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list[str],
                   lease_token: str, stories: list[tuple[object, pl.DataFrame]] | None = None,
-                  parent: int | None = None) -> tuple[list[str], list[str]]:
+                  absent: frozenset = frozenset(), parent: int | None = None) -> tuple[list[str], list[str]]:
     """Merge each date's staged items into its items/ partition (one atomic write each).
     The older items of raw objects read again (``reread``) are dropped: their new
     items replace them all. A partition left empty is deleted.
@@ -80,7 +80,10 @@ def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list
     ``stories``: stories/ partitions whose kept items are all in these dates
     (``raw_uri``, ``shared_boilerplate``, ``item_date``): each is written whole
     from the rows just merged, as soon as its dates are, instead of being read
-    back from items/. Returns the items/ and the stories/ keys written."""
+    back from items/. ``absent``: dates whose items/ partition the run's listing,
+    under its lease, did not show: not read before they are written (a retry of
+    this task finds there only what its first attempt wrote, from the same staged
+    rows). Returns the items/ and the stories/ keys written."""
     storage = open_storage(lake)
     again = set(reread)
     drop = (lambda df: from_sources(df["raw_uri"], again)) if again else None
@@ -104,7 +107,7 @@ def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list
 
     def merge(value, staged: list[str]) -> str | None:
         rows = lakeio.merge_staged(storage, ITEMS, value, pieces(value, staged), refresh=current_features,
-                                   drop=drop, written=local.collector(value))
+                                   drop=drop, written=local.collector(value), absent=value in absent)
         local.done(value)
         return lakeio.partition_key(ITEMS, value) if rows else None
 

@@ -54,9 +54,10 @@ def summary_sections(manifest: dict) -> list[tuple[str, list[str], list[list]]]:
                           for r in manifest["stories_by_day_provider"]]))
     timings = manifest.get("timings_s") or {}
     if timings:
-        peaks = manifest.get("peak_rss_mb") or {}
-        sections.append(("stage timings", ["stage", "seconds", "peak RSS MiB"],
-                         [[k, f"{v:.2f}", peaks.get(k, "-")] for k, v in timings.items()]))
+        peaks, cpu = manifest.get("peak_rss_mb") or {}, manifest.get("cpu_s") or {}
+        sections.append(("stage timings", ["stage", "seconds", "CPU seconds", "peak RSS MiB"],
+                         [[k, f"{v:.2f}", f"{cpu[k]:.2f}" if k in cpu else "-", peaks.get(k, "-")]
+                          for k, v in timings.items()]))
     return sections
 
 

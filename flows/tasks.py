@@ -152,12 +152,13 @@ def _publishing(processes: bool, fn: Callable, *args):
 @task(name="publish-items", cache_policy=NO_CACHE, **STORAGE_RETRIES)
 def publish_items(lake: str, parts: list[tuple[object, list[str]]], reread: list[str],
                   lease_token: str, stories: list[tuple[object, pl.DataFrame]] | None = None,
-                  processes: bool = False) -> tuple[list[str], list[str]]:
+                  processes: bool = False, absent: frozenset = frozenset()) -> tuple[list[str], list[str]]:
     """Merge each date's staged items into its items/ partition (one atomic write
     each) and write the stories/ partitions whose items are all among them
-    (flows/publishing.py ``publish_items``); with ``processes``, in a process of
-    the run's pool."""
-    return _publishing(processes, publishing.publish_items, lake, parts, reread, lease_token, stories)
+    (flows/publishing.py ``publish_items``; ``absent``: dates listed without an
+    items/ partition, not read); with ``processes``, in a process of the run's pool."""
+    return _publishing(processes, publishing.publish_items, lake, parts, reread, lease_token, stories,
+                       frozenset(absent))
 
 
 @task(name="publish-stories", cache_policy=NO_CACHE, **STORAGE_RETRIES)

@@ -183,7 +183,7 @@ def partitions(table: Table, df: pl.DataFrame) -> list[tuple[object, pl.DataFram
 def merge_staged(storage: Storage, table: Table, value, staged: Iterable[pl.DataFrame],
                  refresh: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
                  drop: Callable[[pl.DataFrame], pl.Series] | None = None,
-                 written: Callable[[pl.DataFrame], None] | None = None) -> int:
+                 written: Callable[[pl.DataFrame], None] | None = None, absent: bool = False) -> int:
     """Merge staged pieces (each a sorted frame of new rows of this partition, produced
     one at a time by ``staged``) into one partition and publish it with one atomic write.
 
@@ -195,8 +195,11 @@ def merge_staged(storage: Storage, table: Table, value, staged: Iterable[pl.Data
     fingerprint recipe are fingerprinted again). ``drop`` marks older rows to leave
     out (those of raw objects read again: their new items replace all the old).
     ``written`` sees each piece as written (the stories of these items are taken
-    from it, not read back). A partition left with no row is deleted. Returns the
-    rows written.
+    from it, not read back). ``absent``: the caller knows the partition has no
+    object (a listing under the lake's lease, which no other writer holds): it is
+    not read (on S3 a GET of a missing key costs a request, like a write; the
+    corpora's empty-lake ingest made 756 of them). A partition left with no row
+    is deleted. Returns the rows written.
     """
     key = partition_key(table, value)
     keys = MERGE_KEYS[table.name]
@@ -219,7 +222,7 @@ def merge_staged(storage: Storage, table: Table, value, staged: Iterable[pl.Data
             write(piece)
             del piece
         try:
-            old = read_parquet_bytes(table, storage.get(key))
+            old = None if absent else read_parquet_bytes(table, storage.get(key))
         except FileNotFoundError:
             old = None
         if old is not None and old.height:

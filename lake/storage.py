@@ -330,30 +330,52 @@ def _with_retries(what: str, call: Callable[[], T], attempts: int = 5) -> T:
     raise AssertionError("unreachable")
 
 
+# The S3 variables a client is made from: a storage opened after one of them changed
+# gets a client of its own (tests point runs at servers of their own).
+_CLIENT_SETTINGS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+                    "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE")
+_clients: dict[tuple, object] = {}
+_clients_lock = threading.Lock()
+
+
+def _s3_client(endpoint: str | None, region: str):
+    """A boto3 S3 client for these settings, made once per process and shared: a
+    client is thread-safe, and making one loads and parses botocore's S3 model
+    (tens of milliseconds of CPU: a publishing task opens the lake's storage, and
+    a run of many dates has hundreds of them; 2026-12-07, a profile of the
+    corpora's S3 write stage)."""
+    key = (endpoint, region, *(os.environ.get(name) for name in _CLIENT_SETTINGS))
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            import boto3
+            from botocore.config import Config
+
+            config = Config(
+                retries={"max_attempts": 3, "mode": "standard"},
+                # partitions are written by several threads at once (lake/partitions.py,
+                # write_concurrency): a connection each, not a wait for the pool
+                max_pool_connections=32,
+                connect_timeout=5, read_timeout=60,
+                s3={"addressing_style": "path"} if endpoint else {},
+            )
+            # A session of its own: boto3's default session caches the credentials
+            # it first resolved, and settings are read when a storage is opened.
+            client = _clients[key] = boto3.session.Session().client(
+                "s3", endpoint_url=endpoint, region_name=region, config=config)
+        return client
+
+
 class S3Storage(Storage):
     """An S3-compatible bucket (AWS, SeaweedFS, MinIO ...) under an optional prefix."""
 
     def __init__(self, bucket: str, prefix: str = "") -> None:
-        import boto3
-        from botocore.config import Config
-
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.url = f"s3://{bucket}/{self.prefix}" if self.prefix else f"s3://{bucket}"
         self.endpoint = os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_S3")
         self.region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-        config = Config(
-            retries={"max_attempts": 3, "mode": "standard"},
-            # partitions are written by several threads at once (lake/partitions.py,
-            # write_concurrency): a connection each, not a wait for the pool
-            max_pool_connections=32,
-            connect_timeout=5, read_timeout=60,
-            s3={"addressing_style": "path"} if self.endpoint else {},
-        )
-        # A session of its own: boto3's default session caches the credentials
-        # it first resolved, and settings are read when a storage is opened.
-        self.client = boto3.session.Session().client(
-            "s3", endpoint_url=self.endpoint, region_name=self.region, config=config)
+        self.client = _s3_client(self.endpoint, self.region)
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}/{key}" if self.prefix else key

@@ -7,6 +7,7 @@ same table rows as the CLI's summary of that run, and they add up
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -62,6 +63,8 @@ def test_ingest_run_publishes_its_summary_table(tmp_path):
     assert ["exact", "7"] in md_rows and ["malformed_xml", "1"] in md_rows  # by reason
     assert any(r[0] == "newsml_g2" and r[-5:] == ["100%"] * 5 for r in md_rows)  # fill rates
     assert {r[0] for r in md_rows} >= {"list", "extract_normalize", "dedup", "write"}  # stage timings
+    assert set(manifest["cpu_s"]) == set(manifest["timings_s"])  # and the CPU of each
+    assert 0 < sum(manifest["cpu_s"].values()) <= 2 * (os.cpu_count() or 1) * sum(manifest["timings_s"].values())
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -100,6 +100,13 @@ def _started_at(info: ProcInfo) -> str:
 def record_process(name: str, pid: int, log: Path) -> dict:
     """The state file's record of a process just started (raises if it already died)."""
     info = proc_info(pid)
+    # Popen returns once the child's exec has replaced its memory (vfork), which is a moment
+    # before the kernel has set up the new argv: /proc/<pid>/cmdline then reads empty (seen in
+    # 3 of 2,000 spawns here; it failed a CI run). Every program has an argv[0]: wait for it.
+    deadline = time.monotonic() + 2.0
+    while info is not None and not info.cmdline and time.monotonic() < deadline:
+        time.sleep(0.001)
+        info = proc_info(pid)
     if info is None:
         raise StackError(f"{name} exited at once: {seaweed.tail(log)}")
     return {"name": name, "pid": pid, "pgid": info.pgid, "start_ticks": info.start_ticks,

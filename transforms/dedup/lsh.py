@@ -1,18 +1,23 @@
 """LSH banding: the pairs of items that share a band bucket, without sorting every band.
 
 A band's key is 4 signature bytes side by side (a 32-bit word of the signature
-matrix). Per band, a hash table counts each key; the items whose key is held by 2 to
+matrix); the eligible rows' keys are first laid out band by band (one contiguous
+array a band, not a word every 256 bytes). Per band, a hash table counts each key; the items whose key is held by 2 to
 ``cap`` items (a bucket that is not a template's or boilerplate's) are collected and
 sorted by key (few: most keys are held by one item), and each run of one key gives
 its pairs. A pair is written once, in the first band where it shares a bucket (a
-pair that shares ten bands is not written ten times and deduplicated afterwards).
-Bands run in parallel (``prange``).
+pair that shares ten bands is not written ten times and deduplicated afterwards):
+one walk of the runs flags each pair that is new, a second writes the flagged ones
+(the check against earlier bands is done once). Bands run in parallel (``prange``).
 """
 
 from __future__ import annotations
 
 import numba
 import numpy as np
+
+_HIGH = np.uint64(0xFFFFFFFF00000000)
+_LOW = np.uint64(0xFFFFFFFF)
 
 
 @numba.njit(inline="always")
@@ -21,31 +26,54 @@ def _slot(key, shift):
 
 
 @numba.njit(parallel=True, cache=True)
-def _valid_buckets(words, rows, bands, cap, bits, ok):  # pragma: no cover - compiled
-    """``ok[t, j]``: row ``rows[j]``'s key in band ``t`` is held by 2 to ``cap`` rows.
-    Returns the count of such rows per band."""
+def _band_words(words, rows, bands, out):  # pragma: no cover - compiled
+    """``out[t, j] = words[rows[j], t]``: each band's keys side by side, so that the
+    per-band walks below read one contiguous array instead of a word every 256 bytes."""
     m = len(rows)
+    blocks = (m + 15) // 16
+    for blk in numba.prange(blocks):
+        lo = blk * 16
+        hi = min(lo + 16, m)
+        for t in range(bands):
+            for j in range(lo, hi):
+                out[t, j] = words[rows[j], t]
+
+
+@numba.njit(parallel=True, cache=True)
+def _valid_buckets(bw, cap, bits, ok):  # pragma: no cover - compiled
+    """``ok[t, j]``: key ``bw[t, j]`` is held by 2 to ``cap`` rows of band ``t``.
+    Returns the count of such rows per band. A slot of the table holds a key and its
+    count in one 64-bit word (``key << 32 | count``; 0: free), so a probe reads one line."""
+    bands, m = bw.shape
     size = np.int64(1) << bits
     mask = size - 1
     shift = np.uint64(64 - bits)
     held = np.zeros(bands, dtype=np.int64)
     for t in numba.prange(bands):
-        keys = np.empty(size, dtype=np.uint32)
-        count = np.zeros(size, dtype=np.int32)
+        table = np.zeros(size, dtype=np.uint64)
+        keys = bw[t]
         for j in range(m):
-            k = words[rows[j], t]
+            k = keys[j]
             s = _slot(k, shift)
-            while count[s] != 0 and keys[s] != k:
+            tag = np.uint64(k) << np.uint64(32)
+            while True:
+                e = table[s]
+                if e == 0:
+                    table[s] = tag | np.uint64(1)
+                    break
+                if (e & _HIGH) == tag:
+                    table[s] = e + np.uint64(1)
+                    break
                 s = (s + 1) & mask
-            keys[s] = k
-            count[s] += 1
         c = 0
         for j in range(m):
-            k = words[rows[j], t]
+            k = keys[j]
             s = _slot(k, shift)
-            while keys[s] != k:
+            tag = np.uint64(k) << np.uint64(32)
+            while (table[s] & _HIGH) != tag:
                 s = (s + 1) & mask
-            if 2 <= count[s] <= cap:
+            n = table[s] & _LOW
+            if np.uint64(2) <= n <= np.uint64(cap):
                 ok[t, j] = 1
                 c += 1
             else:
@@ -67,14 +95,15 @@ def _band_masks(ok, masks):  # pragma: no cover - compiled
 
 
 @numba.njit(parallel=True, cache=True)
-def _sorted_members(words, rows, ok, start, members):  # pragma: no cover - compiled
+def _sorted_members(bw, ok, start, members):  # pragma: no cover - compiled
     """Per band, the codes ``key << 32 | j`` of its rows in valid buckets, sorted."""
     bands, m = ok.shape
     for t in numba.prange(bands):
         w = start[t]
+        keys = bw[t]
         for j in range(m):
             if ok[t, j]:
-                members[w] = (np.uint64(words[rows[j], t]) << np.uint64(32)) | np.uint64(j)
+                members[w] = (np.uint64(keys[j]) << np.uint64(32)) | np.uint64(j)
                 w += 1
         members[start[t]:start[t + 1]].sort()
 
@@ -96,14 +125,33 @@ def _seen_before(words, rows, masks, x, y, t):
 
 
 @numba.njit(parallel=True, cache=True)
-def _band_pairs(words, rows, masks, start, members, first, out):  # pragma: no cover - compiled
-    """Walk each band's runs of one key; count (``out`` empty) or write, from
-    ``first[t]``, the pairs ``rows[x] << 32 | rows[y]`` (``x < y``) seen in no earlier band."""
+def _band_runs(start, members, occ):  # pragma: no cover - compiled
+    """``occ[t]``: the pairs of band ``t``'s runs of one key, seen before or not."""
     bands = len(start) - 1
-    fill = len(out) > 0
+    for t in numba.prange(bands):
+        n = 0
+        i = start[t]
+        hi = start[t + 1]
+        while i < hi:
+            key = members[i] >> np.uint64(32)
+            j = i + 1
+            while j < hi and (members[j] >> np.uint64(32)) == key:
+                j += 1
+            n += (j - i) * (j - i - 1) // 2
+            i = j
+        occ[t] = n
+
+
+@numba.njit(parallel=True, cache=True)
+def _band_new(words, rows, masks, start, members, occ_start, new):  # pragma: no cover - compiled
+    """Walk each band's runs of one key; ``new[o]`` for the ``o``-th pair of the walk
+    (from ``occ_start[t]``): the pair shares a valid bucket in no earlier band.
+    Returns the count of new pairs per band."""
+    bands = len(start) - 1
     found = np.zeros(bands, dtype=np.int64)
     for t in numba.prange(bands):
-        w = first[t] if fill else 0
+        o = occ_start[t]
+        c = 0
         lo = start[t]
         hi = start[t + 1]
         i = lo
@@ -116,14 +164,40 @@ def _band_pairs(words, rows, masks, start, members, first, out):  # pragma: no c
                 x = np.int64(members[p] & np.uint64(0xFFFFFFFF))
                 for q in range(p + 1, j):
                     y = np.int64(members[q] & np.uint64(0xFFFFFFFF))
-                    if _seen_before(words, rows, masks, x, y, t):
-                        continue
-                    if fill:
-                        out[w] = (np.uint64(rows[x]) << np.uint64(32)) | np.uint64(rows[y])
-                    w += 1
+                    fresh = not _seen_before(words, rows, masks, x, y, t)
+                    new[o] = fresh
+                    c += fresh
+                    o += 1
             i = j
-        found[t] = w - (first[t] if fill else 0)
+        found[t] = c
     return found
+
+
+@numba.njit(parallel=True, cache=True)
+def _band_pairs(rows, start, members, occ_start, new, first, out):  # pragma: no cover - compiled
+    """The same walk as ``_band_new``: write, from ``first[t]``, the new pairs
+    ``rows[x] << 32 | rows[y]`` (``x < y``)."""
+    bands = len(start) - 1
+    for t in numba.prange(bands):
+        o = occ_start[t]
+        w = first[t]
+        lo = start[t]
+        hi = start[t + 1]
+        i = lo
+        while i < hi:
+            key = members[i] >> np.uint64(32)
+            j = i + 1
+            while j < hi and (members[j] >> np.uint64(32)) == key:
+                j += 1
+            for p in range(i, j):
+                x = np.int64(members[p] & np.uint64(0xFFFFFFFF))
+                for q in range(p + 1, j):
+                    if new[o]:
+                        y = np.int64(members[q] & np.uint64(0xFFFFFFFF))
+                        out[w] = (np.uint64(rows[x]) << np.uint64(32)) | np.uint64(rows[y])
+                        w += 1
+                    o += 1
+            i = j
 
 
 def band_pairs(sig: np.ndarray, rows: np.ndarray, bands: int, cap: int) -> np.ndarray:
@@ -139,20 +213,26 @@ def band_pairs(sig: np.ndarray, rows: np.ndarray, bands: int, cap: int) -> np.nd
         raise ValueError(f"signatures hold {words.shape[1]} band words, not {bands}")
     rows = np.ascontiguousarray(rows, dtype=np.int64)
     bits = max(int(2 * m - 1).bit_length(), 4)  # a table of at least twice the rows
+    bw = np.empty((bands, m), dtype=np.uint32)
+    _band_words(words, rows, bands, bw)
     ok = np.empty((bands, m), dtype=np.uint8)
-    held = _valid_buckets(words, rows, bands, cap, bits, ok)
+    held = _valid_buckets(bw, cap, bits, ok)
     masks = np.empty(m, dtype=np.uint64)
     _band_masks(ok, masks)
     start = np.zeros(bands + 1, dtype=np.int64)
     np.cumsum(held, out=start[1:])
     members = np.empty(start[-1], dtype=np.uint64)
-    _sorted_members(words, rows, ok, start, members)
-    del ok
-    counts = _band_pairs(words, rows, masks, start, members, np.zeros(bands, dtype=np.int64),
-                         np.zeros(0, dtype=np.uint64))
+    _sorted_members(bw, ok, start, members)
+    del ok, bw
+    occ = np.zeros(bands, dtype=np.int64)
+    _band_runs(start, members, occ)
+    occ_start = np.zeros(bands + 1, dtype=np.int64)
+    np.cumsum(occ, out=occ_start[1:])
+    new = np.empty(occ_start[-1], dtype=np.bool_)
+    counts = _band_new(words, rows, masks, start, members, occ_start, new)
     first = np.zeros(bands + 1, dtype=np.int64)
     np.cumsum(counts, out=first[1:])
     out = np.empty(first[-1], dtype=np.uint64)
     if len(out):
-        _band_pairs(words, rows, masks, start, members, first, out)
+        _band_pairs(rows, start, members, occ_start, new, first, out)
     return out

@@ -143,7 +143,18 @@ def utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    arr = texts.fill_null("").to_arrow()
+    """A null is read as "" (no bytes). Nulls are filled (a copy of the column) only
+    when a null slot's offsets span bytes, which Arrow allows."""
+    data, offsets = _arrow_buffers(texts)
+    if texts.null_count():
+        lengths = np.diff(offsets)
+        if lengths[texts.is_null().to_numpy()].any():
+            data, offsets = _arrow_buffers(texts.fill_null(""))
+    return data, offsets
+
+
+def _arrow_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    arr = texts.to_arrow()
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     arr = arr.cast(pa.large_string())
@@ -516,6 +527,9 @@ _TOKEN = np.zeros(256, dtype=np.uint8)
 _TOKEN[48:58] = 1
 _TOKEN[60] = 2
 _TOKEN[65:91] = 3
+# Bytes that only extend the word being read (a word character that is no CJK lead byte,
+# needs no lower-casing and starts no token): the kernel's fast path.
+_FAST = ((_CLASS == 1) & (_TOKEN == 0)).astype(np.uint8)
 LEAD_SLICE = 200  # characters of the body the lead is taken from (``features.LEAD_CHARS`` x 2)
 
 
@@ -557,7 +571,7 @@ def _copy_without(data, lo, hi, skip, buf, L):
 
 
 @numba.njit(nogil=True, cache=True)
-def _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_chars, cls, lower, tcls,
+def _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_chars, cls, lower, tcls, fast,
                  buf, tok, sig_out, counts, body_hash, lead_hash, lead_state,
                  n_num, num_out, n_nam, nam_out, n_par, par_out, pchar_out):  # pragma: no cover - compiled
     """Features of texts ``first`` to ``last - 1`` (outputs indexed from 0), one after the
@@ -642,9 +656,16 @@ def _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_
         nm = 0
         tok_next = 0
         name_free = 0
+        nsplit = 0
+        split_from = bstart
         i = 0
         while i < L:
             c = buf[i]
+            if fast[c]:  # most bytes: a lower-case letter or a non-ASCII byte inside a word
+                h = (h ^ np.uint64(c)) * _FNV_PRIME
+                in_word = True
+                i += 1
+                continue
             # numbers, tickers and names (``_scan_tokens``); none starts at a non-ASCII byte
             tc = tcls[c]
             if tc != 0 and i >= tok_next:
@@ -701,6 +722,12 @@ def _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_
                 p1 = h
                 h = _FNV_OFFSET
                 in_word = False
+            if c == 10 and i >= split_from and i + 1 < L and buf[i + 1] == 10:
+                # the body's paragraphs end at each "\n\n", found left to right (``str.split``):
+                # the ends are kept in ``par_out`` until the paragraphs are hashed below
+                par_out[par_w + nsplit] = i
+                nsplit += 1
+                split_from = i + 2
             if cl == 2:  # a CJK character: a word of its own
                 w = _FNV_OFFSET
                 for x in range(3):
@@ -737,24 +764,14 @@ def _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_
         # bytes still in cache: 8 bytes at a time, no hash chain in the loop above
         npar = 0
         ps = bstart
-        x = bstart
-        while True:
-            while x < L and buf[x] != 10:
-                x += 1
-            if x + 1 < L and buf[x + 1] != 10:
-                x += 1
-                continue
-            if x + 1 == L:  # a "\n" at the very end: part of the last paragraph
-                x = L
-            if x > ps:
+        for q in range(nsplit + 1):
+            x = np.int64(par_out[par_w + q]) if q < nsplit else L
+            if x > ps:  # written over the ends already read: npar <= q
                 ph, pc = _whash_chars(buf, ps, x)
                 par_out[par_w + npar] = ph
                 pchar_out[par_w + npar] = pc
                 npar += 1
-            if x >= L:
-                break
-            x += 2
-            ps = x
+            ps = x + 2
         n_par[k] = npar
         par_w += npar
         body_hash[k] = _whash(buf, bstart, L) if bvalid[d] else np.uint64(0)
@@ -878,7 +895,7 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
         pchar_out = _grown(scratch, "pchar", paragraphs, np.int32)
         n_num, n_nam, n_par = (np.zeros(m, dtype=np.int64) for _ in range(3))
         nn, nm, npar = _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_chars,
-                                    _CLASS, _LOWER, _TOKEN, buf, tok, sig[first:last], shingles[first:last],
+                                    _CLASS, _LOWER, _TOKEN, _FAST, buf, tok, sig[first:last], shingles[first:last],
                                     body_hash[first:last], lead[first:last], lead_state[first:last],
                                     n_num, num_out, n_nam, nam_out, n_par, par_out, pchar_out)
         parts[k] = (n_num, num_out[:nn].copy(), n_nam, nam_out[:nm].copy(),

@@ -178,23 +178,33 @@ class Identity:
     day: np.ndarray
 
 
-@numba.njit(parallel=True, cache=True)
-def _sort_unique_rows(values, offsets, counts):  # pragma: no cover - compiled
-    """Sort each row's values in place and move its distinct ones to its front."""
-    for i in numba.prange(len(offsets) - 1):
-        counts[i] = _sort_unique(values[offsets[i]:offsets[i + 1]])
+@numba.njit(cache=True)
+def _distinct_into(values, offsets, out, out_off):  # pragma: no cover - compiled
+    """Each row's sorted distinct values, side by side in ``out`` (row i at
+    ``out[out_off[i]:out_off[i + 1]]``); a row already strictly increasing (the
+    features' numbers and names are) is copied, not sorted."""
+    w = 0
+    for i in range(len(offsets) - 1):
+        out_off[i] = w
+        lo = offsets[i]
+        hi = offsets[i + 1]
+        ordered = True
+        for x in range(lo, hi):
+            out[w + x - lo] = values[x]
+            if x > lo and values[x] <= values[x - 1]:
+                ordered = False
+        w += hi - lo if ordered else _sort_unique(out[w:w + hi - lo])
+    out_off[len(offsets) - 1] = w
 
 
 def _distinct_rows(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's sorted distinct values, and their offsets."""
-    values = np.array(values)  # sorted in place: a copy of its own
-    counts = np.zeros(len(offsets) - 1, dtype=np.int64)
-    if len(values):
-        _sort_unique_rows(values, offsets, counts)
+    values = np.asarray(values)
+    out = np.empty(len(values), dtype=values.dtype)
     dense = np.zeros(len(offsets), dtype=np.int64)
-    np.cumsum(counts, out=dense[1:])
-    keep = np.repeat(offsets[:-1], counts) + (np.arange(dense[-1]) - np.repeat(dense[:-1], counts))
-    return values[keep], dense
+    if len(offsets) > 1:
+        _distinct_into(values, np.ascontiguousarray(offsets, dtype=np.int64), out, dense)
+    return out[:dense[-1]], dense
 
 
 def _sets(lists: pl.Series, value_type: pa.DataType, dtype: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -168,7 +168,7 @@ class Identity:
     """What :func:`two_stories` reads of each row (position ``_i``), as flat arrays:
     sets as sorted distinct values with offsets (row i holds ``v[o[i]:o[i + 1]]``) and
     a null flag; the dateline's place and day and the byline names as codes (equal
-    strings, equal codes; 0 for null)."""
+    strings, equal codes: 64-bit hashes; 0 for null)."""
 
     num: tuple[np.ndarray, np.ndarray, np.ndarray]
     nam: tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -178,23 +178,33 @@ class Identity:
     day: np.ndarray
 
 
-@numba.njit(parallel=True, cache=True)
-def _sort_unique_rows(values, offsets, counts):  # pragma: no cover - compiled
-    """Sort each row's values in place and move its distinct ones to its front."""
-    for i in numba.prange(len(offsets) - 1):
-        counts[i] = _sort_unique(values[offsets[i]:offsets[i + 1]])
+@numba.njit(cache=True)
+def _distinct_into(values, offsets, out, out_off):  # pragma: no cover - compiled
+    """Each row's sorted distinct values, side by side in ``out`` (row i at
+    ``out[out_off[i]:out_off[i + 1]]``); a row already strictly increasing (the
+    features' numbers and names are) is copied, not sorted."""
+    w = 0
+    for i in range(len(offsets) - 1):
+        out_off[i] = w
+        lo = offsets[i]
+        hi = offsets[i + 1]
+        ordered = True
+        for x in range(lo, hi):
+            out[w + x - lo] = values[x]
+            if x > lo and values[x] <= values[x - 1]:
+                ordered = False
+        w += hi - lo if ordered else _sort_unique(out[w:w + hi - lo])
+    out_off[len(offsets) - 1] = w
 
 
 def _distinct_rows(values: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's sorted distinct values, and their offsets."""
-    values = np.array(values)  # sorted in place: a copy of its own
-    counts = np.zeros(len(offsets) - 1, dtype=np.int64)
-    if len(values):
-        _sort_unique_rows(values, offsets, counts)
+    values = np.asarray(values)
+    out = np.empty(len(values), dtype=values.dtype)
     dense = np.zeros(len(offsets), dtype=np.int64)
-    np.cumsum(counts, out=dense[1:])
-    keep = np.repeat(offsets[:-1], counts) + (np.arange(dense[-1]) - np.repeat(dense[:-1], counts))
-    return values[keep], dense
+    if len(offsets) > 1:
+        _distinct_into(values, np.ascontiguousarray(offsets, dtype=np.int64), out, dense)
+    return out[:dense[-1]], dense
 
 
 def _sets(lists: pl.Series, value_type: pa.DataType, dtype: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -215,7 +225,11 @@ def identity(df: pl.DataFrame, retokens: pl.DataFrame | None = None) -> Identity
         tokens = tokens.update(retokens, on="_i")
 
     def code(values: pl.Series) -> np.ndarray:
-        return values.rank("dense").fill_null(0).cast(pl.Int64).to_numpy()
+        # equal strings, equal codes (a hash: no sort of the strings; two strings share
+        # one by chance once in 2^64, and only within this call matters), 0 for null
+        codes = values.hash(7).to_numpy().copy()
+        codes[values.is_null().to_numpy()] = 0
+        return codes
 
     loc = col("dateline_location", pl.String).str.to_lowercase().str.replace_all(r"[^a-z]", "")
     day = col("dateline_date", pl.String).str.to_lowercase().str.replace_all(r"[^a-z0-9]", "")
@@ -490,18 +504,93 @@ def shared_paragraphs(df: pl.DataFrame, cfg: DedupConfig) -> tuple[pl.Series, np
     hashes = hashes.to_numpy()
     chars = flat_list(df["fp_paragraph_chars"], pa.int32())[0].to_numpy()
     lengths = np.diff(offsets)
-    shared = pl.Series("_h", _hashes_in_many(hashes, np.repeat(ident, lengths), cfg.shared_paragraph),
-                       dtype=pl.UInt64)
+    owners = np.repeat(ident, lengths)
+    in_shared = np.zeros(len(hashes), dtype=np.bool_)
+    shared = pl.Series("_h", _shared_hashes(hashes, owners, cfg.shared_paragraph, in_shared) if len(hashes)
+                       else np.zeros(0, dtype=np.uint64), dtype=pl.UInt64)
     share = np.zeros(df.height)
-    if shared.len() and len(hashes):
-        known = shared.to_numpy()
-        at = np.minimum(np.searchsorted(known, hashes), len(known) - 1)
-        in_shared = known[at] == hashes
+    if shared.len():
         rows = np.repeat(np.arange(df.height), lengths)
         shared_chars = np.bincount(rows, weights=chars * in_shared, minlength=df.height)
         all_chars = np.bincount(rows, weights=chars, minlength=df.height)
         share = shared_chars / np.maximum(all_chars, 1)
     return shared, share
+
+
+@numba.njit(inline="always")
+def _probe(k, shift):
+    return np.int64((k * np.uint64(0x9E3779B97F4A7C15)) >> shift)
+
+
+@numba.njit(cache=True)
+def _owner_counts(hashes, owners, at_least, bits, in_shared):  # pragma: no cover - compiled
+    """Per value of ``hashes``, its distinct ``owners`` counted in two hash tables
+    (values; then (value, owner) pairs, only for the values seen ``at_least`` times at
+    all); ``in_shared[p]``: ``hashes[p]`` has ``at_least`` distinct owners. Returns
+    those values (distinct, unsorted)."""
+    n = len(hashes)
+    size = np.int64(1) << bits
+    mask = size - 1
+    shift = np.uint64(64 - bits)
+    keys = np.zeros(size, dtype=np.uint64)
+    count = np.zeros(size, dtype=np.int32)
+    slot_of = np.empty(n, dtype=np.int32)
+    for p in range(n):
+        k = hashes[p]
+        s = _probe(k, shift)
+        while count[s] != 0 and keys[s] != k:
+            s = (s + 1) & mask
+        keys[s] = k
+        count[s] += 1
+        slot_of[p] = s
+    frequent = 0
+    for p in range(n):
+        if count[slot_of[p]] >= at_least:
+            frequent += 1
+    # distinct owners of the frequent values: a set of (value slot, owner) pairs
+    pbits = 4
+    while (np.int64(1) << pbits) < 2 * frequent:
+        pbits += 1
+    psize = np.int64(1) << pbits
+    pmask = psize - 1
+    pshift = np.uint64(64 - pbits)
+    pair_slot = np.full(psize, -1, dtype=np.int32)
+    pair_owner = np.zeros(psize, dtype=np.uint64)
+    distinct = np.zeros(size, dtype=np.int32)
+    for p in range(n):
+        s = slot_of[p]
+        if count[s] < at_least:
+            continue
+        o = owners[p]
+        t = _probe((np.uint64(s) * np.uint64(0xBF58476D1CE4E5B9)) ^ o, pshift)
+        while pair_slot[t] >= 0 and not (pair_slot[t] == s and pair_owner[t] == o):
+            t = (t + 1) & pmask
+        if pair_slot[t] < 0:
+            pair_slot[t] = s
+            pair_owner[t] = o
+            distinct[s] += 1
+    m = 0
+    for s in range(size):
+        if distinct[s] >= at_least:
+            m += 1
+    out = np.empty(m, dtype=np.uint64)
+    w = 0
+    for s in range(size):
+        if distinct[s] >= at_least:
+            out[w] = keys[s]
+            w += 1
+    for p in range(n):
+        in_shared[p] = distinct[slot_of[p]] >= at_least
+    return out
+
+
+def _shared_hashes(hashes: np.ndarray, owners: np.ndarray, at_least: int, in_shared: np.ndarray) -> np.ndarray:
+    """The distinct values of ``hashes`` seen with ``at_least`` distinct ``owners``,
+    sorted (as :func:`_hashes_in_many`, its reference), and in ``in_shared`` whether
+    each of ``hashes`` is one of them: hash tables, no sort of every paragraph."""
+    bits = max(int(2 * len(hashes) - 1).bit_length(), 4)  # tables of at least twice the values
+    return np.sort(_owner_counts(np.ascontiguousarray(hashes, dtype=np.uint64),
+                                 np.ascontiguousarray(owners, dtype=np.uint64), at_least, bits, in_shared))
 
 
 def _hashes_in_many(hashes: np.ndarray, owners: np.ndarray, at_least: int) -> np.ndarray:

@@ -16,6 +16,10 @@ Texts run in parallel (``prange``); there is no Python loop over texts.
 
 from __future__ import annotations
 
+import itertools
+import threading
+from collections.abc import Callable
+
 import numba
 import numpy as np
 import polars as pl
@@ -139,7 +143,18 @@ def utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    arr = texts.fill_null("").to_arrow()
+    """A null is read as "" (no bytes). Nulls are filled (a copy of the column) only
+    when a null slot's offsets span bytes, which Arrow allows."""
+    data, offsets = _arrow_buffers(texts)
+    if texts.null_count():
+        lengths = np.diff(offsets)
+        if lengths[texts.is_null().to_numpy()].any():
+            data, offsets = _arrow_buffers(texts.fill_null(""))
+    return data, offsets
+
+
+def _arrow_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    arr = texts.to_arrow()
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     arr = arr.cast(pa.large_string())
@@ -512,6 +527,9 @@ _TOKEN = np.zeros(256, dtype=np.uint8)
 _TOKEN[48:58] = 1
 _TOKEN[60] = 2
 _TOKEN[65:91] = 3
+# Bytes that only extend the word being read (a word character that is no CJK lead byte,
+# needs no lower-casing and starts no token): the kernel's fast path.
+_FAST = ((_CLASS == 1) & (_TOKEN == 0)).astype(np.uint8)
 LEAD_SLICE = 200  # characters of the body the lead is taken from (``features.LEAD_CHARS`` x 2)
 
 
@@ -552,161 +570,149 @@ def _copy_without(data, lo, hi, skip, buf, L):
         ps = x
 
 
-@numba.njit(parallel=True, cache=True)
-def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, chunks, scratch_len, lead_chars,
-                 cls, lower, tcls, sig_out, counts, body_hash, lead_hash, lead_state,
-                 tok_off, tok_buf, n_num, n_nam, nam_at, par_off, par_hash, par_chars, n_par):  # pragma: no cover
-    """Features of texts ``first`` to ``last - 1`` (outputs of the block indexed from 0).
+@numba.njit(nogil=True, cache=True)
+def _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_chars, cls, lower, tcls, fast,
+                 buf, tok, sig_out, counts, body_hash, lead_hash, lead_state,
+                 n_num, num_out, n_nam, nam_out, n_par, par_out, pchar_out):  # pragma: no cover - compiled
+    """Features of texts ``first`` to ``last - 1`` (outputs indexed from 0), one after the
+    other (``nogil``: threads run blocks side by side, each with its own scratch).
 
     Per text: OPH signature (low 8 bits) and shingle count as ``_oph``; numbers and names
-    as ``_scan_tokens`` (sorted, distinct: numbers at the front of the text's region of
-    ``tok_buf``, names at its back, from ``nam_at``); the body's ``stable_hash``; its lead's (state 1;
-    0 for none; 2 when the lead's first characters are not all ASCII: the caller
-    computes it); its non-empty paragraphs' hashes and lengths as ``paragraph_hashes``.
+    as ``_scan_tokens`` (sorted, distinct: numbers at the front of ``tok``, names at its
+    back, then appended to ``num_out`` / ``nam_out``, ``n_num`` / ``n_nam`` of them); the
+    body's ``stable_hash``; its lead's (state 1; 0 for none; 2 when the lead's first
+    characters are not all ASCII: the caller computes it); its non-empty paragraphs'
+    hashes and lengths as ``paragraph_hashes`` (appended to ``par_out`` / ``pchar_out``).
+    ``buf``: scratch of the longest text + 1; ``tok``: of its ``len // 2 + 2`` tokens.
+    Returns the numbers of values written to ``num_out``, ``nam_out`` and ``par_out``.
     """
     m = last - first
     shift = np.uint64(56)  # 256 bins: the top 8 bits of a shingle hash pick its bin
-    for ch in numba.prange(chunks):
-        buf = np.empty(scratch_len, dtype=np.uint8)
-        lbuf = np.empty(max(lead_chars, 1), dtype=np.uint8)
-        sig = np.empty(256, dtype=np.uint32)
-        for k in range(ch * m // chunks, (ch + 1) * m // chunks):
-            d = first + k
-            # the dedup text: headline, "\n\n", body
-            L = 0
-            for x in range(hoff[d], hoff[d + 1]):
-                buf[L] = hdata[x]
+    lbuf = np.empty(max(lead_chars, 1), dtype=np.uint8)
+    sig = np.empty(256, dtype=np.uint32)
+    num_w = 0
+    nam_w = 0
+    par_w = 0
+    for k in range(m):
+        d = first + k
+        # the dedup text: headline, "\n\n", body
+        L = 0
+        for x in range(hoff[d], hoff[d + 1]):
+            buf[L] = hdata[x]
+            L += 1
+        if sep:
+            buf[L] = 10
+            buf[L + 1] = 10
+            L += 2
+        bstart = L
+        if len(skip) == 0:
+            for x in range(boff[d], boff[d + 1]):
+                buf[L] = bdata[x]
                 L += 1
-            if sep:
-                buf[L] = 10
-                buf[L + 1] = 10
-                L += 2
-            bstart = L
-            if len(skip) == 0:
-                for x in range(boff[d], boff[d + 1]):
-                    buf[L] = bdata[x]
-                    L += 1
+        else:
+            L = _copy_without(bdata, boff[d], boff[d + 1], skip, buf, L)
+
+        # the lead: the body's first characters, lower-cased, runs of spaces as one
+        lead_state[k] = 0
+        if bvalid[d]:
+            stop = min(L, bstart + 2 * lead_chars)
+            ascii_ = True
+            for x in range(bstart, stop):
+                if buf[x] >= 128:
+                    ascii_ = False
+                    break
+            if not ascii_:
+                lead_state[k] = 2
             else:
-                L = _copy_without(bdata, boff[d], boff[d + 1], skip, buf, L)
-
-            # the lead: the body's first characters, lower-cased, runs of spaces as one
-            lead_state[k] = 0
-            if bvalid[d]:
-                stop = min(L, bstart + 2 * lead_chars)
-                ascii_ = True
+                made = 0
+                in_ws = False
                 for x in range(bstart, stop):
-                    if buf[x] >= 128:
-                        ascii_ = False
-                        break
-                if not ascii_:
-                    lead_state[k] = 2
-                else:
-                    made = 0
-                    in_ws = False
-                    for x in range(bstart, stop):
-                        c = buf[x]
-                        if _is_space(c):
-                            if in_ws:
-                                continue
-                            in_ws = True
-                            c = np.uint8(32)
-                        else:
-                            in_ws = False
-                            c = lower[c]
-                        if made < lead_chars:
-                            lbuf[made] = c
-                        made += 1
-                    if made >= lead_chars:
-                        lead_hash[k] = _whash(lbuf, 0, lead_chars)
-                        lead_state[k] = 1
+                    c = buf[x]
+                    if _is_space(c):
+                        if in_ws:
+                            continue
+                        in_ws = True
+                        c = np.uint8(32)
+                    else:
+                        in_ws = False
+                        c = lower[c]
+                    if made < lead_chars:
+                        lbuf[made] = c
+                    made += 1
+                if made >= lead_chars:
+                    lead_hash[k] = _whash(lbuf, 0, lead_chars)
+                    lead_state[k] = 1
 
-            for b in range(256):
-                sig[b] = EMPTY
-            h = _FNV_OFFSET     # the word being read
-            p1 = np.uint64(0)   # the word before it ...
-            p2 = np.uint64(0)   # ... and the one before that
-            in_word = False
-            words = 0
-            shingles = 0
-            pbase = par_off[k]
-            tbase = tok_off[k]
-            tsize = tok_off[k + 1] - tbase
-            nn = 0
-            nm = 0
-            tok_next = 0
-            name_free = 0
-            i = 0
-            while i < L:
-                c = buf[i]
-                # numbers, tickers and names (``_scan_tokens``); none starts at a non-ASCII byte
-                tc = tcls[c]
-                if tc != 0 and i >= tok_next:
-                    tok_next = i + 1
-                    if tc == 1:  # a number
-                        j = i + 1
-                        while True:
-                            while j < L and _is_digit(buf[j]):
-                                j += 1
-                            if j + 1 < L and (buf[j] == 46 or buf[j] == 44) and _is_digit(buf[j + 1]):
-                                j += 1
-                                continue
-                            break
-                        tok_buf[tbase + nn] = _hash32(buf, i, j)
-                        nn += 1
-                        tok_next = j
-                    elif tc == 2:  # a ticker, <ABC.N>
-                        if i + 1 < L and _is_upper(buf[i + 1]):
-                            j = i + 2
-                            while j < L and (_is_upper(buf[j]) or _is_digit(buf[j]) or buf[j] == 46):
-                                j += 1
-                            if j < L and buf[j] == 62:
-                                nm += 1
-                                tok_buf[tbase + tsize - nm] = _hash32(buf, i, j + 1)
-                                name_free = j + 1
-                                tok_next = j + 1
-                    elif (i - 2 >= name_free and buf[i - 1] == 32
-                          and (_is_lower(buf[i - 2]) or _is_digit(buf[i - 2]) or buf[i - 2] == 44
-                               or buf[i - 2] == 59)):  # a capital: a name inside a sentence
-                        j = i + 1
-                        low = False
-                        while j < L and _name_char(buf[j]):
-                            if _is_lower(buf[j]):
-                                low = True
-                            j += 1
-                        if low:
-                            nm += 1
-                            tok_buf[tbase + tsize - nm] = _hash32(buf, i, j)
-                            name_free = j
-                            tok_next = j
-                # words, 3-word shingles, OPH bins (``_oph``)
-                cl = cls[c]
-                if cl == 1 or (cl == 2 and i + 2 >= L):
-                    h = (h ^ np.uint64(lower[c])) * _FNV_PRIME
-                    in_word = True
-                    i += 1
-                    continue
-                if in_word:
-                    words += 1
-                    if words >= 3:
-                        _add(sig, _mix((p2 * _GOLDEN + p1) * _GOLDEN + h), shift)
-                        shingles += 1
-                    p2 = p1
-                    p1 = h
-                    h = _FNV_OFFSET
-                    in_word = False
-                if cl == 2:  # a CJK character: a word of its own
-                    w = _FNV_OFFSET
-                    for x in range(3):
-                        w = (w ^ np.uint64(buf[i + x])) * _FNV_PRIME
-                    words += 1
-                    if words >= 3:
-                        _add(sig, _mix((p2 * _GOLDEN + p1) * _GOLDEN + w), shift)
-                        shingles += 1
-                    p2 = p1
-                    p1 = w
-                    i += 3
-                    continue
+        for b in range(256):
+            sig[b] = EMPTY
+        h = _FNV_OFFSET     # the word being read
+        p1 = np.uint64(0)   # the word before it ...
+        p2 = np.uint64(0)   # ... and the one before that
+        in_word = False
+        words = 0
+        shingles = 0
+        tsize = L // 2 + 2
+        nn = 0
+        nm = 0
+        tok_next = 0
+        name_free = 0
+        nsplit = 0
+        split_from = bstart
+        i = 0
+        while i < L:
+            c = buf[i]
+            if fast[c]:  # most bytes: a lower-case letter or a non-ASCII byte inside a word
+                h = (h ^ np.uint64(c)) * _FNV_PRIME
+                in_word = True
                 i += 1
+                continue
+            # numbers, tickers and names (``_scan_tokens``); none starts at a non-ASCII byte
+            tc = tcls[c]
+            if tc != 0 and i >= tok_next:
+                tok_next = i + 1
+                if tc == 1:  # a number
+                    j = i + 1
+                    while True:
+                        while j < L and _is_digit(buf[j]):
+                            j += 1
+                        if j + 1 < L and (buf[j] == 46 or buf[j] == 44) and _is_digit(buf[j + 1]):
+                            j += 1
+                            continue
+                        break
+                    tok[nn] = _hash32(buf, i, j)
+                    nn += 1
+                    tok_next = j
+                elif tc == 2:  # a ticker, <ABC.N>
+                    if i + 1 < L and _is_upper(buf[i + 1]):
+                        j = i + 2
+                        while j < L and (_is_upper(buf[j]) or _is_digit(buf[j]) or buf[j] == 46):
+                            j += 1
+                        if j < L and buf[j] == 62:
+                            nm += 1
+                            tok[tsize - nm] = _hash32(buf, i, j + 1)
+                            name_free = j + 1
+                            tok_next = j + 1
+                elif (i - 2 >= name_free and buf[i - 1] == 32
+                      and (_is_lower(buf[i - 2]) or _is_digit(buf[i - 2]) or buf[i - 2] == 44
+                           or buf[i - 2] == 59)):  # a capital: a name inside a sentence
+                    j = i + 1
+                    low = False
+                    while j < L and _name_char(buf[j]):
+                        if _is_lower(buf[j]):
+                            low = True
+                        j += 1
+                    if low:
+                        nm += 1
+                        tok[tsize - nm] = _hash32(buf, i, j)
+                        name_free = j
+                        tok_next = j
+            # words, 3-word shingles, OPH bins (``_oph``)
+            cl = cls[c]
+            if cl == 1 or (cl == 2 and i + 2 >= L):
+                h = (h ^ np.uint64(lower[c])) * _FNV_PRIME
+                in_word = True
+                i += 1
+                continue
             if in_word:
                 words += 1
                 if words >= 3:
@@ -714,63 +720,72 @@ def _fused_block(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, chunk
                     shingles += 1
                 p2 = p1
                 p1 = h
-            if 0 < words < 3:  # a text shorter than one shingle: all its words as one
-                if words == 1:
-                    acc = np.uint64(1) * _GOLDEN + p1
-                else:
-                    acc = (np.uint64(2) * _GOLDEN + p2) * _GOLDEN + p1
-                _add(sig, _mix(acc), shift)
+                h = _FNV_OFFSET
+                in_word = False
+            if c == 10 and i >= split_from and i + 1 < L and buf[i + 1] == 10:
+                # the body's paragraphs end at each "\n\n", found left to right (``str.split``):
+                # the ends are kept in ``par_out`` until the paragraphs are hashed below
+                par_out[par_w + nsplit] = i
+                nsplit += 1
+                split_from = i + 2
+            if cl == 2:  # a CJK character: a word of its own
+                w = _FNV_OFFSET
+                for x in range(3):
+                    w = (w ^ np.uint64(buf[i + x])) * _FNV_PRIME
+                words += 1
+                if words >= 3:
+                    _add(sig, _mix((p2 * _GOLDEN + p1) * _GOLDEN + w), shift)
+                    shingles += 1
+                p2 = p1
+                p1 = w
+                i += 3
+                continue
+            i += 1
+        if in_word:
+            words += 1
+            if words >= 3:
+                _add(sig, _mix((p2 * _GOLDEN + p1) * _GOLDEN + h), shift)
                 shingles += 1
-            counts[k] = shingles
-            if shingles > 0:
-                _densify_row(sig, 256)
-            else:
-                for b in range(256):
-                    sig[b] = np.uint32(0xFF)
+            p2 = p1
+            p1 = h
+        if 0 < words < 3:  # a text shorter than one shingle: all its words as one
+            acc = np.uint64(1) * _GOLDEN + p1 if words == 1 else (np.uint64(2) * _GOLDEN + p2) * _GOLDEN + p1
+            _add(sig, _mix(acc), shift)
+            shingles += 1
+        counts[k] = shingles
+        if shingles > 0:
+            _densify_row(sig, 256)
+        else:
             for b in range(256):
-                sig_out[k, b] = sig[b]
-            # the body and its paragraphs (split on "\n\n", left to right), from the
-            # bytes still in cache: 8 bytes at a time, no hash chain in the loop above
-            npar = 0
-            ps = bstart
-            x = bstart
-            while True:
-                while x < L and buf[x] != 10:
-                    x += 1
-                if x + 1 < L and buf[x + 1] != 10:
-                    x += 1
-                    continue
-                if x + 1 == L:  # a "\n" at the very end: part of the last paragraph
-                    x = L
-                if x > ps:
-                    ph, pc = _whash_chars(buf, ps, x)
-                    par_hash[pbase + npar] = ph
-                    par_chars[pbase + npar] = pc
-                    npar += 1
-                if x >= L:
-                    break
-                x += 2
-                ps = x
-            n_par[k] = npar
-            body_hash[k] = _whash(buf, bstart, L) if bvalid[d] else np.uint64(0)
-            n_num[k] = _sort_unique(tok_buf[tbase:tbase + nn])
-            n_nam[k] = _sort_unique(tok_buf[tbase + tsize - nm:tbase + tsize])
-            nam_at[k] = tbase + tsize - nm
-
-
-@numba.njit(cache=True)
-def _gather_runs(values, starts, lengths, out):  # pragma: no cover - compiled
-    w = 0
-    for k in range(len(starts)):
-        for x in range(starts[k], starts[k] + lengths[k]):
-            out[w] = values[x]
-            w += 1
-
-
-def _runs(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    out = np.empty(int(lengths.sum()), dtype=values.dtype)
-    _gather_runs(values, starts, lengths, out)
-    return out
+                sig[b] = np.uint32(0xFF)
+        for b in range(256):
+            sig_out[k, b] = sig[b]
+        # the body and its paragraphs (split on "\n\n", left to right), from the
+        # bytes still in cache: 8 bytes at a time, no hash chain in the loop above
+        npar = 0
+        ps = bstart
+        for q in range(nsplit + 1):
+            x = np.int64(par_out[par_w + q]) if q < nsplit else L
+            if x > ps:  # written over the ends already read: npar <= q
+                ph, pc = _whash_chars(buf, ps, x)
+                par_out[par_w + npar] = ph
+                pchar_out[par_w + npar] = pc
+                npar += 1
+            ps = x + 2
+        n_par[k] = npar
+        par_w += npar
+        body_hash[k] = _whash(buf, bstart, L) if bvalid[d] else np.uint64(0)
+        u = _sort_unique(tok[0:nn])
+        for x in range(u):
+            num_out[num_w + x] = tok[x]
+        n_num[k] = u
+        num_w += u
+        u = _sort_unique(tok[tsize - nm:tsize])
+        for x in range(u):
+            nam_out[nam_w + x] = tok[tsize - nm + x]
+        n_nam[k] = u
+        nam_w += u
+    return num_w, nam_w, par_w
 
 
 def _offsets(lengths: list[np.ndarray]) -> np.ndarray:
@@ -780,8 +795,51 @@ def _offsets(lengths: list[np.ndarray]) -> np.ndarray:
     return out
 
 
+def run_blocks(work: Callable[[int, dict], None], blocks: int, threads: int | None = None) -> None:
+    """``work(block, scratch)`` for each block, on ``threads`` threads (numba's thread
+    count by default) that each take the next block when done with one: ``work`` calls
+    ``nogil`` kernels, so blocks run side by side, and a thread that the machine leaves
+    waiting holds no other thread up (no barrier per block). ``scratch``: a dict of the
+    thread's own, kept from block to block (a fresh scratch a block is paged in again)."""
+    threads = max(1, min(threads or numba.get_num_threads(), blocks))
+    if threads == 1:
+        scratch: dict = {}
+        for k in range(blocks):
+            work(k, scratch)
+        return
+    counter = itertools.count()
+    errors: list[BaseException] = []
+
+    def loop() -> None:
+        scratch: dict = {}
+        try:
+            while not errors:
+                k = next(counter)  # atomic under the GIL
+                if k >= blocks:
+                    return
+                work(k, scratch)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            errors.append(exc)
+
+    pool = [threading.Thread(target=loop, name=f"dedup-block-{t}", daemon=True) for t in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+def _grown(scratch: dict, name: str, size: int, dtype: type) -> np.ndarray:
+    """``scratch[name]``, an array of at least ``size`` items (grown by a quarter when short)."""
+    arr = scratch.get(name)
+    if arr is None or len(arr) < size:
+        arr = scratch[name] = np.empty(max(int(size * 1.25), 16), dtype=dtype)
+    return arr
+
+
 def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: int = 100,
-                   block_bytes: int = 1 << 22, skip: np.ndarray | None = None) -> dict[str, np.ndarray]:
+                   block_bytes: int = 1 << 20, skip: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per item, in one pass over its bytes: the features of its dedup text
     ``head + "\n\n" + body`` (or of ``head`` alone without a ``body``) and of its body.
 
@@ -792,8 +850,8 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
     runs of white space as one, from its first ``2 * lead_chars``) with ``lead_state``
     (1 known, 0 none: a short or null body, 2 not computed: those characters are not all
     ASCII); ``paragraphs``/``paragraph_chars``/``paragraphs_offsets`` (as
-    ``features.paragraph_hashes``). Blocks of about ``block_bytes`` of text at a time, so
-    the kernel's scratch stays small. ``skip``: ``stable_hash`` values of paragraphs left
+    ``features.paragraph_hashes``). Blocks of about ``block_bytes`` of text at a time,
+    on threads side by side (:func:`run_blocks`), so the kernel's scratch stays small. ``skip``: ``stable_hash`` values of paragraphs left
     out of each body first (shared boilerplate); the body's own features are then those
     of what is left.
     """
@@ -814,44 +872,38 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
     body_hash = np.zeros(n, dtype=np.uint64)
     lead = np.zeros(n, dtype=np.uint64)
     lead_state = np.zeros(n, dtype=np.uint8)
-    nums, names, pars, pchars = [], [], [], []
-    n_nums, n_names, n_pars = [], [], []
-    chunks = 4 * numba.get_num_threads()
     ends = np.cumsum(tlen)
-    tok_buf = np.empty(0, dtype=np.uint32)
-    par_hash = np.empty(0, dtype=np.uint64)
-    par_chars = np.empty(0, dtype=np.int32)
-    first = 0
-    while first < n:
+    bounds = [0]
+    while bounds[-1] < n:
+        first = bounds[-1]
         start = ends[first - 1] if first else 0
-        last = min(max(int(np.searchsorted(ends, start + block_bytes, side="right")), first + 1), n)
+        bounds.append(min(max(int(np.searchsorted(ends, start + block_bytes, side="right")), first + 1), n))
+    parts: list = [None] * (len(bounds) - 1)
+
+    def work(k: int, scratch: dict) -> None:
+        first, last = bounds[k], bounds[k + 1]
         m = last - first
         tl = tlen[first:last]
-        tok_off = np.zeros(m + 1, dtype=np.int64)
-        np.cumsum(tl // 2 + 2, out=tok_off[1:])
-        par_off = np.zeros(m + 1, dtype=np.int64)
-        np.cumsum(blen[first:last] // 3 + 1, out=par_off[1:])
-        # the scratch is kept from block to block (grown when a block needs more): a
-        # fresh one a block would be paged in again each time
-        if len(tok_buf) < tok_off[-1]:
-            tok_buf = np.empty(int(tok_off[-1] * 1.25), dtype=np.uint32)
-        if len(par_hash) < par_off[-1]:
-            par_hash = np.empty(int(par_off[-1] * 1.25), dtype=np.uint64)
-            par_chars = np.empty(len(par_hash), dtype=np.int32)
-        n_num, n_nam, nam_at, n_par = (np.zeros(m, dtype=np.int64) for _ in range(4))
-        _fused_block(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, min(chunks, m), int(tl.max()) + 1,
-                     lead_chars, _CLASS, _LOWER, _TOKEN, sig[first:last], shingles[first:last], body_hash[first:last],
-                     lead[first:last], lead_state[first:last], tok_off, tok_buf, n_num, n_nam, nam_at,
-                     par_off, par_hash, par_chars, n_par)
-        nums.append(_runs(tok_buf, tok_off[:-1], n_num))
-        names.append(_runs(tok_buf, nam_at, n_nam))
-        pars.append(_runs(par_hash, par_off[:-1], n_par))
-        pchars.append(_runs(par_chars, par_off[:-1], n_par))
-        n_nums.append(n_num)
-        n_names.append(n_nam)
-        n_pars.append(n_par)
-        first = last
-    del tok_buf, par_hash, par_chars
+        longest = int(tl.max())
+        buf = _grown(scratch, "buf", longest + 1, np.uint8)
+        tok = _grown(scratch, "tok", longest // 2 + 2, np.uint32)
+        tokens = int((tl // 2 + 2).sum())
+        num_out = _grown(scratch, "num", tokens, np.uint32)
+        nam_out = _grown(scratch, "nam", tokens, np.uint32)
+        paragraphs = int((blen[first:last] // 3 + 1).sum())
+        par_out = _grown(scratch, "par", paragraphs, np.uint64)
+        pchar_out = _grown(scratch, "pchar", paragraphs, np.int32)
+        n_num, n_nam, n_par = (np.zeros(m, dtype=np.int64) for _ in range(3))
+        nn, nm, npar = _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_chars,
+                                    _CLASS, _LOWER, _TOKEN, _FAST, buf, tok, sig[first:last], shingles[first:last],
+                                    body_hash[first:last], lead[first:last], lead_state[first:last],
+                                    n_num, num_out, n_nam, nam_out, n_par, par_out, pchar_out)
+        parts[k] = (n_num, num_out[:nn].copy(), n_nam, nam_out[:nm].copy(),
+                    n_par, par_out[:npar].copy(), pchar_out[:npar].copy())
+
+    run_blocks(work, len(parts))
+    n_nums, nums, n_names, names, n_pars, pars, pchars = (
+        [p[i] for p in parts] for i in range(7))
 
     def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)

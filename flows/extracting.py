@@ -32,7 +32,7 @@ from lake import partitions as lakeio
 from lake.storage import SourceObject, open_storage
 from transforms.dedup.features import item_features
 from transforms.dedup.view import dedup_view, signatures, staged_index
-from transforms.normalizing.normalize import normalize_stories
+from transforms.normalizing.normalize import ENGINE, normalize_stories
 from transforms.reading.accounting import parsed_rows
 from transforms.reading.extract import FileResult, extract_file, extract_stream
 
@@ -83,7 +83,7 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
 
     def stage() -> None:
         nonlocal chunk_no, views, sigs, held
-        items = normalize_stories(parsed_rows(pending).lazy()).collect().with_columns(
+        items = normalize_stories(parsed_rows(pending).lazy()).collect(engine=ENGINE).with_columns(
             pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id"))
         pending.clear()
         # by date (nulls last), as an object per date listed them: the view's order is
@@ -135,7 +135,7 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
     if views is None:
         return results, None, None, worker, pl.concat(index, how="vertical")
     if not views:
-        empty = item_features(normalize_stories(parsed_rows([]).lazy()).collect().with_columns(
+        empty = item_features(normalize_stories(parsed_rows([]).lazy()).collect(engine=ENGINE).with_columns(
             pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id")))
         view = dedup_view(empty, None)
         return results, view, signatures(empty), worker, staged_index(view)

@@ -108,3 +108,36 @@ def test_only_where_leaves_other_rows():
     out = values.to_frame().select(only_where(pl.col("v"), lambda s: s.str.contains("#", literal=True),
                                               lambda e: e.str.replace_all("#", "-", literal=True)))
     assert out["v"].to_list() == ["a-b", "ab", None, "-"]
+
+
+def _regex_word_counts(values: list[str | None]) -> list[int]:
+    return (pl.Series("v", values, dtype=pl.String).fill_null("").str.count_matches(r"\S+")
+            .cast(pl.Int32).to_list())
+
+
+def test_word_counts_split_on_every_regex_space():
+    """The kernel's spaces are the regex's ``\\s``: every code point between two letters,
+    alone, doubled, at the text's ends, and cut short at the end (a truncated sequence
+    cannot occur in a string, but the kernel's bounds are checked)."""
+    from transforms.normalizing.words import word_counts
+
+    values = []
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        values += [f"a{ch}b", f"{ch}{ch}x{ch}", ch]
+    series = pl.Series("v", values, dtype=pl.String)
+    assert word_counts(series).to_list() == _regex_word_counts(values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), texts), max_size=8))
+def test_word_counts_as_count_matches(values):
+    """word_counts as ``count_matches(r"\\S+")`` (null counts 0, as the filled "" did)."""
+    from transforms.normalizing.words import word_counts
+
+    series = pl.Series("v", values, dtype=pl.String)
+    assert word_counts(series).dtype == pl.Int32
+    assert word_counts(series).to_list() == _regex_word_counts(values)
+    assert word_counts(series.slice(1)).to_list() == _regex_word_counts(values[1:])

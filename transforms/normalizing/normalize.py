@@ -23,7 +23,7 @@ from transforms.normalizing.people import (
     extract_signoff,
 )
 from transforms.normalizing.providers import KNOWN_PROVIDERS, canonical_provider
-from transforms.normalizing.words import word_counts
+from transforms.normalizing.scan import word_counts
 
 # The engine a chunk of stories is normalized with (``collect(engine=ENGINE)``): polars
 # 2.x streams by default, which on a chunk of a few thousand stories cost 15-20 % more

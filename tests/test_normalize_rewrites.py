@@ -215,3 +215,56 @@ def test_holding_is_contains_any():
     values = pl.Series("v", ["a 0 : 0", "narrow-x", "x", None, "", "wide-"], dtype=pl.String)
     lits = ("0 : 0", "narrow-", "wide-")
     assert holding(*lits)(values).to_list() == values.str.contains_any(list(lits)).to_list()
+
+
+HTML_PIECES = ["<p>", "</p>", "<P>", "</P>", "<p class=\"x\">", "< p>", "<p", "p>", "/p>", ">", "<br>", "<br/>",
+               "<!-- c -->", "<figure>cap</figure>", "<figcaption>x</figcaption>", "<div class=\"dat\">d</div>",
+               "<title>t</title>", "<td>1</td>", "<th>", "<script>s</script>", "<b>", "&amp;", "&nbsp;", "&#32;",
+               "\n", "\r\n", "\r", " ", "  ", "\t", "word", "Ünï", "e\u0301", "<", "<pre>", "</p >", "<p >"]
+html_texts = st.lists(st.sampled_from(HTML_PIECES), max_size=25).map("".join)
+
+
+def _old_html_to_text(markup):
+    import html
+
+    if markup is None:
+        return None
+    s = parser_text._COMMENT.sub("", markup) if "<!--" in markup else markup
+    s = parser_text._DROP.sub("", s)
+    s = parser_text._BLOCK.sub("\n\n", s)
+    s = parser_text._TAG.sub("", s)
+    return parser_text.tidy(html.unescape(s))
+
+
+def _old_html_body(markup):
+    from transforms.formats import jsonwire
+
+    lowered = markup.lower() if markup.isascii() else None
+    if lowered is None or "<fig" in lowered or "<div" in lowered or "<title" in lowered:
+        markup = jsonwire._DROP_HTML.sub(" ", markup)
+    if lowered is None or "</t" in lowered:
+        markup = jsonwire._CELL_END.sub(" ", markup)
+    return _old_html_to_text(markup.replace("\r", " ").replace("\n", " "))
+
+
+@settings(max_examples=500, deadline=None)
+@given(html_texts)
+def test_paragraph_tags_fast_path_as_the_patterns(markup):
+    """html_to_text and html_body, with the split for <p>/</p>-only markup, as the
+    regex passes alone."""
+    from transforms.formats.jsonwire import html_body
+
+    assert parser_text.html_to_text(markup) == _old_html_to_text(markup)
+    assert html_body(markup) == _old_html_body(markup)
+    fast = parser_text.paragraph_tags_only(markup)
+    if fast is not None:  # the fast path gives what the patterns give before tidy
+        import html
+
+        assert parser_text.tidy(html.unescape(fast)) == _old_html_to_text(markup)
+
+
+def test_paragraph_tags_only_takes_only_those_tags():
+    assert parser_text.paragraph_tags_only("<p>a</p><p>b</p>") == "\n\na\n\n\n\nb\n\n"
+    assert parser_text.paragraph_tags_only("plain") == "plain"
+    for other in ("<p>a<br></p>", "<P>a</P>", "<p class=x>a</p>", "a < b"):
+        assert parser_text.paragraph_tags_only(other) is None

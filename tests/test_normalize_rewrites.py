@@ -108,3 +108,163 @@ def test_only_where_leaves_other_rows():
     out = values.to_frame().select(only_where(pl.col("v"), lambda s: s.str.contains("#", literal=True),
                                               lambda e: e.str.replace_all("#", "-", literal=True)))
     assert out["v"].to_list() == ["a-b", "ab", None, "-"]
+
+
+def _regex_word_counts(values: list[str | None]) -> list[int]:
+    return (pl.Series("v", values, dtype=pl.String).fill_null("").str.count_matches(r"\S+")
+            .cast(pl.Int32).to_list())
+
+
+def test_word_counts_split_on_every_regex_space():
+    """The kernel's spaces are the regex's ``\\s``: every code point between two letters,
+    alone, doubled, at the text's ends, and cut short at the end (a truncated sequence
+    cannot occur in a string, but the kernel's bounds are checked)."""
+    from transforms.normalizing.scan import word_counts
+
+    values = []
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        values += [f"a{ch}b", f"{ch}{ch}x{ch}", ch]
+    series = pl.Series("v", values, dtype=pl.String)
+    assert word_counts(series).to_list() == _regex_word_counts(values)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), texts), max_size=8))
+def test_word_counts_as_count_matches(values):
+    """word_counts as ``count_matches(r"\\S+")`` (null counts 0, as the filled "" did)."""
+    from transforms.normalizing.scan import word_counts
+
+    series = pl.Series("v", values, dtype=pl.String)
+    assert word_counts(series).dtype == pl.Int32
+    assert word_counts(series).to_list() == _regex_word_counts(values)
+    assert word_counts(series.slice(1)).to_list() == _regex_word_counts(values[1:])
+
+
+def test_char_flags_cover_what_each_gate_stands_for():
+    """Each flag is set by every character its gate stands for (a superset is allowed,
+    a miss is not), over every code point, alone and between letters."""
+    from transforms.normalizing import scan
+
+    control = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad]")
+    odd = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+    cps = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    chars = [chr(cp) for cp in cps]
+    flags = scan.char_flags(pl.Series("v", [f"a{ch}b" for ch in chars], dtype=pl.String)).to_list()
+    assert flags == scan.char_flags(pl.Series("v", chars, dtype=pl.String)).to_list()
+    for cp, ch, f in zip(cps, chars, flags, strict=True):
+        assert bool(f & scan.NON_ASCII) == (cp >= 0x80), cp
+        assert bool(f & scan.BEYOND_LATIN) == (cp >= 0x300), cp
+        if control.match(ch):
+            assert f & scan.CONTROL, cp
+        if odd.match(ch):
+            assert f & (scan.ODD_SPACE | scan.TAB), cp
+        for bit, want in ((scan.TAB, "\t"), (scan.CR, "\r"), (scan.LT, "<"), (scan.AMP, "&")):
+            assert bool(f & bit) == (ch == want), cp
+        if cp < 0x80 and not control.match(ch) and ch not in "\t\r<&":
+            assert f == 0, cp
+    assert scan.char_flags(pl.Series("v", [None, ""], dtype=pl.String)).to_list() == [0, 0]
+
+
+REPAIR_PIECES = [*PIECES, "<p>", "</div>", "<b>", "< br/>", "<SRD>", "\x01", "\x0b", "\x7f", "\x85", "\x9f",
+                 "\u00ad", "&amp;", "&amp;#39;", "&#39;", "#39;", "doesn #39;t", "#36;5", "Ã¼", "â€™", "Â£5",
+                 "\r", "a\u0308", "\u1100\u1161"]
+repair_texts = st.lists(st.sampled_from(REPAIR_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), repair_texts), max_size=8))
+def test_repair_text_as_every_pass_everywhere(values):
+    """repair_text's tag, control, soft-hyphen and NFC passes on the flagged rows only, as
+    the same passes on every row (NFC on beyond_latin's rows, as before)."""
+    from unittest.mock import patch
+
+    from transforms.normalizing import clean_text
+
+    def every_row(name):
+        return only_where(pl.col(name)
+                          .str.replace_all(clean_text._HTML_BLOCK, "\n\n")
+                          .str.replace_all(clean_text._HTML_INLINE, "")
+                          .str.replace_all(clean_text._CONTROL, "")
+                          .str.replace_all(r"\u00ad", ""),
+                          beyond_latin, lambda e: e.str.normalize("NFC"))
+
+    new = clean_text.repair_text(_frame(values).lazy()).collect()
+    with patch.object(clean_text, "_post_python", every_row):
+        old = clean_text.repair_text(_frame(values).lazy()).collect()
+    assert new.to_dicts() == old.to_dicts()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), repair_texts), max_size=8))
+def test_tidy_text_gate_as_every_row(values):
+    """tidy_text on the rows its gate picks, as its patterns on every row (texts with
+    control characters, CRs and tags too)."""
+    odd = r"\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
+    body = (pl.col("body").str.replace_all(r"\r\n?", "\n").str.replace_all(rf"[{odd}][ {odd}]*| [ {odd}]+", " ")
+            .str.replace_all(r" *\n *", "\n").str.replace_all(r"\n{3,}", "\n\n").str.strip_chars())
+    old = _frame(values).select(pl.when(body.str.len_chars() > 0).then(body).alias("body"))
+    assert tidy_text(_frame(values).lazy()).collect()["body"].to_list() == old["body"].to_list()
+
+
+def test_holding_is_contains_any():
+    from transforms.normalizing.clean_text import holding
+
+    values = pl.Series("v", ["a 0 : 0", "narrow-x", "x", None, "", "wide-"], dtype=pl.String)
+    lits = ("0 : 0", "narrow-", "wide-")
+    assert holding(*lits)(values).to_list() == values.str.contains_any(list(lits)).to_list()
+
+
+HTML_PIECES = ["<p>", "</p>", "<P>", "</P>", "<p class=\"x\">", "< p>", "<p", "p>", "/p>", ">", "<br>", "<br/>",
+               "<!-- c -->", "<figure>cap</figure>", "<figcaption>x</figcaption>", "<div class=\"dat\">d</div>",
+               "<title>t</title>", "<td>1</td>", "<th>", "<script>s</script>", "<b>", "&amp;", "&nbsp;", "&#32;",
+               "\n", "\r\n", "\r", " ", "  ", "\t", "word", "Ünï", "e\u0301", "<", "<pre>", "</p >", "<p >"]
+html_texts = st.lists(st.sampled_from(HTML_PIECES), max_size=25).map("".join)
+
+
+def _old_html_to_text(markup):
+    import html
+
+    if markup is None:
+        return None
+    s = parser_text._COMMENT.sub("", markup) if "<!--" in markup else markup
+    s = parser_text._DROP.sub("", s)
+    s = parser_text._BLOCK.sub("\n\n", s)
+    s = parser_text._TAG.sub("", s)
+    return parser_text.tidy(html.unescape(s))
+
+
+def _old_html_body(markup):
+    from transforms.formats import jsonwire
+
+    lowered = markup.lower() if markup.isascii() else None
+    if lowered is None or "<fig" in lowered or "<div" in lowered or "<title" in lowered:
+        markup = jsonwire._DROP_HTML.sub(" ", markup)
+    if lowered is None or "</t" in lowered:
+        markup = jsonwire._CELL_END.sub(" ", markup)
+    return _old_html_to_text(markup.replace("\r", " ").replace("\n", " "))
+
+
+@settings(max_examples=500, deadline=None)
+@given(html_texts)
+def test_paragraph_tags_fast_path_as_the_patterns(markup):
+    """html_to_text and html_body, with the split for <p>/</p>-only markup, as the
+    regex passes alone."""
+    from transforms.formats.jsonwire import html_body
+
+    assert parser_text.html_to_text(markup) == _old_html_to_text(markup)
+    assert html_body(markup) == _old_html_body(markup)
+    fast = parser_text.paragraph_tags_only(markup)
+    if fast is not None:  # the fast path gives what the patterns give before tidy
+        import html
+
+        assert parser_text.tidy(html.unescape(fast)) == _old_html_to_text(markup)
+
+
+def test_paragraph_tags_only_takes_only_those_tags():
+    assert parser_text.paragraph_tags_only("<p>a</p><p>b</p>") == "\n\na\n\n\n\nb\n\n"
+    assert parser_text.paragraph_tags_only("plain") == "plain"
+    for other in ("<p>a<br></p>", "<P>a</P>", "<p class=x>a</p>", "a < b"):
+        assert parser_text.paragraph_tags_only(other) is None

@@ -9,6 +9,7 @@ providers from names and identifiers, bylines, HTML bodies.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -16,7 +17,14 @@ from datetime import datetime
 from typing import Any
 
 from transforms.formats.base import Item, ParseError, RejectedItem
-from transforms.formats.text import corrupt_bytes, decode_text, html_to_text, skip_corrupt_lines, tidy
+from transforms.formats.text import (
+    corrupt_bytes,
+    decode_text,
+    html_to_text,
+    paragraph_tags_only,
+    skip_corrupt_lines,
+    tidy,
+)
 
 SNIFF_BYTES = 32768
 # One JSON string (optionally followed by ':' when it is a key) or one structural byte.
@@ -367,6 +375,13 @@ _CELL_END = re.compile(r"</t[dh]\s*>", re.I)
 
 def html_body(markup: str) -> str | None:
     """An HTML story body as plain paragraphs, without captions and TT framing."""
+    # In HTML a line break in the source is just a space (see below). A body whose only
+    # tags are <p> and </p> has no caption, framing or cell to drop (each of those
+    # patterns needs a "<" followed by another letter or "/t").
+    flat = markup.replace("\r", " ").replace("\n", " ")
+    text = paragraph_tags_only(flat)
+    if text is not None:
+        return tidy(html.unescape(text))
     # Both patterns ignore case; on ASCII markup, a lowered copy tells at C speed whether
     # they can match at all (re's case folding also maps a few non-ASCII letters to ASCII).
     lowered = markup.lower() if markup.isascii() else None

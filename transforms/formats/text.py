@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import itertools
 import re
 import unicodedata
 
@@ -132,12 +133,38 @@ _DROP = re.compile(r"<\s*(script|style|head|noscript)\b.*?<\s*/\s*\1\s*>", re.I 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
+def paragraph_tags_only(markup: str) -> str | None:
+    """``markup`` with its tags replaced as :func:`html_to_text`'s patterns replace
+    them, when its only tags are ``<p>`` and ``</p>`` (each a paragraph break), or it
+    has no ``<`` at all; else None.
+
+    The common wire body (the synthetic corpus's, most ninjs ``body_html``) is just
+    that, and one split at the ``<`` (C speed) then does what four case-insensitive
+    regex passes did (issue 16: a third of the time of html_body). Where every
+    ``<`` opens ``<p>`` or ``</p>``, no comment, dropped element or other tag can
+    match, and the block pattern matches exactly those tags."""
+    pieces = markup.split("<")
+    if len(pieces) == 1:
+        return markup
+    out = [pieces[0]]
+    for piece in itertools.islice(pieces, 1, None):
+        if piece.startswith("p>"):
+            out.append(piece[2:])
+        elif piece.startswith("/p>"):
+            out.append(piece[3:])
+        else:
+            return None
+    return "\n\n".join(out)
+
+
 def html_to_text(markup: str | None) -> str | None:
     """Turn an HTML fragment into plain paragraphs separated by blank lines."""
     if markup is None:
         return None
-    s = _COMMENT.sub("", markup) if "<!--" in markup else markup
-    s = _DROP.sub("", s)
-    s = _BLOCK.sub("\n\n", s)
-    s = _TAG.sub("", s)
+    s = paragraph_tags_only(markup)
+    if s is None:
+        s = _COMMENT.sub("", markup) if "<!--" in markup else markup
+        s = _DROP.sub("", s)
+        s = _BLOCK.sub("\n\n", s)
+        s = _TAG.sub("", s)
     return tidy(html.unescape(s))

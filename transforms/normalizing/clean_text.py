@@ -13,6 +13,8 @@ from collections.abc import Callable
 import polars as pl
 
 from transforms import conventions
+from transforms.normalizing import scan
+from transforms.normalizing.scan import any_flag
 
 # Control characters other than tab and newline (wire framing that leaked through,
 # Reuters-21578's &#5; codes once decoded).
@@ -97,8 +99,28 @@ def only_where(expr: pl.Expr, rows: Callable[[pl.Series], pl.Series],
 
 
 def holding(*literals: str) -> Callable[[pl.Series], pl.Series]:
-    """The rows that hold one of ``literals`` (for :func:`only_where`)."""
-    return lambda values: values.str.contains_any(list(literals))
+    """The rows that hold one of ``literals`` (for :func:`only_where`): a literal search
+    (memchr) per literal, which for a few literals is faster than one ``contains_any``
+    (its automaton scanned 5,000 synthetic bodies in 12 ms for the seven breakpoint
+    literals, the seven searches in under 4)."""
+    def rows(values: pl.Series) -> pl.Series:
+        found = values.str.contains(literals[0], literal=True)
+        for lit in literals[1:]:
+            found = found | values.str.contains(lit, literal=True)
+        return found
+
+    return rows
+
+
+def flagged(bits: int, *literals: str) -> Callable[[pl.Series], pl.Series]:
+    """The rows that hold a byte of one of the :mod:`~transforms.normalizing.scan` flags
+    ``bits`` (one compiled pass over the bytes), or one of ``literals`` (for
+    :func:`only_where`)."""
+    def rows(values: pl.Series) -> pl.Series:
+        found = any_flag(values, bits)
+        return found | holding(*literals)(values) if literals else found
+
+    return rows
 
 
 def beyond_latin(values: pl.Series) -> pl.Series:
@@ -117,12 +139,17 @@ def _pre_python(name: str) -> pl.Expr:
 
 
 def _post_python(name: str) -> pl.Expr:
-    return only_where(pl.col(name)
-                      .str.replace_all(_HTML_BLOCK, "\n\n")
-                      .str.replace_all(_HTML_INLINE, "")
-                      .str.replace_all(_CONTROL, "")
-                      .str.replace_all(r"\u00ad", ""),  # soft hyphens
-                      beyond_latin, lambda e: e.str.normalize("NFC"))
+    # Each step needs a byte flagged: the tags a "<", the control characters and the
+    # soft hyphen (U+00AD) one of CONTROL (C1 controls and U+00AD have the lead byte
+    # C2), NFC a character from U+0300 on. The other rows (most) are left as they are.
+    def change(e: pl.Expr) -> pl.Expr:
+        return only_where(e.str.replace_all(_HTML_BLOCK, "\n\n")
+                          .str.replace_all(_HTML_INLINE, "")
+                          .str.replace_all(_CONTROL, "")
+                          .str.replace_all(r"\u00ad", ""),  # soft hyphens
+                          beyond_latin, lambda e: e.str.normalize("NFC"))
+
+    return only_where(pl.col(name), flagged(scan.LT | scan.CONTROL | scan.BEYOND_LATIN), change)
 
 
 def repair_text(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -272,14 +299,16 @@ def tidy_text(lf: pl.LazyFrame) -> pl.LazyFrame:
     at a line's edge go with its line end (those at the text's ends go with the
     final trim)."""
     odd = r"\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
-    body = (
-        pl.col("body")
-        .str.replace_all(r"\r\n?", "\n")
+    # Only the rows one of the patterns can change: a CR, an odd space (a tab, or the lead
+    # byte of one), two spaces, a space at a line's edge, three line ends. The others
+    # (most: the parsers tidy their text) are only trimmed.
+    body = only_where(
+        pl.col("body"), flagged(scan.CR | scan.TAB | scan.ODD_SPACE, "  ", " \n", "\n ", "\n\n\n"),
+        lambda e: e.str.replace_all(r"\r\n?", "\n")
         .str.replace_all(rf"[{odd}][ {odd}]*| [ {odd}]+", " ")
         .str.replace_all(r" *\n *", "\n")
-        .str.replace_all(r"\n{3,}", "\n\n")
-        .str.strip_chars()
-    )
+        .str.replace_all(r"\n{3,}", "\n\n"),
+    ).str.strip_chars()
     headline = pl.col("headline").str.replace_all(r"\s+", " ").str.strip_chars()
     return lf.with_columns(
         pl.when(body.str.len_chars() > 0).then(body).otherwise(None).alias("body"),

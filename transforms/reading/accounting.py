@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import datetime
 
 import polars as pl
+import pyarrow as pa
 
 from schemas import PARSED, REJECTS
 from transforms.reading.extract import FileResult
@@ -21,10 +22,24 @@ class AccountingError(RuntimeError):
     """The run's numbers do not add up: a bug, never bad input."""
 
 
+_PARSED_ROWS = pl.Schema({**PARSED.polars_schema, **TRANSIENT, "_source_uri": pl.String})
+_PARSED_ARROW = pl.DataFrame(schema=_PARSED_ROWS).to_arrow().schema
+
+
 def parsed_rows(rows: list[dict]) -> pl.DataFrame:
-    """Parsed rows (``FileResult.rows``) with the declared schema plus ``_source_uri``."""
-    schema = pl.Schema({**PARSED.polars_schema, **TRANSIENT, "_source_uri": pl.String})
-    return pl.DataFrame(rows, schema=schema)
+    """Parsed rows (``FileResult.rows``) with the declared schema plus ``_source_uri``.
+
+    Built column by column through Arrow (pyarrow converts a column of Python values,
+    lists and dicts in C++): polars' constructor from a list of dicts cost three times
+    as much (issue 16: 87 against 23 ms for 5,000 synthetic stories). Rows that
+    Arrow will not take as they are (a value of another type, out of range) are built
+    by polars' constructor, as before, which then gives what it always gave."""
+    try:
+        arrays = [pa.array([r.get(name) for r in rows], type=f.type)
+                  for name, f in zip(_PARSED_ROWS, _PARSED_ARROW, strict=True)]
+        return pl.from_arrow(pa.Table.from_arrays(arrays, schema=_PARSED_ARROW))
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return pl.DataFrame(rows, schema=_PARSED_ROWS)
 
 
 def parsed_frame(results: list[FileResult]) -> pl.DataFrame:

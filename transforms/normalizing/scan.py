@@ -1,0 +1,136 @@
+"""Compiled passes over the UTF-8 bytes of a text column (numba, cached on disk).
+
+**Word counts.** ``body.str.count_matches(r"\\S+")`` gives the same count, but as one regex match per
+word it cost a sixth of normalizing (issue 16: 94 ms of 5,000 synthetic stories,
+one thread). :func:`word_counts` walks the UTF-8 bytes of the bodies once in a
+numba kernel (compiled once, cached on disk) and counts each place a run of
+characters other than Unicode ``White_Space`` starts: the characters the regex
+crate's ``\\s`` matches (checked over every code point in
+tests/test_normalize_rewrites.py).
+
+**Which characters a text holds.** A regex pass over every body that finds nothing
+still costs a scan of every byte at the regex engine's speed (issue 16: about 24 ms
+of 5,000 synthetic stories for a character class such as the control characters
+or "from U+0300 on"). :func:`char_flags` reads each text's bytes once and tells,
+per text, which kinds of bytes it holds (``CONTROL``, ``NON_ASCII``, ...): a
+normalization step then runs its patterns on the texts that may need them only
+(``clean_text.only_where``). A flag is a superset: a lead byte stands for every
+character it starts (``ODD_SPACE`` is set by any character from U+0080 to U+00BF,
+U+2000 to U+2FFF and U+3000 to U+3FFF).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+# byte -> 0: an ASCII character other than a space; 1: an ASCII space; 2: a UTF-8
+# continuation byte (part of the character before); 3: the lead byte of a character
+# that may be a space (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000); 0 for every
+# other lead byte.
+_CLASS = np.zeros(256, dtype=np.uint8)
+_CLASS[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20]] = 1
+_CLASS[0x80:0xC0] = 2
+_CLASS[[0xC2, 0xE1, 0xE2, 0xE3]] = 3
+
+
+@numba.njit(cache=True)
+def _count(data, offsets, cls, out):  # pragma: no cover - compiled
+    """``out[k]``: the runs of non-``White_Space`` characters in text ``k`` (UTF-8 bytes
+    ``data[offsets[k]:offsets[k + 1]]``). White_Space is U+0009-U+000D, U+0020, U+0085,
+    U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000; ``cls``
+    is :data:`_CLASS`."""
+    for k in range(len(offsets) - 1):
+        end = offsets[k + 1]
+        n = 0
+        after_space = 1
+        for i in range(offsets[k], end):
+            c = data[i]
+            t = cls[c]
+            if t >= 2:
+                if t == 2:
+                    continue
+                t = 0
+                if c == 0xC2:
+                    if i + 1 < end and (data[i + 1] == 0x85 or data[i + 1] == 0xA0):
+                        t = 1
+                elif i + 2 < end:
+                    b1 = data[i + 1]
+                    b2 = data[i + 2]
+                    if c == 0xE1:
+                        t = b1 == 0x9A and b2 == 0x80
+                    elif c == 0xE2:
+                        t = (b1 == 0x80 and (b2 <= 0x8A or b2 == 0xA8 or b2 == 0xA9 or b2 == 0xAF)) or (
+                            b1 == 0x81 and b2 == 0x9F)
+                    else:  # 0xE3
+                        t = b1 == 0x80 and b2 == 0x80
+            n += after_space & (1 - t)
+            after_space = t
+        out[k] = n
+
+
+# char_flags bits
+CONTROL = 1  # U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+007F, or maybe U+0080-U+009F (lead byte C2: U+0080-U+00BF)
+NON_ASCII = 2  # from U+0080 on
+BEYOND_LATIN = 4  # from U+0300 on (lead byte CC and up)
+TAB = 8
+CR = 16
+ODD_SPACE = 32  # maybe U+00A0, U+2000-U+200A, U+202F, U+205F, U+3000 (lead byte C2, E2 or E3)
+LT = 64  # "<"
+AMP = 128  # "&"
+
+_FLAGS = np.zeros(256, dtype=np.uint16)
+_FLAGS[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] |= CONTROL
+_FLAGS[0x80:] |= NON_ASCII
+_FLAGS[0xC2] |= CONTROL
+_FLAGS[0xCC:] |= BEYOND_LATIN
+_FLAGS[0x09] |= TAB
+_FLAGS[0x0D] |= CR
+_FLAGS[[0xC2, 0xE2, 0xE3]] |= ODD_SPACE
+_FLAGS[ord("<")] |= LT
+_FLAGS[ord("&")] |= AMP
+
+
+@numba.njit(cache=True)
+def _or_flags(data, offsets, table, out):  # pragma: no cover - compiled
+    for k in range(len(offsets) - 1):
+        f = 0
+        for i in range(offsets[k], offsets[k + 1]):
+            f |= table[data[i]]
+        out[k] = f
+
+
+def _buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    arr = texts.fill_null("").to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(pa.large_string())
+    _, off_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(off_buf, dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8)
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
+    return data, offsets
+
+
+def char_flags(texts: pl.Series) -> pl.Series:
+    """Per text, the bits (``CONTROL``, ``NON_ASCII``, ...) of the bytes it holds; 0 for null."""
+    data, offsets = _buffers(texts)
+    out = np.zeros(len(texts), dtype=np.uint16)
+    if len(texts):
+        _or_flags(data, offsets, _FLAGS, out)
+    return pl.Series(texts.name, out, dtype=pl.UInt16)
+
+
+def any_flag(texts: pl.Series, bits: int) -> pl.Series:
+    """Whether each text holds a byte of one of ``bits`` (False for null)."""
+    return (char_flags(texts) & bits) != 0
+
+
+def word_counts(texts: pl.Series) -> pl.Series:
+    """The number of words (runs of non-space characters) of each text; 0 for null."""
+    data, offsets = _buffers(texts)
+    out = np.zeros(len(texts), dtype=np.int32)
+    if len(texts):
+        _count(data, offsets, _CLASS, out)
+    return pl.Series(texts.name, out, dtype=pl.Int32)

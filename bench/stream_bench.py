@@ -26,6 +26,10 @@ instead of generating ``--gb`` files; ``--server`` starts one Prefect server
 (``prefect server start`` on 127.0.0.1) for the runs, points them at it with
 ``PREFECT_API_URL`` and counts it in the tree's peak RSS.
 
+``--days N`` spreads the generated stories over N days from 2026-09-01 (default
+30, the corpus's own; 1826 for five years): with 30 days a larger file makes
+each date denser, while a real archive grows in dates.
+
 ``--read-only`` measures the reading alone, without Prefect, normalizing or
 dedup: a child process reads the file as the extract task does (chunks and
 pieces, or whole) and parses it, counting the rows and dropping them; its peak
@@ -130,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--server", action="store_true",
                     help="run against a Prefect server started for it (counted in the tree's peak RSS) "
                          "instead of the temporary one each ingest starts")
+    ap.add_argument("--days", type=int, default=None,
+                    help="spread the generated stories over this many days (default: bench.wire_corpus's 30)")
     ap.add_argument("--from", dest="source", type=Path, default=None, metavar="FILE",
                     help="make each file from copies of this JSON Lines file")
     args = ap.parse_args(argv)
@@ -168,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
                             shutil.copyfileobj(src, out, 16 << 20)
                 n = sum(1 for _ in path.open("rb"))
             else:
-                [path] = write_jsonl(work / "raw", n, workers=1)
+                [path] = write_jsonl(work / "raw", n, workers=1,
+                                     **({"days": args.days} if args.days else {}))
                 (work / "raw" / "truth.parquet").unlink()
             size = path.stat().st_size
             print(f"{gb:g} GB: {n:,} stories, {size / 1e9:.2f} GB written in {time.perf_counter() - t0:.0f} s",

@@ -172,13 +172,19 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
     if pending:
         stage()
     if views is None:
-        return results, None, None, worker, pl.concat(index, how="vertical")
-    if not views:
+        out = results, None, None, worker, pl.concat(index, how="vertical")
+    elif not views:
         empty = item_features(normalize_stories(parsed_rows([]).lazy()).collect().with_columns(
             pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id")))
         view = dedup_view(empty, None)
-        return results, view, signatures(empty), worker, staged_index(view)
-    return results, pl.concat(views, how="vertical"), np.concatenate(sigs), worker, pl.concat(index, how="vertical")
+        out = results, view, signatures(empty), worker, staged_index(view)
+    else:
+        out = results, pl.concat(views, how="vertical"), np.concatenate(sigs), worker, pl.concat(index, how="vertical")
+    # a process of the pool waits for its next task (publishing, or the next run)
+    # while the flow deduplicates: without this it would sit on what reading left
+    views = sigs = index = None
+    release_memory()
+    return out
 
 
 _POOL: ProcessPoolExecutor | None = None

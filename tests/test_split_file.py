@@ -59,3 +59,17 @@ def test_a_file_read_by_two_processes_gives_the_lake_of_one_read(raw_file, tmp_p
     assert split_lake == one_lake
     assert f"{raw_file}#57" in [r[0] for r in lakes.read_table(str(tmp_path / "split"), "rejects")
                                 .select("raw_uri").rows()]
+
+
+def test_only_a_large_object_alone_in_its_batch_is_split(monkeypatch):
+    from flows.extracting import in_parts
+    from lake.storage import SourceObject
+
+    monkeypatch.setenv("WIRELAKE_SPLIT_BYTES", "1000")
+    monkeypatch.setenv("WIRELAKE_STREAM_BYTES", "500")
+    big, small = SourceObject("/raw", "big.jsonl", 1000, "v"), SourceObject("/raw", "small.jsonl", 999, "v")
+    assert in_parts([[big], [small], [small, big]], 2) == (
+        [[big], [big], [small], [small, big]], [(0, 2), (1, 2), None, None])
+    assert in_parts([[big]], 1) == ([[big]], [None])  # one process: nothing to share
+    monkeypatch.setenv("WIRELAKE_STREAM_BYTES", "2000")  # not read in pieces: not split
+    assert in_parts([[big]], 2) == ([[big]], [None])

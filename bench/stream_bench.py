@@ -18,6 +18,10 @@ dedup state, which grows with the number of stories whatever the file size).
 ``--whole`` also runs each size with the read the flow had before streaming
 (``storage.get`` of the whole object: ``WIRELAKE_STREAM_BYTES`` set past any size).
 
+``--one-task`` also runs each file read by one extract task, in one process
+(``WIRELAKE_SPLIT_BYTES`` past any size: the flow before a large file was read
+by every process of the extract pool), as baseline.
+
 ``--at-once`` also runs each file with every item deduplicated at once
 (``WIRELAKE_RUN_ITEMS`` past any run: the flow before runs were cut into groups
 of dates), as baseline; ``--only-baseline`` runs only the baselines asked for.
@@ -25,6 +29,10 @@ of dates), as baseline; ``--only-baseline`` runs only the baselines asked for.
 instead of generating ``--gb`` files; ``--server`` starts one Prefect server
 (``prefect server start`` on 127.0.0.1) for the runs, points them at it with
 ``PREFECT_API_URL`` and counts it in the tree's peak RSS.
+
+``--days N`` spreads the generated stories over N days from 2026-09-01 (default
+30, the corpus's own; 1826 for five years): with 30 days a larger file makes
+each date denser, while a real archive grows in dates.
 
 ``--read-only`` measures the reading alone, without Prefect, normalizing or
 dedup: a child process reads the file as the extract task does (chunks and
@@ -61,6 +69,8 @@ def _child(lake: str, source: str, mode: str) -> int:
         os.environ["WIRELAKE_STREAM_BYTES"] = str(1 << 62)  # the old path: every object read whole
     if mode == "at-once":
         os.environ["WIRELAKE_RUN_ITEMS"] = str(1 << 62)  # the old dedup: every item of the run at once
+    if mode == "one-task":
+        os.environ["WIRELAKE_SPLIT_BYTES"] = str(1 << 62)  # the old extract: one large file, one process
     from flows import ingest as ingest_flow
     from flows.progress import peak_rss_mb as _peak_rss_mb
     harness = (contextlib.nullcontext() if os.environ.get("PREFECT_API_URL")
@@ -123,13 +133,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--at-once", action="store_true",
                     help="also run each file with every item deduplicated at once (WIRELAKE_RUN_ITEMS past any "
                          "run), the dedup before runs were cut into groups of dates, as baseline")
+    ap.add_argument("--one-task", action="store_true",
+                    help="also run each file read by one extract task (WIRELAKE_SPLIT_BYTES past any size), "
+                         "as before a large file was read by every process of the pool, as baseline")
     ap.add_argument("--only-baseline", action="store_true",
-                    help="run only the baselines asked for (--whole, --at-once), not this code's default")
+                    help="run only the baselines asked for (--whole, --at-once, --one-task), not this code's default")
     ap.add_argument("--dir", type=Path, nargs="+", default=None, metavar="DIR",
                     help="ingest these directories of raw files (kept) instead of generating --gb files")
     ap.add_argument("--server", action="store_true",
                     help="run against a Prefect server started for it (counted in the tree's peak RSS) "
                          "instead of the temporary one each ingest starts")
+    ap.add_argument("--days", type=int, default=None,
+                    help="spread the generated stories over this many days (default: bench.wire_corpus's 30)")
     ap.add_argument("--from", dest="source", type=Path, default=None, metavar="FILE",
                     help="make each file from copies of this JSON Lines file")
     args = ap.parse_args(argv)
@@ -141,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"only {free / 1e9:.1f} GB free in {args.tmp}, {need / 1e9:.1f} GB needed", file=sys.stderr)
         return 2
     modes = [*([] if args.only_baseline else ["stream"]), *(["whole"] if args.whole else []),
-             *(["at-once"] if args.at_once else [])]
+             *(["at-once"] if args.at_once else []), *(["one-task"] if args.one_task else [])]
     rows = []
     server = home = None
     if args.server:
@@ -154,10 +169,12 @@ def main(argv: list[str] | None = None) -> int:
             n = 0 if args.dir else int(gb * 1e9 / BYTES_PER_STORY)
             t0 = time.perf_counter()
             if args.dir:
-                path = next(p for p in sorted(Path(gb).iterdir()) if p.is_file())
-                with path.open("rb") as fh:
-                    n = sum(1 for _ in fh)
-                gb = path.stat().st_size / 1e9
+                files = [p for p in sorted(Path(gb).iterdir()) if p.is_file()]  # all ingested
+                path = files[0]
+                for f in files:
+                    with f.open("rb") as fh:
+                        n += sum(1 for _ in fh)
+                gb = sum(f.stat().st_size for f in files) / 1e9
             elif args.source:
                 (work / "raw").mkdir()
                 path = work / "raw" / "wire.jsonl"
@@ -168,9 +185,10 @@ def main(argv: list[str] | None = None) -> int:
                             shutil.copyfileobj(src, out, 16 << 20)
                 n = sum(1 for _ in path.open("rb"))
             else:
-                [path] = write_jsonl(work / "raw", n, workers=1)
+                [path] = write_jsonl(work / "raw", n, workers=1,
+                                     **({"days": args.days} if args.days else {}))
                 (work / "raw" / "truth.parquet").unlink()
-            size = path.stat().st_size
+            size = gb * 1e9 if args.dir else path.stat().st_size
             print(f"{gb:g} GB: {n:,} stories, {size / 1e9:.2f} GB written in {time.perf_counter() - t0:.0f} s",
                   file=sys.stderr)
             for mode in modes:

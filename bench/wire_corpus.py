@@ -40,7 +40,9 @@ file is read under its own name (``wire.jsonl`` for :func:`generate`, the
 shard's file name for :func:`write_jsonl`).
 
 Derived items follow their original by 30 s to 24 h; everything is spread
-over 30 days from 2026-09-01. Exact copies under a redistributor keep the
+over 30 days from 2026-09-01 (``days``/``--days``: over more, e.g. 1,826 for five
+years of a wire, so that a larger corpus has more dates, not denser ones; the
+default corpus does not change). Exact copies under a redistributor keep the
 agency's dateline, so normalization sets ``original_provider``.
 
 The text is made up: a Zipf-weighted word bank of common English words plus
@@ -824,18 +826,20 @@ def default_templates(n: int, template_share: float = SHARES["template"]) -> int
     return max(1, round(n * template_share / 15))
 
 
-def plan(n: int, seed: int = 0, template_share: float = SHARES["template"], templates: int | None = None) -> Plan:
+def plan(n: int, seed: int = 0, template_share: float = SHARES["template"], templates: int | None = None,
+         days: int = DAYS) -> Plan:
     """Decide every item's kind, cluster, parent, provider, guid and times (no text yet).
 
     ``template_share`` of the items are template instances, spread over ``templates``
-    templates (default :func:`default_templates`)."""
+    templates (default :func:`default_templates`); the items' times over ``days``
+    days from 2026-09-01."""
     rng = random.Random(seed * 1_000_003 + 17)
     counts = _counts(n, template_share)
     templates = templates or default_templates(n, template_share)
     weights = [a[3] for a in AGENCIES]
     n_orig = counts["original"]
     n_tmpl = counts["template"]
-    span = DAYS * 86400
+    span = days * 86400
     # (created, first, kind, cluster, parent (as original number), agency, holder, guid, version, detail,
     #  template); originals first, then template instances: a derived item's parent p < n_orig + n_tmpl
     rows: list[tuple] = []
@@ -856,7 +860,7 @@ def plan(n: int, seed: int = 0, template_share: float = SHARES["template"], temp
         # A form is filled on a few days of the month, several times a day (dividend
         # notices, results): instances often share the dateline's city and date.
         k = of_template[c]
-        day = (k * 7 + 11 * rng.randrange(3)) % DAYS
+        day = (k * 7 + 11 * rng.randrange(3)) % days
         orig_time[c] = START + day * 86400 + rng.randrange(86400)
         a, t = orig_agency[c], orig_time[c]
         rows.append((t, t, "template", c, -1, a, AGENCIES[a][0], guid(AGENCIES[a][2], t), 1,
@@ -1006,12 +1010,12 @@ def truth_frame(p: Plan, files: list[str], lines: list[int]) -> pl.DataFrame:
 
 
 def generate(n: int, seed: int = 0, source: str = "wire.jsonl", template_share: float = SHARES["template"],
-             templates: int | None = None) -> tuple[list[dict], pl.DataFrame]:
+             templates: int | None = None, days: int = DAYS) -> tuple[list[dict], pl.DataFrame]:
     """``n`` ninjs objects and their truth frame (same order; ``item_uri`` is ``source#line``).
 
     Holds every item in memory: for a million use :func:`write_jsonl`.
     """
-    p = plan(n, seed, template_share, templates)
+    p = plan(n, seed, template_share, templates, days)
     return [render(p, i) for i in range(n)], truth_frame(p, [source] * n, list(range(n)))
 
 
@@ -1037,7 +1041,7 @@ def _shard_job(args: tuple[Plan, str, int, int, int]) -> None:
 
 def write_jsonl(path: str | Path, n: int, seed: int = 0, shard_size: int | None = None,
                 workers: int | None = None, template_share: float = SHARES["template"],
-                templates: int | None = None) -> list[Path]:
+                templates: int | None = None, days: int = DAYS) -> list[Path]:
     """Write ``n`` items to ``path/wire-00000.jsonl`` ... and the truth to ``path/truth.parquet``.
 
     ``shard_size`` items a file (one file if None); shards are written by up to
@@ -1048,7 +1052,7 @@ def write_jsonl(path: str | Path, n: int, seed: int = 0, shard_size: int | None 
     """
     out = Path(path)
     out.mkdir(parents=True, exist_ok=True)
-    p = plan(n, seed, template_share, templates)
+    p = plan(n, seed, template_share, templates, days)
     size = shard_size or max(n, 1)
     shards = [(k, lo, min(n, lo + size)) for k, lo in enumerate(range(0, n, size))]
     workers = min(workers or os.cpu_count() or 1, len(shards))
@@ -1077,10 +1081,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--template-share", type=float, default=SHARES["template"],
                     help="share of template instances (hard look-alikes)")
     ap.add_argument("--templates", type=int, default=None, help="templates they are spread over")
+    ap.add_argument("--days", type=int, default=DAYS,
+                    help=f"days from 2026-09-01 the items are spread over (default {DAYS}; 1826: five years)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     paths = write_jsonl(args.out, args.n, args.seed, args.shard_size, args.workers, args.template_share,
-                        args.templates)
+                        args.templates, args.days)
     dt = time.perf_counter() - t0
     size = sum(x.stat().st_size for x in paths)
     print(f"{args.n:,} items in {len(paths)} file(s), {size / 1e6:,.1f} MB, {dt:.1f} s "

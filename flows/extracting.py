@@ -33,6 +33,7 @@ from lake.storage import SourceObject, open_storage
 from transforms.dedup.features import item_features
 from transforms.dedup.view import dedup_view, signatures, staged_index
 from transforms.normalizing.normalize import ENGINE, normalize_stories
+from transforms.reading import pieces
 from transforms.reading.accounting import parsed_rows
 from transforms.reading.extract import FileResult, extract_file, extract_stream
 
@@ -45,6 +46,38 @@ def stream_bytes() -> int:
     return int(os.environ.get("WIRELAKE_STREAM_BYTES") or 0) or 64 * 1024 * 1024
 
 
+def piece_bytes() -> int:
+    """The size of the pieces a large object is parsed in: ``WIRELAKE_PIECE_BYTES``, else
+    ``transforms.reading.pieces.PIECE_BYTES`` (16 MiB). Read where the object is read
+    (a process of the extract pool reads its environment as it was when it started)."""
+    return int(os.environ.get("WIRELAKE_PIECE_BYTES") or 0) or pieces.PIECE_BYTES
+
+
+def split_bytes() -> int:
+    """From what size on a raw object that is read in pieces is read by every process
+    of the extract pool at once, each parsing its share of the pieces
+    (``extract_stream``'s ``part``): ``WIRELAKE_SPLIT_BYTES``, else 256 MiB. One
+    large file is otherwise one extract task, on one core."""
+    return int(os.environ.get("WIRELAKE_SPLIT_BYTES") or 0) or 256 * 1024 * 1024
+
+
+def in_parts(batches: list[list[SourceObject]], ways: int
+             ) -> tuple[list[list[SourceObject]], list[tuple[int, int] | None]]:
+    """The extract tasks for ``batches`` with their parts: a batch of one object of
+    :func:`split_bytes` or more becomes ``ways`` tasks, part ``(k, ways)`` each (the
+    flow merges their results: ``transforms.reading.extract.merge_parts``)."""
+    tasks: list[list[SourceObject]] = []
+    parts: list[tuple[int, int] | None] = []
+    for batch in batches:
+        if ways > 1 and len(batch) == 1 and batch[0].size >= max(split_bytes(), stream_bytes()):
+            tasks.extend([batch] * ways)
+            parts.extend((k, ways) for k in range(ways))
+        else:
+            tasks.append(batch)
+            parts.append(None)
+    return tasks, parts
+
+
 def run_items() -> int:
     """How many items a run deduplicates at once, at most (``WIRELAKE_RUN_ITEMS``, default
     400,000): a run with more publishes them to items/ first and deduplicates its dates
@@ -55,13 +88,15 @@ def run_items() -> int:
 
 def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id: str,
                     ingested_at: datetime, lake: str, batch_no: int,
-                    chunk_rows: int = 5_000
+                    chunk_rows: int = 5_000, part: tuple[int, int] | None = None
                     ) -> tuple[list[FileResult], pl.DataFrame | None, np.ndarray | None, str, pl.DataFrame]:
     """The extract task's work (flows/ingest.py ``extract_batch``): the batch's file
     results, the dedup view of its items and their signatures (None, None when the
     batch alone has more than :func:`run_items` items: the run deduplicates in groups
     of dates then, and needs only the index), which process did the work (host:pid),
-    and the index of what was staged where (:func:`staged_index`)."""
+    and the index of what was staged where (:func:`staged_index`). With ``part``
+    (:func:`in_parts`) the batch is one large object, read in pieces, of which this
+    task parses its share."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
     lake_store = open_storage(lake)
     views: list[pl.DataFrame] | None = []
@@ -113,15 +148,19 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
         storage = stores.get(obj.storage_url) or stores.setdefault(obj.storage_url,
                                                                    open_storage(obj.storage_url))
         try:
-            if obj.size >= stream_bytes():
+            if obj.size >= stream_bytes() or part is not None:
                 chunks = storage.read_chunks(obj.key)
                 first = next(chunks, b"")  # a vanished object fails here
                 results.append(extract_stream(itertools.chain([first], chunks), obj.uri, forced_format,
-                                              flush=collect, flush_rows=chunk_rows))
+                                              flush=collect, flush_rows=chunk_rows,
+                                              piece_bytes=piece_bytes(), part=part))
                 continue
             data = storage.get(obj.key)
         except FileNotFoundError:
-            result = FileResult(obj.uri, items_in=1)
+            result = FileResult(obj.uri, items_in=int(not (part and part[0])), part=part)
+            if part and part[0]:  # part 0 rejects it
+                results.append(result)
+                continue
             result.rejects.append({"raw_uri": f"{obj.uri}#0", "source_format": None,
                                    "reason": "source_vanished",
                                    "detail": "listed but gone when read", "raw_size": 0,
@@ -133,13 +172,19 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
     if pending:
         stage()
     if views is None:
-        return results, None, None, worker, pl.concat(index, how="vertical")
-    if not views:
+        out = results, None, None, worker, pl.concat(index, how="vertical")
+    elif not views:
         empty = item_features(normalize_stories(parsed_rows([]).lazy()).collect(engine=ENGINE).with_columns(
             pl.lit(ingested_at).alias("ingested_at"), pl.lit(run_id).alias("run_id")))
         view = dedup_view(empty, None)
-        return results, view, signatures(empty), worker, staged_index(view)
-    return results, pl.concat(views, how="vertical"), np.concatenate(sigs), worker, pl.concat(index, how="vertical")
+        out = results, view, signatures(empty), worker, staged_index(view)
+    else:
+        out = results, pl.concat(views, how="vertical"), np.concatenate(sigs), worker, pl.concat(index, how="vertical")
+    # a process of the pool waits for its next task (publishing, or the next run)
+    # while the flow deduplicates: without this it would sit on what reading left
+    views = sigs = index = None
+    release_memory()
+    return out
 
 
 _POOL: ProcessPoolExecutor | None = None

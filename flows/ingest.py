@@ -21,8 +21,8 @@ import polars as pl
 from prefect import flow, get_run_logger
 from prefect.utilities.annotations import unmapped
 
+from flows.extracting import in_parts, run_items
 from flows.extracting import release_memory as _release_memory
-from flows.extracting import run_items
 from flows.progress import RunProgress, StageTimer
 from flows.runners import WirelakeTaskRunner, default_workers
 from flows.summary import summary_markdown
@@ -57,7 +57,7 @@ from transforms.reading.accounting import (
     rejects_frame,
     stories_by_day_provider,
 )
-from transforms.reading.extract import FileResult, from_sources, source_of
+from transforms.reading.extract import FileResult, from_sources, merge_parts, source_of
 
 
 class NoInputError(RuntimeError):
@@ -322,6 +322,7 @@ class Extraction:
                 if self.progress is not None:
                     self.progress.update(objects_done=len(self.results),
                                          items_done=sum(r.items_in for r in self.results))
+            self.results = merge_parts(self.results)  # a large object's parts: one result
             self.futures = []
         return self
 
@@ -330,11 +331,13 @@ def start_extract(run: RunSpec, objects: list[SourceObject], timer: StageTimer |
     """Submit the run's extract tasks (one per batch of raw objects); they stage the
     items in the lake while the caller goes on. ``timer`` times the run's stages
     (a new one starts now)."""
-    batches = _batches(objects, run.batch_files, run.batch_bytes)
     processes = extract_in_processes(objects)
+    # a large object is read by every process of the pool, each parsing its share
+    batches, parts = in_parts(_batches(objects, run.batch_files, run.batch_bytes),
+                              default_workers() if processes else 1)
     futures = extract_batch.map(batches, unmapped(run.format), unmapped(run.run_id), unmapped(run.started),
                                 unmapped(run.lake), list(range(len(batches))), unmapped(run.chunk_rows),
-                                unmapped(processes))
+                                unmapped(processes), parts)
     progress = RunProgress(run.run_id, len(objects))
     progress.update(stage="extract")
     return Extraction(list(futures), objects, timer or StageTimer(), progress=progress, processes=processes)

@@ -62,7 +62,7 @@ def probe_lake(lake: str) -> None:
 @task(name="extract-files", cache_policy=NO_CACHE, tags=[PER_FILE], **STORAGE_RETRIES)
 def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: str,
                   ingested_at: datetime, lake: str, batch_no: int,
-                  chunk_rows: int = 5_000, processes: bool = False
+                  chunk_rows: int = 5_000, processes: bool = False, part: tuple[int, int] | None = None
                   ) -> tuple[list[FileResult], pl.DataFrame | None, np.ndarray | None, str, pl.DataFrame]:
     """Read a batch of raw objects, extract their items, normalize and fingerprint them
     ``chunk_rows`` at a time (one task per batch, so batches run in parallel).
@@ -76,9 +76,10 @@ def extract_batch(batch: list[SourceObject], forced_format: str | None, run_id: 
 
     With ``processes`` the work runs in a process of the extract pool
     (flows/extracting.py), so that parsing and normalizing use every core: the
-    task's thread only waits for it.
+    task's thread only waits for it. ``part``: the batch is one large object, of
+    which this task parses its share of the pieces (flows/extracting.py ``in_parts``).
     """
-    args = (batch, forced_format, run_id, ingested_at, lake, batch_no, chunk_rows)
+    args = (batch, forced_format, run_id, ingested_at, lake, batch_no, chunk_rows, part)
     if processes:
         return extracting.in_process_pool(extracting.extract_objects, *args)
     return extracting.extract_objects(*args)

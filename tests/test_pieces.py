@@ -30,7 +30,7 @@ from tests.test_damaged_records import (
 )
 from transforms.formats import detect
 from transforms.reading import pieces
-from transforms.reading.extract import extract_file, extract_stream
+from transforms.reading.extract import extract_file, extract_stream, merge_parts
 
 REPEAT = 30
 FILES = {
@@ -146,3 +146,48 @@ def test_the_extract_task_streams_large_objects(where, tmp_path, monkeypatch, re
     assert cut[1].equals(whole[1])
     assert (cut[2] == whole[2]).all()
     assert pl.Series(cut[1]["raw_uri"]).str.contains("message.xml#").sum() == 4
+
+
+@pytest.mark.parametrize("ways", [2, 3])
+@pytest.mark.parametrize("compress", [None, gzip.compress], ids=["plain", "gzip"])
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_a_file_read_in_parts_gives_what_reading_whole_gives(name, compress, ways):
+    """``ways`` processes each parse every ``ways``-th piece of one file and count the
+    items of the others (the JSON Lines rule without parsing, other formats by
+    parsing): together, the whole read's rows, numbers, rejects and counts; each
+    part parses only its share."""
+    data = FILES[name] if compress is None else compress(FILES[name])
+    whole = _outcome(extract_file(data, "/raw/f"))
+    for chunk, piece in ((7, 1024), (4096, 700 * (2 if "sgml" in name else 1))):
+        parts = [extract_stream(_chunks(data, chunk), "/raw/f", piece_bytes=piece, part=(k, ways))
+                 for k in range(ways)]
+        [merged] = merge_parts(parts)
+        assert _outcome(merged) == whole, (chunk, piece)
+        if len(parts[0].ends) >= 2 * ways:  # cut into pieces: each part has its share of the items
+            assert all(0 < p.items_in < whole[0] for p in parts), [p.items_in for p in parts]
+
+
+def test_parts_that_number_apart_are_refused():
+    """A piece counted otherwise than it parses would give two items one raw_uri:
+    merging refuses the parts instead."""
+    data = FILES["jsonl"]
+    parts = [extract_stream(_chunks(data, 4096), "/raw/f", piece_bytes=1024, part=(k, 2)) for k in range(2)]
+    assert merge_parts(list(parts))[0].items_in == _outcome(extract_file(data, "/raw/f"))[0]
+    parts[1].ends[3] += 1
+    with pytest.raises(ValueError, match="numbered its items apart"):
+        merge_parts(parts)
+    with pytest.raises(ValueError, match="not all there"):
+        merge_parts(parts[:1])
+
+
+def test_the_json_lines_count_is_the_parsed_count():
+    """The JSON Lines rule counts a piece's items without parsing: it says a number
+    only when the parser surely reads the piece as JSON Lines, and then the right one."""
+    from transforms.formats.jsonwire import json_lines_count
+
+    lines = _ninjs_lines()
+    for data in (_jsonl(lines * 3), b"\n\n  " + _jsonl(lines) + b"\n \n", _jsonl(lines) + b"{not json\n\n{}\n[1]\n"):
+        n = json_lines_count(data)
+        assert n is not None and n == extract_file(data, "/raw/f").items_in
+    for data in (b"[" + b",".join(lines) + b"]", lines[0], b"{broken\n" + _jsonl(lines), b"[1]\n" + _jsonl(lines)):
+        assert json_lines_count(data) is None

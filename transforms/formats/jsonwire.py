@@ -170,6 +170,28 @@ def read_json_records(data: bytes, fmt: str, source: str) -> tuple[str, Any, Ite
     return _shape(doc, fmt, source)
 
 
+def json_lines_count(data: bytes) -> int | None:
+    """How many records :func:`read_json_records` gives for ``data`` when it surely
+    reads it as JSON Lines (its first line a JSON object, another line opening one):
+    one a non-blank line, counted without parsing them. None when that is not
+    sure: ``data`` is then to be read to be counted."""
+    lead = _LEAD.match(data)
+    start = lead.end() if lead else 0
+    if start >= len(data) or data[start] != 0x7B:
+        return None
+    nl = data.find(b"\n", start)
+    nxt = _NON_WS.search(data, nl) if nl != -1 else None
+    if nxt is None or data[nxt.start()] != 0x7B:
+        return None
+    try:
+        first = loads(data[start:nl])
+    except ValueError:
+        return None
+    if not isinstance(first, dict):
+        return None
+    return sum(1 for line in data[start:].split(b"\n") if line.strip())
+
+
 def _shape(doc: Any, fmt: str, source: str) -> tuple[str, Any, Iterator[Record]]:
     if isinstance(doc, dict):
         return "object", doc, iter([(doc, None, None)])

@@ -36,6 +36,10 @@ class FileResult:
     # the end) instead of piling up: a large export is never held as dicts at once.
     flush: Callable[[list[dict]], None] | None = field(default=None, repr=False, compare=False)
     flush_rows: int = 0
+    # A file read in parts (``extract_stream``'s ``part``): which (k of n), and the
+    # number following each piece's items as this part found it (parsed or counted).
+    part: tuple[int, int] | None = None
+    ends: list[int] = field(default_factory=list, repr=False)
 
     def add_row(self, row: dict) -> None:
         self.rows.append(row)
@@ -161,16 +165,33 @@ def _inner_head(k: str, raw_head: bytes) -> bytes:
     return bytes(out[:pieces.HEAD_BYTES])
 
 
+def _count_items(uri: str, piece: bytes, chosen: ModuleType, splitter: pieces.Splitter, first: int) -> int:
+    """The number after the last item of ``piece`` numbered from ``first``, as
+    :func:`_parse_items` gives it: counted by the splitter's rule when it is sure,
+    else parsed (and the rows dropped)."""
+    n = splitter.count(piece) if splitter.count is not None else None
+    if n is not None:
+        return first + n
+    scratch = FileResult(uri, flush=lambda rows: None, flush_rows=1000)
+    return _parse_items(scratch, uri, piece, chosen, first)
+
+
 def extract_stream(chunks: Iterator[bytes], uri: str, forced_format: str | None = None,
                    flush: Callable[[list[dict]], None] | None = None, flush_rows: int = 10_000,
-                   piece_bytes: int | None = None) -> FileResult:
+                   piece_bytes: int | None = None, part: tuple[int, int] | None = None) -> FileResult:
     """:func:`extract_file` for an object given as chunks of its bytes: a large JSON
     Lines, CSV, Reuters-21578 or multi-item XML file (plain, or one gzip/xz/bzip2
     stream) is parsed a piece at a time (:mod:`transforms.reading.pieces`), so the object
     is never held whole. The items, their ``raw_uri`` numbers and the accounting
     are those :func:`extract_file` gives, but for a damaged record cut across
     two pieces (each part is then its own reject). Any other object (an archive,
-    a JSON array, a one-story file) is read whole and given to :func:`extract_file`."""
+    a JSON array, a one-story file) is read whole and given to :func:`extract_file`.
+
+    ``part`` ``(k, n)``: one of ``n`` processes reading the same file, each
+    reading all of it but parsing only the pieces ``i`` with ``i % n == k`` (its
+    share) and counting the items of the others, so that its items are numbered
+    as in a whole read; :func:`merge_parts` adds the ``n`` results up to the
+    whole read's. A file that is not cut is read by part 0 alone."""
     source = _Peek(iter(chunks))
     head = source.peek(pieces.HEAD_BYTES)
     k = containers.kind(head)
@@ -182,34 +203,91 @@ def extract_stream(chunks: Iterator[bytes], uri: str, forced_format: str | None 
         except ParseError:
             chosen = None
     splitter = pieces.splitter(chosen.NAME, inner) if chosen is not None and inner else None
+    mine, ways = part or (0, 1)
     if splitter is None:
-        return extract_file(b"".join(source), uri, forced_format, flush=flush, flush_rows=flush_rows)
-    result = FileResult(uri, flush=flush, flush_rows=flush_rows)
-    result.formats[chosen.NAME] += 1
+        if mine:  # read by part 0
+            return FileResult(uri, part=part)
+        result = extract_file(b"".join(source), uri, forced_format, flush=flush, flush_rows=flush_rows)
+        result.part = part
+        return result
+    result = FileResult(uri, flush=flush, flush_rows=flush_rows, part=part)
+    if mine == 0:
+        result.formats[chosen.NAME] += 1
     stream = iter(source) if k is None else containers.stream_decompress(k, iter(source),
                                                                           STREAM_DECOMPRESS_LIMIT)
-    following, first = 0, True
+    following, at = 0, 0  # the next item's number, the next piece's
     try:
         for piece in pieces.pieces(stream, splitter, piece_bytes or pieces.PIECE_BYTES):
-            if first or splitter.has_records(piece):
-                following = _parse_items(result, uri, piece, chosen, following)
-            first = False
+            if at == 0 or splitter.has_records(piece):
+                if at % ways == mine:
+                    following = _parse_items(result, uri, piece, chosen, following)
+                else:
+                    following = _count_items(uri, piece, chosen, splitter, following)
+            if part is not None:
+                result.ends.append(following)
+            at += 1
             del piece
     except EOFError as exc:  # the items read before the cut stay
-        _reject(result, f"{uri}#{following}", "truncated_archive", f"{k}: {exc}", b"", None)
+        if at % ways == mine:
+            _reject(result, f"{uri}#{following}", "truncated_archive", f"{k}: {exc}", b"", None)
         following += 1
     except containers.DecompressionBomb as exc:
-        _reject(result, f"{uri}#{following}", "decompression_limit", f"{k}: {exc}", b"", None)
+        if at % ways == mine:
+            _reject(result, f"{uri}#{following}", "decompression_limit", f"{k}: {exc}", b"", None)
         following += 1
     except (OSError, containers.zlib.error, containers.lzma.LZMAError) as exc:
-        _reject(result, f"{uri}#{following}", "corrupt_archive", f"{k}: {exc}", b"", None)
+        if at % ways == mine:
+            _reject(result, f"{uri}#{following}", "corrupt_archive", f"{k}: {exc}", b"", None)
         following += 1
-    if following == 0:
+    if following == 0 and mine == 0:
         _reject(result, f"{uri}#0", "no_items", f"{chosen.NAME} found no item in the input", inner,
                 chosen.NAME)
     result.flush_pending()
     result.flush = None
     return result
+
+
+def _number(raw_uri: str) -> int:
+    return int(raw_uri.rsplit("#", 1)[1])
+
+
+def merge_parts(results: list[FileResult]) -> list[FileResult]:
+    """``results`` with the parts of each file read in parts (``extract_stream``'s
+    ``part``, consecutive) added up to one result: what reading it whole gives
+    (rows and rejects in the order of their numbers). Raises ValueError when the
+    parts numbered its items apart (a piece counted otherwise than parsed), which
+    would give two items one ``raw_uri``."""
+    out: list[FileResult] = []
+    i = 0
+    while i < len(results):
+        r = results[i]
+        if r.part is None:
+            out.append(r)
+            i += 1
+            continue
+        ways = r.part[1]
+        group = results[i:i + ways]
+        if [g.part for g in group] != [(k, ways) for k in range(ways)] or \
+                any(g.source_uri != r.source_uri for g in group):
+            raise ValueError(f"the {ways} parts of {r.source_uri} are not all there, in order")
+        ends = {tuple(g.ends) for g in group}
+        if len(ends) > 1:
+            raise ValueError(f"the parts of {r.source_uri} numbered its items apart (a piece counted "
+                             "otherwise than parsed)")
+        whole = FileResult(r.source_uri)
+        for g in group:
+            whole.items_in += g.items_in
+            whole.rows.extend(g.rows)
+            whole.rejects.extend(g.rejects)
+            whole.skipped.update(g.skipped)
+            whole.skipped_formats.update(g.skipped_formats)
+            whole.formats.update(g.formats)
+        if sum(1 for g in group if g.rows or g.rejects) > 1:  # else in order already
+            whole.rows.sort(key=lambda row: _number(row["raw_uri"]))
+            whole.rejects.sort(key=lambda row: _number(row["raw_uri"]))
+        out.append(whole)
+        i += ways
+    return out
 
 
 def source_of(raw_uris: pl.Series, sources: set[str] | list[str]) -> pl.Series:

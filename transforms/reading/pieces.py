@@ -35,6 +35,9 @@ class Splitter:
     has_records: Callable[[bytes], bool]  # whether a piece's own bytes hold any record
     prefix: bytes = b""  # put before every piece but the first (header row, XML head)
     suffix: bytes = b""  # put after every piece but the last (XML end tags)
+    # how many items a piece gives its parser, found without parsing it (None: not
+    # sure, parse it to count); for a file read in parts (extract.extract_stream)
+    count: Callable[[bytes], int | None] | None = None
 
 
 def pieces(chunks: Iterator[bytes], splitter: Splitter, piece_bytes: int = PIECE_BYTES) -> Iterator[bytes]:
@@ -84,7 +87,11 @@ def _json_lines_head(head: bytes) -> bool:
 def _json_lines(head: bytes) -> Splitter | None:
     if not _json_lines_head(head):
         return None
-    return Splitter(cut=lambda buf: buf.rfind(b"\n") + 1, has_records=lambda piece: bool(piece.strip()))
+    from transforms.formats.jsonwire import json_lines_count
+
+    # ninjs and news-please read JSON Lines one item a record (jsonwire.run_records)
+    return Splitter(cut=lambda buf: buf.rfind(b"\n") + 1, has_records=lambda piece: bool(piece.strip()),
+                    count=json_lines_count)
 
 
 # ----------------------------------------------------------------------------- CSV

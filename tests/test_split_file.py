@@ -1,0 +1,75 @@
+"""One large raw object read by every process of the extract pool (issue 16): each
+process parses its share of the pieces and counts the items of the others
+(flows/extracting.py ``in_parts``, ``extract_stream``'s ``part``), and the run
+merges the parts' accounting. The lake and the manifest are those of the same
+file read in pieces by one task: the same items under the same ``raw_uri``
+numbers, the same stories, duplicates and rejects, and the file counted once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.wire_corpus import generate
+from flows.extracting import shutdown_pool
+from flows.ingest import ingest
+from tests import lakes
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+@pytest.fixture(scope="module")
+def raw_file(tmp_path_factory) -> Path:
+    items, _ = generate(400, seed=31)
+    lines = [json.dumps(x) for x in items]
+    lines[57] = lines[57][:200]  # a damaged record: a reject with its number
+    lines.insert(200, "")  # a blank line: no item, no number
+    path = tmp_path_factory.mktemp("raw") / "export.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _run(path: Path, lake: str, monkeypatch, extract: str) -> tuple[dict, dict]:
+    monkeypatch.setenv("WIRELAKE_EXTRACT", extract)
+    monkeypatch.setenv("WIRELAKE_STREAM_BYTES", "1")
+    monkeypatch.setenv("WIRELAKE_SPLIT_BYTES", "1")
+    monkeypatch.setenv("WIRELAKE_PIECE_BYTES", "40000")  # about 30 pieces
+    monkeypatch.setenv("WIRELAKE_WORKERS", "2")
+    shutdown_pool()  # the pool's processes start with this environment
+    try:
+        manifest = ingest(sources=[str(path)], lake=lake)
+    finally:
+        shutdown_pool()
+    return manifest, lakes.lake_state(lake)
+
+
+def test_a_file_read_by_two_processes_gives_the_lake_of_one_read(raw_file, tmp_path, monkeypatch):
+    one_manifest, one_lake = _run(raw_file, str(tmp_path / "one"), monkeypatch, "threads")
+    split_manifest, split_lake = _run(raw_file, str(tmp_path / "split"), monkeypatch, "processes")
+    assert len(split_manifest["extract_workers"]) == 2  # both processes read it
+    assert len(one_manifest["extract_workers"]) == 1
+    t = split_manifest["totals"]
+    assert t["items_in"] == 400 == t["stories"] + t["duplicates"] + t["skipped"] + t["rejects"]
+    assert t["rejects"] == 1 and t["duplicates"] > 50
+    for key in ("totals", "files", "by_format", "rejects_by_reason", "skipped_by_reason",
+                "duplicates_by_reason", "stories_by_day_provider"):
+        assert split_manifest[key] == one_manifest[key], key
+    assert split_lake == one_lake
+    assert f"{raw_file}#57" in [r[0] for r in lakes.read_table(str(tmp_path / "split"), "rejects")
+                                .select("raw_uri").rows()]
+
+
+def test_only_a_large_object_alone_in_its_batch_is_split(monkeypatch):
+    from flows.extracting import in_parts
+    from lake.storage import SourceObject
+
+    monkeypatch.setenv("WIRELAKE_SPLIT_BYTES", "1000")
+    monkeypatch.setenv("WIRELAKE_STREAM_BYTES", "500")
+    big, small = SourceObject("/raw", "big.jsonl", 1000, "v"), SourceObject("/raw", "small.jsonl", 999, "v")
+    assert in_parts([[big], [small], [small, big]], 2) == (
+        [[big], [big], [small], [small, big]], [(0, 2), (1, 2), None, None])
+    assert in_parts([[big]], 1) == ([[big]], [None])  # one process: nothing to share
+    monkeypatch.setenv("WIRELAKE_STREAM_BYTES", "2000")  # not read in pieces: not split
+    assert in_parts([[big]], 2) == ([[big]], [None])

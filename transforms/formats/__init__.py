@@ -85,7 +85,7 @@ def by_name(name: str) -> ModuleType:
 
 def detect(data: bytes, source: str = "") -> ModuleType:
     """The parser whose ``sniff`` claims ``data``; raises :class:`ParseError` if none."""
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(), which copied the whole input
         raise ParseError("empty_input", "the input has no content", source=source)
     for parser in PARSERS:
         if parser.sniff(data):

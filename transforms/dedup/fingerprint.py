@@ -25,6 +25,8 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from transforms.utf8 import utf8_buffers
+
 BINS = 256
 SHINGLE = 3
 EMPTY = np.uint32(0xFFFFFFFF)
@@ -137,41 +139,13 @@ def _densify_row(sig, bins):
             sig[b] = np.uint32(0xFFFFFFFE)
 
 
-def utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The UTF-8 bytes of the texts and their offsets (one copy, shared by the kernels)."""
-    return _utf8_buffers(texts)
-
-
-def _utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    """A null is read as "" (no bytes). Nulls are filled (a copy of the column) only
-    when a null slot's offsets span bytes, which Arrow allows."""
-    data, offsets = _arrow_buffers(texts)
-    if texts.null_count():
-        lengths = np.diff(offsets)
-        if lengths[texts.is_null().to_numpy()].any():
-            data, offsets = _arrow_buffers(texts.fill_null(""))
-    return data, offsets
-
-
-def _arrow_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    arr = texts.to_arrow()
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    arr = arr.cast(pa.large_string())
-    _, off_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(off_buf, dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8)
-    data = (np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None
-            else np.zeros(0, dtype=np.uint8))
-    return data, offsets
-
-
 def signatures(texts: pl.Series, bins: int = BINS, full: bool = False,
                buffers: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(signatures, shingle_counts)``: an ``(n, bins)`` OPH signature per text and
     its number of shingles. The stored form (:func:`compact`: the low 8 bits of each
     bin, uint8), or with ``full`` the 32-bit minima (all ``EMPTY`` for a text
     without words). ``buffers``: the texts' :func:`utf8_buffers`, when the caller has them."""
-    data, offsets = buffers or _utf8_buffers(texts)
+    data, offsets = buffers or utf8_buffers(texts)
     sig = np.full((len(texts), bins), EMPTY if full else 0xFF, dtype=np.uint32 if full else SIG_DTYPE)
     counts = np.zeros(len(texts), dtype=np.int32)
     if len(texts):
@@ -283,7 +257,7 @@ def stable_hash(values: pl.Series) -> pl.Series:
     it depends on the bytes only, so it can be stored in the lake's dedup index.
     """
     valid = values.is_not_null().to_numpy()
-    data, offsets = _utf8_buffers(values)
+    data, offsets = utf8_buffers(values)
     out = np.zeros(len(values), dtype=np.uint64)
     if len(values):
         _hash_each(data, offsets, valid, out)
@@ -477,7 +451,7 @@ def token_hashes(texts: pl.Series, buffers: tuple[np.ndarray, np.ndarray] | None
     """Per text, the sorted distinct 32-bit hashes of its numbers and of its names and
     tickers: ``((values, offsets), (values, offsets))``, row i holding
     ``values[offsets[i]:offsets[i + 1]]``."""
-    data, offsets = buffers or _utf8_buffers(texts)
+    data, offsets = buffers or utf8_buffers(texts)
     n = len(texts)
     n_num = np.zeros(n, dtype=np.int64)
     n_nam = np.zeros(n, dtype=np.int64)
@@ -857,11 +831,11 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
     """
     n = len(head)
     skip = np.zeros(0, dtype=np.uint64) if skip is None else np.unique(np.asarray(skip, dtype=np.uint64))
-    hdata, hoff = _utf8_buffers(head)
+    hdata, hoff = utf8_buffers(head)
     sep = body is not None
     if sep:
         bvalid = body.is_not_null().to_numpy()
-        bdata, boff = _utf8_buffers(body)
+        bdata, boff = utf8_buffers(body)
     else:
         bvalid = np.zeros(n, dtype=np.bool_)
         bdata, boff = np.zeros(1, dtype=np.uint8), np.zeros(n + 1, dtype=np.int64)

@@ -114,6 +114,16 @@ def _seen_before(words, rows, masks, x, y, t):
     return False
 
 
+@numba.njit(inline="always")
+def _run_end(members, i, hi):
+    """The end of the run of one key (the high 32 bits) that starts at ``members[i]``."""
+    key = members[i] >> np.uint64(32)
+    j = i + 1
+    while j < hi and (members[j] >> np.uint64(32)) == key:
+        j += 1
+    return j
+
+
 @numba.njit(parallel=True, cache=True)
 def _band_runs(start, members, occ):  # pragma: no cover - compiled
     """``occ[t]``: the pairs of band ``t``'s runs of one key, seen before or not."""
@@ -123,10 +133,7 @@ def _band_runs(start, members, occ):  # pragma: no cover - compiled
         i = start[t]
         hi = start[t + 1]
         while i < hi:
-            key = members[i] >> np.uint64(32)
-            j = i + 1
-            while j < hi and (members[j] >> np.uint64(32)) == key:
-                j += 1
+            j = _run_end(members, i, hi)
             n += (j - i) * (j - i - 1) // 2
             i = j
         occ[t] = n
@@ -146,10 +153,7 @@ def _band_new(words, rows, masks, start, members, occ_start, new):  # pragma: no
         hi = start[t + 1]
         i = lo
         while i < hi:
-            key = members[i] >> np.uint64(32)
-            j = i + 1
-            while j < hi and (members[j] >> np.uint64(32)) == key:
-                j += 1
+            j = _run_end(members, i, hi)
             for p in range(i, j):
                 x = np.int64(members[p] & np.uint64(0xFFFFFFFF))
                 for q in range(p + 1, j):
@@ -175,10 +179,7 @@ def _band_pairs(rows, start, members, occ_start, new, first, out):  # pragma: no
         hi = start[t + 1]
         i = lo
         while i < hi:
-            key = members[i] >> np.uint64(32)
-            j = i + 1
-            while j < hi and (members[j] >> np.uint64(32)) == key:
-                j += 1
+            j = _run_end(members, i, hi)
             for p in range(i, j):
                 x = np.int64(members[p] & np.uint64(0xFFFFFFFF))
                 for q in range(p + 1, j):

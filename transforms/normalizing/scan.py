@@ -24,7 +24,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 import polars as pl
-import pyarrow as pa
+
+from transforms.utf8 import utf8_buffers
 
 # byte -> 0: an ASCII character other than a space; 1: an ASCII space; 2: a UTF-8
 # continuation byte (part of the character before); 3: the lead byte of a character
@@ -102,24 +103,18 @@ def _or_flags(data, offsets, table, out):  # pragma: no cover - compiled
         out[k] = f
 
 
-def _buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    arr = texts.fill_null("").to_arrow()
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    arr = arr.cast(pa.large_string())
-    _, off_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(off_buf, dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8)
-    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
-    return data, offsets
+def _per_text(texts: pl.Series, kernel, table: np.ndarray, dtype) -> pl.Series:
+    """``kernel(data, offsets, table, out)`` over the texts' UTF-8 bytes (null as "")."""
+    data, offsets = utf8_buffers(texts)
+    out = np.zeros(len(texts), dtype=dtype)
+    if len(texts):
+        kernel(data, offsets, table, out)
+    return pl.Series(texts.name, out)
 
 
 def char_flags(texts: pl.Series) -> pl.Series:
     """Per text, the bits (``CONTROL``, ``NON_ASCII``, ...) of the bytes it holds; 0 for null."""
-    data, offsets = _buffers(texts)
-    out = np.zeros(len(texts), dtype=np.uint16)
-    if len(texts):
-        _or_flags(data, offsets, _FLAGS, out)
-    return pl.Series(texts.name, out, dtype=pl.UInt16)
+    return _per_text(texts, _or_flags, _FLAGS, np.uint16)
 
 
 def any_flag(texts: pl.Series, bits: int) -> pl.Series:
@@ -129,8 +124,4 @@ def any_flag(texts: pl.Series, bits: int) -> pl.Series:
 
 def word_counts(texts: pl.Series) -> pl.Series:
     """The number of words (runs of non-space characters) of each text; 0 for null."""
-    data, offsets = _buffers(texts)
-    out = np.zeros(len(texts), dtype=np.int32)
-    if len(texts):
-        _count(data, offsets, _CLASS, out)
-    return pl.Series(texts.name, out, dtype=pl.Int32)
+    return _per_text(texts, _count, _CLASS, np.int32)

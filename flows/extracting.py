@@ -20,7 +20,7 @@ import os
 import socket
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -86,6 +86,24 @@ def run_items() -> int:
     return int(os.environ.get("WIRELAKE_RUN_ITEMS") or 0) or 400_000
 
 
+def counted(chunks: Iterator[bytes], read: list[int]) -> Iterator[bytes]:
+    """``chunks``, adding the bytes handed on to ``read[0]``."""
+    for chunk in chunks:
+        read[0] += len(chunk)
+        yield chunk
+
+
+def _too_many(items: int, read: int, size: int) -> bool:
+    """Whether a large object read in parts will give more than :func:`run_items` items,
+    judged from the ``items`` its first ``read`` bytes of ``size`` gave (all parts
+    together): its parts then drop their views at once (the run deduplicates in groups
+    of dates) instead of each holding its share of them first. Without it the pool's
+    processes held 200,000 views each of a 2 GB file before dropping them (about 0.6 GB
+    each). A wrong guess costs time only: a run that could have deduplicated at once
+    goes the way of groups of dates, which gives the same lake."""
+    return read >= (1 << 24) and items * size > run_items() * read
+
+
 def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id: str,
                     ingested_at: datetime, lake: str, batch_no: int,
                     chunk_rows: int = 5_000, part: tuple[int, int] | None = None
@@ -102,7 +120,13 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
     views: list[pl.DataFrame] | None = []
     sigs: list[np.ndarray] | None = []
     index: list[pl.DataFrame] = []
-    held, bound = 0, run_items()
+    # A part of one large object (``in_parts``) holds at most its share of the views:
+    # the pool's processes together no more than one task would.
+    ways = part[1] if part else 1
+    held, bound = 0, run_items() // ways
+    # Bytes of the object read so far, while a part reads it (``counted``): with the
+    # items this part has staged they tell how many the whole object holds.
+    read = [0]
     chunk_no = 0
     # Parsed rows of the batch's files wait here until there are ``chunk_rows`` of
     # them (or the batch ends): a chunk spans files, so a feed of one story per file
@@ -132,7 +156,7 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
             view = dedup_view(items, key)
             index.append(staged_index(view))
             held += view.height
-            if views is not None and held > bound:
+            if views is not None and (held > bound or part is not None and _too_many(held * ways, read[0], batch[0].size)):
                 views = sigs = None  # too many items for one dedup: the index is enough
             if views is not None:
                 views.append(view)
@@ -149,7 +173,7 @@ def extract_objects(batch: list[SourceObject], forced_format: str | None, run_id
                                                                    open_storage(obj.storage_url))
         try:
             if obj.size >= stream_bytes() or part is not None:
-                chunks = storage.read_chunks(obj.key)
+                chunks = counted(storage.read_chunks(obj.key), read)
                 first = next(chunks, b"")  # a vanished object fails here
                 results.append(extract_stream(itertools.chain([first], chunks), obj.uri, forced_format,
                                               flush=collect, flush_rows=chunk_rows,

@@ -31,8 +31,9 @@ def raw_file(tmp_path_factory) -> Path:
     return path
 
 
-def _run(path: Path, lake: str, monkeypatch, extract: str) -> tuple[dict, dict]:
+def _run(path: Path, lake: str, monkeypatch, extract: str, run_items: str = "") -> tuple[dict, dict]:
     monkeypatch.setenv("WIRELAKE_EXTRACT", extract)
+    monkeypatch.setenv("WIRELAKE_RUN_ITEMS", run_items)  # "": the default
     monkeypatch.setenv("WIRELAKE_STREAM_BYTES", "1")
     monkeypatch.setenv("WIRELAKE_SPLIT_BYTES", "1")
     monkeypatch.setenv("WIRELAKE_PIECE_BYTES", "40000")  # about 30 pieces
@@ -45,9 +46,12 @@ def _run(path: Path, lake: str, monkeypatch, extract: str) -> tuple[dict, dict]:
     return manifest, lakes.lake_state(lake)
 
 
-def test_a_file_read_by_two_processes_gives_the_lake_of_one_read(raw_file, tmp_path, monkeypatch):
-    one_manifest, one_lake = _run(raw_file, str(tmp_path / "one"), monkeypatch, "threads")
-    split_manifest, split_lake = _run(raw_file, str(tmp_path / "split"), monkeypatch, "processes")
+# "150": more items than a run deduplicates at once, and more than each part's share
+# of them (75): the parts drop their views and the run deduplicates in groups of dates.
+@pytest.mark.parametrize("run_items", ["", "150"], ids=["at-once", "in-groups"])
+def test_a_file_read_by_two_processes_gives_the_lake_of_one_read(raw_file, tmp_path, monkeypatch, run_items):
+    one_manifest, one_lake = _run(raw_file, str(tmp_path / "one"), monkeypatch, "threads", run_items)
+    split_manifest, split_lake = _run(raw_file, str(tmp_path / "split"), monkeypatch, "processes", run_items)
     assert len(split_manifest["extract_workers"]) == 2  # both processes read it
     assert len(one_manifest["extract_workers"]) == 1
     t = split_manifest["totals"]
@@ -73,3 +77,14 @@ def test_only_a_large_object_alone_in_its_batch_is_split(monkeypatch):
     assert in_parts([[big]], 1) == ([[big]], [None])  # one process: nothing to share
     monkeypatch.setenv("WIRELAKE_STREAM_BYTES", "2000")  # not read in pieces: not split
     assert in_parts([[big]], 2) == ([[big]], [None])
+
+
+def test_a_part_judges_the_whole_object_from_what_it_read(monkeypatch):
+    from flows.extracting import _too_many
+
+    monkeypatch.setenv("WIRELAKE_RUN_ITEMS", "1000")
+    mib = 1 << 20
+    # 16 MiB of 1 GiB gave 100 items: about 6,400 in all, more than a run's 1,000
+    assert _too_many(100, 16 * mib, 1024 * mib)
+    assert not _too_many(10, 16 * mib, 1024 * mib)  # about 640: one dedup holds them
+    assert not _too_many(100, 8 * mib, 1024 * mib)  # too little read to judge

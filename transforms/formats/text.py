@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import html
-import itertools
 import re
 import unicodedata
 
@@ -139,22 +138,16 @@ def paragraph_tags_only(markup: str) -> str | None:
     has no ``<`` at all; else None.
 
     The common wire body (the synthetic corpus's, most ninjs ``body_html``) is just
-    that, and one split at the ``<`` (C speed) then does what four case-insensitive
+    that, and two literal replacements (C speed) then do what four case-insensitive
     regex passes did (issue 16: a third of the time of html_body). Where every
     ``<`` opens ``<p>`` or ``</p>``, no comment, dropped element or other tag can
     match, and the block pattern matches exactly those tags."""
-    pieces = markup.split("<")
-    if len(pieces) == 1:
+    if "<" not in markup:
         return markup
-    out = [pieces[0]]
-    for piece in itertools.islice(pieces, 1, None):
-        if piece.startswith("p>"):
-            out.append(piece[2:])
-        elif piece.startswith("/p>"):
-            out.append(piece[3:])
-        else:
-            return None
-    return "\n\n".join(out)
+    # Each "<p>" and "</p>" is one paragraph break; any "<" left opened another tag.
+    # (One "<" a tag: the two cannot overlap, and a replacement makes no new "<".)
+    text = markup.replace("</p>", "\n\n").replace("<p>", "\n\n")
+    return None if "<" in text else text
 
 
 def html_to_text(markup: str | None) -> str | None:

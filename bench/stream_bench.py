@@ -39,21 +39,56 @@ dedup: a child process reads the file as the extract task does (chunks and
 pieces, or whole) and parses it, counting the rows and dropping them; its peak
 RSS is what reading one file costs. ``--from FILE`` makes each file from
 copies of FILE instead of generating it (fast; the copies are duplicates,
-which does not matter to reading).
+which does not matter to reading); with ``--shift-days N`` copy k has its
+dates N*k days later and uris of its own, so that a file five times larger
+has five times the dates at the same stories per date (FILE spanning N days):
+
+    .venv/bin/python -m bench.stream_bench --gb 10 --from 2GB.jsonl --shift-days 30 --server
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 BYTES_PER_STORY = 3_300  # bench.wire_corpus items, measured: 0.15 GB for 45,454
+
+
+_ISO = re.compile(rb'"(versioncreated|firstcreated)": "(\d{4}-\d\d-\d\d)T')
+_URI = re.compile(rb'"uri": "([^"]*?):(\d{8}):([^"]*)"')
+
+
+def _shifted_copy(src, out, k: int, days: int) -> None:
+    """Copy the ninjs JSON Lines of ``bench.wire_corpus`` from ``src`` to ``out`` with
+    each story's dates (``versioncreated``, ``firstcreated``, the date in its ``uri``)
+    ``k * days`` days later and ``-c<k>`` after its uri: another block of dates with
+    the same stories per date (copies never share a dedup window when ``days`` is the
+    span of the source)."""
+    delta = timedelta(days=k * days)
+
+    @functools.cache
+    def later(day: bytes) -> date:
+        return date.fromisoformat(day.decode()) + delta
+
+    def iso(m: re.Match) -> bytes:
+        return b'"%s": "%sT' % (m.group(1), later(m.group(2)).isoformat().encode())
+
+    def uri(m: re.Match) -> bytes:
+        d = m.group(2)
+        day = later(b"%s-%s-%s" % (d[:4], d[4:6], d[6:]))
+        return b'"uri": "%s:%s:%s-c%d"' % (m.group(1), day.strftime("%Y%m%d").encode(), m.group(3), k)
+
+    for line in src:
+        out.write(_URI.sub(uri, _ISO.sub(iso, line, count=2), count=1))
 
 
 def _child(lake: str, source: str, mode: str) -> int:
@@ -147,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="spread the generated stories over this many days (default: bench.wire_corpus's 30)")
     ap.add_argument("--from", dest="source", type=Path, default=None, metavar="FILE",
                     help="make each file from copies of this JSON Lines file")
+    ap.add_argument("--shift-days", type=int, default=0, metavar="N",
+                    help="with --from: copy k of FILE has its dates N*k days later and uris of its own, so a "
+                         "larger file has more dates at the same density (FILE's stories spanning N days)")
     args = ap.parse_args(argv)
     from bench.wire_corpus import write_jsonl
 
@@ -180,9 +218,12 @@ def main(argv: list[str] | None = None) -> int:
                 path = work / "raw" / "wire.jsonl"
                 one = args.source.stat().st_size
                 with path.open("wb") as out:
-                    for _ in range(max(1, round(gb * 1e9 / one))):
+                    for k in range(max(1, round(gb * 1e9 / one))):
                         with args.source.open("rb") as src:
-                            shutil.copyfileobj(src, out, 16 << 20)
+                            if k and args.shift_days:
+                                _shifted_copy(src, out, k, args.shift_days)
+                            else:
+                                shutil.copyfileobj(src, out, 16 << 20)
                 n = sum(1 for _ in path.open("rb"))
             else:
                 [path] = write_jsonl(work / "raw", n, workers=1,

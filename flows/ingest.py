@@ -320,7 +320,8 @@ class Extraction:
                 del view, sig, batch_results
                 self.workers.add(worker)
                 if self.progress is not None:
-                    self.progress.update(objects_done=len(self.results),
+                    # a large object read in parts is one object (its parts, one result each)
+                    self.progress.update(objects_done=len({r.source_uri for r in self.results}),
                                          items_done=sum(r.items_in for r in self.results))
             self.results = merge_parts(self.results)  # a large object's parts: one result
             self.futures = []

@@ -38,19 +38,24 @@ from transforms.reading.accounting import parsed_rows
 from transforms.reading.extract import FileResult, extract_file, extract_stream
 
 
+def _setting(name: str, default: int) -> int:
+    """A positive whole-number setting from the environment; ``default`` when unset, empty or 0."""
+    return int(os.environ.get(name) or 0) or default
+
+
 def stream_bytes() -> int:
     """From what size on a raw object is read in chunks and parsed in pieces
     (transforms/reading/pieces.py), so that the memory of reading it does not grow with
     its size: ``WIRELAKE_STREAM_BYTES``, else 64 MiB (smaller objects are read
     whole: one GET, and no piece to cut)."""
-    return int(os.environ.get("WIRELAKE_STREAM_BYTES") or 0) or 64 * 1024 * 1024
+    return _setting("WIRELAKE_STREAM_BYTES", 64 * 1024 * 1024)
 
 
 def piece_bytes() -> int:
     """The size of the pieces a large object is parsed in: ``WIRELAKE_PIECE_BYTES``, else
     ``transforms.reading.pieces.PIECE_BYTES`` (16 MiB). Read where the object is read
     (a process of the extract pool reads its environment as it was when it started)."""
-    return int(os.environ.get("WIRELAKE_PIECE_BYTES") or 0) or pieces.PIECE_BYTES
+    return _setting("WIRELAKE_PIECE_BYTES", pieces.PIECE_BYTES)
 
 
 def split_bytes() -> int:
@@ -58,7 +63,7 @@ def split_bytes() -> int:
     of the extract pool at once, each parsing its share of the pieces
     (``extract_stream``'s ``part``): ``WIRELAKE_SPLIT_BYTES``, else 256 MiB. One
     large file is otherwise one extract task, on one core."""
-    return int(os.environ.get("WIRELAKE_SPLIT_BYTES") or 0) or 256 * 1024 * 1024
+    return _setting("WIRELAKE_SPLIT_BYTES", 256 * 1024 * 1024)
 
 
 def in_parts(batches: list[list[SourceObject]], ways: int
@@ -83,7 +88,7 @@ def run_items() -> int:
     400,000): a run with more publishes them to items/ first and deduplicates its dates
     in groups (flows/ingest.py ``_ingest_in_groups``), so that neither the flow nor an
     extract task holds the dedup view of all its items."""
-    return int(os.environ.get("WIRELAKE_RUN_ITEMS") or 0) or 400_000
+    return _setting("WIRELAKE_RUN_ITEMS", 400_000)
 
 
 def counted(chunks: Iterator[bytes], read: list[int]) -> Iterator[bytes]:

@@ -85,7 +85,10 @@ def test_paragraph_hashes_skip_empty_paragraphs():
 # the end), non-ASCII leads (lower-cased by polars), runs of "\n", tickers and figures
 # glued to words, texts shorter than a shingle, nulls.
 _HEADLINES = ["", None, "Apple <AAPL.O> up 5.2%", "東京株式市場 日経平均", "Zürich Weather", "a", "two words",
-              "It is 1,000.5 and 2", "ÉTÉ <X.Y> 3<A>4"]
+              "It is 1,000.5 and 2", "ÉTÉ <X.Y> 3<A>4",
+              # the headline words' compiled scan (ASCII) against its regular expressions
+              "ABC.N> <IBM.N> rises", "<X.N>..a> .. <.> <> <a.b> <ABC", "x<abc>y abcd<ef> <A.Bc> <A.Bcd>",
+              "1.2.3 <2.5> .ab> AB.C> 12 123 1234", "Kelvin \u212a and \u0130stanbul"]
 _BODIES = [None, "", "One.\n\n\n\nTwo two.", "A\n\n\nb\n\nc\n\n", "\n\n\n",
            "日本語のテキスト、東京 5 Apple and Tokyo's Sony <6758.T> rose 3,4 %.\n\nSecond para 東",
            "word " * 50 + "\n\nThe Quick brown Fox, Jumped over 3 Lazy dogs; Again 12.5.",
@@ -106,6 +109,10 @@ def test_the_fused_pass_gives_what_one_kernel_a_feature_gives():
     for col in FEATURE_COLUMNS:
         assert fused[col].equals(reference[col]), col
     assert fused["fp_lead"].null_count() > 0 and fused["fp_lead"].drop_nulls().n_unique() > 40
+    # the pass reads polars' string views in place: a slice and a frame of several chunks too
+    for part in (stories.slice(7, 60), pl.concat([stories.slice(50), stories.slice(3, 30)], rechunk=False)):
+        assert item_features(part).select(FEATURE_COLUMNS).equals(
+            _reference_item_features(part).select(FEATURE_COLUMNS))
     texts = pl.Series([*(_HEADLINES + _BODIES), _text(7)], dtype=pl.String)
     assert text_features(texts).equals(_reference_text_features(texts))
     # and on raw text (normalization strips what the kernel must still get right)

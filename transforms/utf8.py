@@ -1,11 +1,91 @@
-"""The UTF-8 bytes of a polars text column as flat numpy arrays, for compiled passes
-(numba kernels in transforms/normalizing/scan.py and transforms/dedup/fingerprint.py)."""
+"""The UTF-8 bytes of a polars text column for compiled passes (numba kernels in
+transforms/normalizing/scan.py and transforms/dedup/fingerprint.py).
+
+Two forms:
+
+* :func:`utf8_views`, the hot paths' form: polars keeps text as Arrow string views
+  (16 bytes a row: the length, then the bytes themselves when 12 or fewer, else a buffer
+  index and an offset into that buffer). Exported as ``string_view`` the column is handed
+  over without a copy, and :func:`utf8_views` only resolves each row to ``(buffer,
+  start, length)``: a pass over the 16-byte views, not over the text. Measured on
+  100,000 synthetic stories' bodies (275 MB): 0.17-0.22 s for the copy to Arrow large
+  strings that :func:`utf8_buffers` makes, against about 2 ms (issue 15).
+* :func:`utf8_buffers`: one flat copy, ``data`` and ``offsets``, for the reference
+  kernels the tests hold the fused ones to.
+"""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numba
 import numpy as np
 import polars as pl
 import pyarrow as pa
+from numba.typed import List
+
+
+class Utf8Views(NamedTuple):
+    """Row ``k``'s bytes are ``bufs[ids[k]][starts[k]:starts[k] + lengths[k]]`` (a null
+    is read as "": no bytes). ``bufs``: a numba typed list of read-only uint8 arrays,
+    the Arrow column's own memory (kept alive by these arrays)."""
+
+    bufs: List
+    ids: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+
+    def total(self) -> int:
+        return int(self.lengths.sum())
+
+
+@numba.njit(cache=True, nogil=True)
+def _locate(views, null, inline_base, ids, starts, lengths):  # pragma: no cover - compiled
+    """Resolve Arrow string views (``views``: int32 quads: length, prefix, buffer index,
+    offset) to ``ids``/``starts``/``lengths``; an inline string (12 bytes or fewer) is
+    read from the views buffer itself (buffer 0, its bytes from 4 past its view)."""
+    for k in range(len(ids)):
+        n = views[4 * k]
+        if len(null) and null[k]:
+            n = 0
+        lengths[k] = n
+        if n <= 12:
+            ids[k] = 0
+            starts[k] = inline_base + 16 * k + 4
+        else:
+            ids[k] = views[4 * k + 2] + 1
+            starts[k] = views[4 * k + 3]
+
+
+def _readonly(buf: pa.Buffer | None) -> np.ndarray:
+    if buf is None:
+        arr = np.zeros(0, dtype=np.uint8)
+        arr.setflags(write=False)
+        return arr
+    return np.frombuffer(buf, dtype=np.uint8)  # read-only: Arrow's memory
+
+
+def utf8_views(texts: pl.Series) -> Utf8Views:
+    """The rows of a text column as :class:`Utf8Views`, without copying the text."""
+    arr = texts.to_arrow(compat_level=pl.CompatLevel.newest())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()  # views and buffer lists only
+    if arr.type != pa.string_view():
+        arr = arr.cast(pa.string_view())
+    n = len(arr)
+    buffers = arr.buffers()
+    bufs = List()
+    bufs.append(_readonly(buffers[1]))
+    for b in buffers[2:]:
+        bufs.append(_readonly(b))
+    ids = np.zeros(n, dtype=np.int32)
+    starts = np.zeros(n, dtype=np.int64)
+    lengths = np.zeros(n, dtype=np.int64)
+    if n:
+        views = np.frombuffer(buffers[1], dtype=np.int32, count=4 * n, offset=arr.offset * 16)
+        null = texts.is_null().to_numpy() if texts.null_count() else np.zeros(0, dtype=np.bool_)
+        _locate(views, null, arr.offset * 16, ids, starts, lengths)
+    return Utf8Views(bufs, ids, starts, lengths)
 
 
 def utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:

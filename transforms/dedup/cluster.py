@@ -861,4 +861,41 @@ def _empty_duplicates(stories: pl.DataFrame) -> pl.DataFrame:
 
 
 __all__ = ["BINS", "DEDUP_COLUMNS", "DedupConfig", "TextFetcher", "candidate_pairs", "components", "current_features",
-           "dedup_items", "dedup_stories", "verify_pairs"]
+           "dedup_items", "dedup_stories", "verify_pairs", "warm_up"]
+
+
+def warm_up() -> None:
+    """Deduplicate a dozen made-up stories, so that numba loads every dedup kernel
+    (compiled once, cached on disk) now: the first load in a process costs 0.3-0.6 s
+    (numba's registries, then each kernel's cached code). The CLI calls this in a thread
+    while Prefect starts and the pool extracts (flows/cli.py); a benchmark calls it
+    before it times the stage. Near copies, exact copies, a version chain, a truncated
+    take and a paragraph shared by ``shared_paragraph`` stories: each step runs once."""
+    from transforms.normalizing.normalize import normalize_stories
+    from transforms.reading.records import rows_to_frame
+
+    cfg = DedupConfig()
+    words = ("markets rallied after the central bank held rates steady while oil prices fell on supply "
+             "news and investors weighed earnings from banks retailers and technology groups in "
+             "Frankfurt 12 and Tokyo 340 as analysts said the outlook").split()
+
+    def text(k: int) -> str:
+        w = words[k % 7:] + words[:k % 7]
+        return " ".join(w) + ".\n\n" + " ".join(reversed(w)) + "."
+
+    shared = "Reporting by Jane Doe; editing by John Roe. Copyright made-up wire, all rights reserved."
+    base = {"source_format": "warm-up", "provider": "warm", "authors": [], "credits": [], "subjects": [],
+            "keywords": []}
+    rows = [base | {"raw_uri": f"warm-{k}", "headline": f"Warm-up story {k}",
+                    "body": text(k) + ("\n\n" + shared if k < cfg.shared_paragraph + 1 else "")}
+            for k in range(cfg.shared_paragraph + 3)]
+    rows += [base | {"raw_uri": "warm-copy", "headline": rows[0]["headline"], "body": rows[0]["body"]},
+             base | {"raw_uri": "warm-near", "headline": rows[1]["headline"],
+                     "body": rows[1]["body"].replace("steady", "firm")},
+             base | {"raw_uri": "warm-take", "headline": rows[2]["headline"], "body": text(2)[:400]},
+             base | {"raw_uri": "warm-accents", "headline": "Zürich: warm-up", "body": "Zürich " + text(4)},
+             base | {"raw_uri": "warm-v1", "headline": "Warm-up version", "body": text(3), "guid": "g",
+                     "version": "1"},
+             base | {"raw_uri": "warm-v2", "headline": "Warm-up version", "body": text(3) + " More.",
+                     "guid": "g", "version": "2"}]
+    dedup_stories(normalize_stories(rows_to_frame(rows).lazy()).collect(), cfg)

@@ -25,7 +25,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from transforms.utf8 import utf8_buffers
+from transforms.utf8 import utf8_buffers, utf8_views
 
 BINS = 256
 SHINGLE = 3
@@ -245,9 +245,9 @@ def _whash_chars(data, lo, hi):
 
 
 @numba.njit(parallel=True, cache=True)
-def _hash_each(data, offsets, valid, out):  # pragma: no cover - compiled
-    for d in numba.prange(len(offsets) - 1):
-        out[d] = _whash(data, offsets[d], offsets[d + 1]) if valid[d] else np.uint64(0)
+def _hash_each(bufs, ids, starts, lengths, valid, out):  # pragma: no cover - compiled
+    for d in numba.prange(len(ids)):
+        out[d] = _whash(bufs[ids[d]], starts[d], starts[d] + lengths[d]) if valid[d] else np.uint64(0)
 
 
 def stable_hash(values: pl.Series) -> pl.Series:
@@ -257,10 +257,9 @@ def stable_hash(values: pl.Series) -> pl.Series:
     it depends on the bytes only, so it can be stored in the lake's dedup index.
     """
     valid = values.is_not_null().to_numpy()
-    data, offsets = utf8_buffers(values)
     out = np.zeros(len(values), dtype=np.uint64)
     if len(values):
-        _hash_each(data, offsets, valid, out)
+        _hash_each(*utf8_views(values), valid, out)
     return pl.Series(values.name, out, dtype=pl.UInt64).scatter(np.nonzero(~valid)[0], None)
 
 
@@ -426,7 +425,16 @@ def _sort_unique(v):
     """Sort ``v`` in place and move its distinct values to the front; returns their count."""
     if len(v) == 0:
         return 0
-    v.sort()
+    if len(v) <= 16:  # most rows: an insertion sort, not a call into the library sort
+        for k in range(1, len(v)):
+            x = v[k]
+            j = k - 1
+            while j >= 0 and v[j] > x:
+                v[j + 1] = v[j]
+                j -= 1
+            v[j + 1] = x
+    else:
+        v.sort()
     w = 1
     for k in range(1, len(v)):
         if v[k] != v[w - 1]:
@@ -444,6 +452,88 @@ def _compact_lists(values, offsets, kept, out, out_off):  # pragma: no cover - c
             out[w] = values[offsets[d] + k]
             w += 1
     out_off[len(offsets) - 1] = w
+
+
+@numba.njit(inline="always")
+def _alnum(c):  # [a-z0-9] (after lower-casing)
+    return 48 <= c <= 57 or 97 <= c <= 122
+
+
+@numba.njit(cache=True, nogil=True)
+def _headline_words(bufs, ids, starts, lengths, ascii_, buf, out, out_off):  # pragma: no cover - compiled
+    """Per ASCII headline, the sorted distinct ``_hash32`` of ``features.HEADLINE_WORDS``
+    in it, as ``features`` defines them: lower-cased, ``\\.[a-z]>`` replaced by ">"
+    (``<ABC.N>`` as ``<abc>``), then ``<[a-z0-9.]+>|[a-z0-9]{3,}`` found left to right,
+    leftmost-first, not overlapping. Rows that are not ASCII (``ascii_`` False) get
+    none here: the caller takes polars' Unicode lower-casing for them."""
+    w = 0
+    for d in range(len(ids)):
+        out_off[d] = w
+        if not ascii_[d]:
+            continue
+        src = bufs[ids[d]]
+        s0 = starts[d]
+        n = lengths[d]
+        # lower-case, and ".x>" -> ">" left to right
+        L = 0
+        i = 0
+        while i < n:
+            c = src[s0 + i]
+            if 65 <= c <= 90:
+                c += 32
+            if c == 46 and i + 2 < n:
+                c1 = src[s0 + i + 1]
+                if 65 <= c1 <= 90:
+                    c1 += 32
+                if 97 <= c1 <= 122 and src[s0 + i + 2] == 62:
+                    buf[L] = 62
+                    L += 1
+                    i += 3
+                    continue
+            buf[L] = c
+            L += 1
+            i += 1
+        first = w
+        p = 0
+        while p < L:
+            c = buf[p]
+            if c == 60:  # <[a-z0-9.]+>
+                j = p + 1
+                while j < L and (_alnum(buf[j]) or buf[j] == 46):
+                    j += 1
+                if j > p + 1 and j < L and buf[j] == 62:
+                    out[w] = _hash32(buf, p, j + 1)
+                    w += 1
+                    p = j + 1
+                    continue
+            if _alnum(c):  # [a-z0-9]{3,}
+                j = p + 1
+                while j < L and _alnum(buf[j]):
+                    j += 1
+                if j - p >= 3:
+                    out[w] = _hash32(buf, p, j)
+                    w += 1
+                p = j
+                continue
+            p += 1
+        w = first + _sort_unique(out[first:w])
+    out_off[len(ids)] = w
+
+
+def headline_word_hashes(head: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(values, offsets, ascii)``: per headline, the sorted distinct 32-bit hashes of its
+    words and tickers (``features.HEADLINE_WORDS``), row i holding
+    ``values[offsets[i]:offsets[i + 1]]``; rows not all ASCII (``ascii`` False) hold none
+    and are left to the caller."""
+    views = utf8_views(head)
+    n = len(head)
+    ascii_ = head.fill_null("").str.len_bytes().to_numpy() == head.fill_null("").str.len_chars().to_numpy()
+    longest = int(views.lengths.max()) if n else 0
+    out = np.empty(int((views.lengths // 2 + 1).sum()) + 1, dtype=np.uint32)
+    out_off = np.zeros(n + 1, dtype=np.int64)
+    if n:
+        _headline_words(*views, ascii_, np.empty(longest + 1, dtype=np.uint8), out, out_off)
+    return out[:out_off[-1]], out_off, ascii_
 
 
 def token_hashes(texts: pl.Series, buffers: tuple[np.ndarray, np.ndarray] | None = None,
@@ -545,7 +635,7 @@ def _copy_without(data, lo, hi, skip, buf, L):
 
 
 @numba.njit(nogil=True, cache=True)
-def _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_chars, cls, lower, tcls, fast,
+def _fused_range(hbufs, hids, hst, hln, bbufs, bids, bst, bln, bvalid, sep, skip, first, last, lead_chars, cls, lower, tcls, fast,
                  buf, tok, sig_out, counts, body_hash, lead_hash, lead_state,
                  n_num, num_out, n_nam, nam_out, n_par, par_out, pchar_out):  # pragma: no cover - compiled
     """Features of texts ``first`` to ``last - 1`` (outputs indexed from 0), one after the
@@ -570,21 +660,23 @@ def _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_
     for k in range(m):
         d = first + k
         # the dedup text: headline, "\n\n", body
-        L = 0
-        for x in range(hoff[d], hoff[d + 1]):
-            buf[L] = hdata[x]
-            L += 1
+        L = hln[d]
+        src = hbufs[hids[d]]
+        s0 = hst[d]
+        buf[0:L] = src[s0:s0 + L]
         if sep:
             buf[L] = 10
             buf[L + 1] = 10
             L += 2
         bstart = L
-        if len(skip) == 0:
-            for x in range(boff[d], boff[d + 1]):
-                buf[L] = bdata[x]
-                L += 1
-        else:
-            L = _copy_without(bdata, boff[d], boff[d + 1], skip, buf, L)
+        if sep:
+            src = bbufs[bids[d]]
+            s0 = bst[d]
+            if len(skip) == 0:
+                buf[L:L + bln[d]] = src[s0:s0 + bln[d]]
+                L += bln[d]
+            else:
+                L = _copy_without(src, s0, s0 + bln[d], skip, buf, L)
 
         # the lead: the body's first characters, lower-cased, runs of spaces as one
         lead_state[k] = 0
@@ -831,15 +923,15 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
     """
     n = len(head)
     skip = np.zeros(0, dtype=np.uint64) if skip is None else np.unique(np.asarray(skip, dtype=np.uint64))
-    hdata, hoff = utf8_buffers(head)
+    hv = utf8_views(head)
     sep = body is not None
     if sep:
         bvalid = body.is_not_null().to_numpy()
-        bdata, boff = utf8_buffers(body)
+        bv = utf8_views(body)
     else:
         bvalid = np.zeros(n, dtype=np.bool_)
-        bdata, boff = np.zeros(1, dtype=np.uint8), np.zeros(n + 1, dtype=np.int64)
-    hlen, blen = np.diff(hoff), np.diff(boff)
+        bv = hv  # not read: no body
+    hlen, blen = hv.lengths, (bv.lengths if sep else np.zeros(n, dtype=np.int64))
     tlen = hlen + blen + (2 if sep else 0)
     sig = np.empty((n, BINS), dtype=SIG_DTYPE)
     shingles = np.zeros(n, dtype=np.int32)
@@ -868,7 +960,7 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
         par_out = _grown(scratch, "par", paragraphs, np.uint64)
         pchar_out = _grown(scratch, "pchar", paragraphs, np.int32)
         n_num, n_nam, n_par = (np.zeros(m, dtype=np.int64) for _ in range(3))
-        nn, nm, npar = _fused_range(hdata, hoff, bdata, boff, bvalid, sep, skip, first, last, lead_chars,
+        nn, nm, npar = _fused_range(*hv, *bv, bvalid, sep, skip, first, last, lead_chars,
                                     _CLASS, _LOWER, _TOKEN, _FAST, buf, tok, sig[first:last], shingles[first:last],
                                     body_hash[first:last], lead[first:last], lead_state[first:last],
                                     n_num, num_out, n_nam, nam_out, n_par, par_out, pchar_out)

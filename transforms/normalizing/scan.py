@@ -25,7 +25,7 @@ import numba
 import numpy as np
 import polars as pl
 
-from transforms.utf8 import utf8_buffers
+from transforms.utf8 import utf8_views
 
 # byte -> 0: an ASCII character other than a space; 1: an ASCII space; 2: a UTF-8
 # continuation byte (part of the character before); 3: the lead byte of a character
@@ -38,16 +38,17 @@ _CLASS[[0xC2, 0xE1, 0xE2, 0xE3]] = 3
 
 
 @numba.njit(cache=True)
-def _count(data, offsets, cls, out):  # pragma: no cover - compiled
+def _count(bufs, ids, starts, lengths, cls, out):  # pragma: no cover - compiled
     """``out[k]``: the runs of non-``White_Space`` characters in text ``k`` (UTF-8 bytes
-    ``data[offsets[k]:offsets[k + 1]]``). White_Space is U+0009-U+000D, U+0020, U+0085,
-    U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000; ``cls``
-    is :data:`_CLASS`."""
-    for k in range(len(offsets) - 1):
-        end = offsets[k + 1]
+    ``bufs[ids[k]][starts[k]:starts[k] + lengths[k]]``, :class:`transforms.utf8.Utf8Views`).
+    White_Space is U+0009-U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
+    U+2029, U+202F, U+205F and U+3000; ``cls`` is :data:`_CLASS`."""
+    for k in range(len(ids)):
+        data = bufs[ids[k]]
+        end = starts[k] + lengths[k]
         n = 0
         after_space = 1
-        for i in range(offsets[k], end):
+        for i in range(starts[k], end):
             c = data[i]
             t = cls[c]
             if t >= 2:
@@ -95,20 +96,21 @@ _FLAGS[ord("&")] |= AMP
 
 
 @numba.njit(cache=True)
-def _or_flags(data, offsets, table, out):  # pragma: no cover - compiled
-    for k in range(len(offsets) - 1):
+def _or_flags(bufs, ids, starts, lengths, table, out):  # pragma: no cover - compiled
+    for k in range(len(ids)):
+        data = bufs[ids[k]]
         f = 0
-        for i in range(offsets[k], offsets[k + 1]):
+        for i in range(starts[k], starts[k] + lengths[k]):
             f |= table[data[i]]
         out[k] = f
 
 
 def _per_text(texts: pl.Series, kernel, table: np.ndarray, dtype) -> pl.Series:
-    """``kernel(data, offsets, table, out)`` over the texts' UTF-8 bytes (null as "")."""
-    data, offsets = utf8_buffers(texts)
+    """``kernel(*views, table, out)`` over the texts' UTF-8 bytes (null as ""), read in
+    place (:func:`transforms.utf8.utf8_views`)."""
     out = np.zeros(len(texts), dtype=dtype)
     if len(texts):
-        kernel(data, offsets, table, out)
+        kernel(*utf8_views(texts), table, out)
     return pl.Series(texts.name, out)
 
 

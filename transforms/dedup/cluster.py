@@ -722,7 +722,12 @@ def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tu
     text = items.select("_i", "headline", "body")
 
     def fetch(rows: np.ndarray) -> Iterator[pl.DataFrame]:
-        yield text[rows]
+        # A filter, not a gather: a gather of a few rows out of many copies their text
+        # out of polars' shared buffers (issue 15: 1.5 s of 1M stories' dedup), a filter
+        # keeps views into them. The rows come back in ``_i`` order, which callers key on.
+        keep = np.zeros(text.height, dtype=np.bool_)
+        keep[rows] = True
+        yield text.filter(pl.Series(keep))
 
     kept, duplicates = dedup_items(items.drop("body"), fetch, cfg)
     order = kept.select("_i", "date", "shared_boilerplate")

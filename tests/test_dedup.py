@@ -260,3 +260,92 @@ def test_the_pair_kernel_decides_as_the_two_stories_rule():
                  cfg.author_weight, got)
     assert 0.2 < want.mean() < 0.8  # both outcomes are exercised
     assert np.array_equal(got, want)
+
+
+def _plain(seed: int, n: int) -> str:
+    """``n`` words without figures, in sentences of 12 words (nothing tells two stories apart)."""
+    rng = random.Random(seed)
+    words = [rng.choice(WORDS) for _ in range(n)]
+    return " ".join(" ".join(words[i:i + 12]) + "." for i in range(0, n, 12))
+
+
+def _takes_and_copies(copies: int) -> pl.DataFrame:
+    """Three stories, each with a truncated take (its first words: a Jaccard far too low for
+    MinHash, found only by its lead), story and take each in ``copies`` exact copies on
+    other feeds (other guids, the same text): a dedup view's items with ``_i``."""
+    from transforms.dedup.cluster import current_features
+
+    rows = []
+    for s in range(3):
+        full = _plain(200 + s, 360)
+        take = " ".join(full.split(" ")[:50])
+        for c in range(copies):
+            rows.append(_row(f"full{s}-{c}#0", full, headline=f"Story {s}", guid=f"f{s}-{c}",
+                             version_created=_t(c)))
+            rows.append(_row(f"take{s}-{c}#0", take, headline=f"Story {s}", guid=f"t{s}-{c}", provider="q",
+                             version_created=_t(c)))
+    return current_features(_stories(rows)).with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
+
+
+def test_a_take_and_its_story_copied_are_checked_once_per_pair_of_bodies():
+    """Issue 16: a 10 GB file of five copies of each story (shifted a month apart) gave a
+    dedup group 180,133 lead pairs of 16,003 distinct pairs of bodies, and the text of
+    all of them at once (4.4 GB). Containment depends on the two bodies alone: dedup
+    asks for one text per body and the takes still fold into their stories."""
+    import numpy as np
+
+    from transforms.dedup.cluster import dedup_items
+
+    items = _takes_and_copies(3)
+    text = items.select("_i", "headline", "body")
+    asked: list[np.ndarray] = []
+
+    def fetch(rows: np.ndarray):
+        asked.append(np.asarray(rows))
+        yield text[rows]
+
+    kept, dups = dedup_items(items.drop("body"), fetch)
+    assert sorted(kept["raw_uri"]) == ["full0-2#0", "full1-2#0", "full2-2#0"]  # the newest copy of each
+    takes = dups.filter(pl.col("raw_uri").str.starts_with("take"))
+    assert takes.height == 9 and set(takes["reason"]) == {"near"}
+    assert takes["kept_raw_uri"].str.slice(0, 5).to_list() == takes["raw_uri"].str.slice(0, 5).str.replace(
+        "take", "full").to_list()
+    # no shared boilerplate here (6 stories a paragraph, fewer than 8): lead pairs alone ask for
+    # text, one item per body (3 stories and 3 takes), not one per copy (18)
+    assert [len(rows) for rows in asked] == [6]
+
+
+def test_contained_leads_equals_verify_contained_at_once_in_any_batch():
+    import numpy as np
+
+    from transforms.dedup.cluster import DedupConfig, contained_leads, lead_pairs, verify_contained
+
+    items = _takes_and_copies(2)
+    cfg = DedupConfig()
+    leads = lead_pairs(items, cfg)
+    text = items.select("_i", "headline", "body")
+    want = verify_contained(leads, text, cfg).sort("a", "b")
+    assert want.height == leads.height > 0  # each story with each take, and the copies with each other
+    seen: list[int] = []
+
+    def spy(pairs, text, cfg):
+        seen.append(pairs.height)
+        return verify_contained(pairs, text, cfg)
+
+    import transforms.dedup.cluster as cluster
+
+    original = cluster.verify_contained
+    cluster.verify_contained = spy
+    try:
+        for batch in (1, 2, 5, 1000):
+            seen.clear()
+            got = contained_leads(leads, items, lambda rows: iter([text.filter(pl.col("_i").is_in(rows))]),
+                                  cfg, batch=batch)
+            assert got.sort("a", "b").equals(want)
+            assert max(seen) <= batch
+            # the distinct (ordered) pairs of bodies of each story's 6 lead pairs: story-take,
+            # take-story, story-story and take-take (a body with itself), not 6
+            assert sum(seen) == 3 * 4
+    finally:
+        cluster.verify_contained = original
+    assert np.all(want["a"].to_numpy() < want["b"].to_numpy())

@@ -460,26 +460,33 @@ def _alnum(c):  # [a-z0-9] (after lower-casing)
 
 
 @numba.njit(cache=True, nogil=True)
-def _headline_words(bufs, ids, starts, lengths, ascii_, buf, out, out_off):  # pragma: no cover - compiled
-    """Per ASCII headline, the sorted distinct ``_hash32`` of ``features.HEADLINE_WORDS``
+def _headline_words(bufs, ids, starts, lengths, buf, out, out_off, other):  # pragma: no cover - compiled
+    """Per headline, the sorted distinct ``_hash32`` of ``features.HEADLINE_WORDS``
     in it, as ``features`` defines them: lower-cased, ``\\.[a-z]>`` replaced by ">"
     (``<ABC.N>`` as ``<abc>``), then ``<[a-z0-9.]+>|[a-z0-9]{3,}`` found left to right,
-    leftmost-first, not overlapping. Rows that are not ASCII (``ascii_`` False) get
-    none here: the caller takes polars' Unicode lower-casing for them."""
+    leftmost-first, not overlapping. A non-ASCII character matches no part of these
+    patterns and lower-cases to non-ASCII characters, except two whose lower case holds
+    an ASCII letter (U+0130 "İ" -> "i̇", U+212A KELVIN SIGN -> "k": every code point
+    checked against polars' ``to_lowercase``); a headline holding one is left out here
+    (``other`` set, no hashes) for the caller to take polars' Unicode lower-casing."""
     w = 0
     for d in range(len(ids)):
         out_off[d] = w
-        if not ascii_[d]:
-            continue
         src = bufs[ids[d]]
         s0 = starts[d]
         n = lengths[d]
         # lower-case, and ".x>" -> ">" left to right
         L = 0
         i = 0
+        odd = False
         while i < n:
             c = src[s0 + i]
-            if 65 <= c <= 90:
+            if c >= 128:
+                if (c == 0xC4 and i + 1 < n and src[s0 + i + 1] == 0xB0) or (
+                        c == 0xE2 and i + 2 < n and src[s0 + i + 1] == 0x84 and src[s0 + i + 2] == 0xAA):
+                    odd = True
+                    break
+            elif 65 <= c <= 90:
                 c += 32
             if c == 46 and i + 2 < n:
                 c1 = src[s0 + i + 1]
@@ -493,6 +500,9 @@ def _headline_words(bufs, ids, starts, lengths, ascii_, buf, out, out_off):  # p
             buf[L] = c
             L += 1
             i += 1
+        if odd:
+            other[d] = True
+            continue
         first = w
         p = 0
         while p < L:
@@ -521,19 +531,19 @@ def _headline_words(bufs, ids, starts, lengths, ascii_, buf, out, out_off):  # p
 
 
 def headline_word_hashes(head: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(values, offsets, ascii)``: per headline, the sorted distinct 32-bit hashes of its
+    """``(values, offsets, other)``: per headline, the sorted distinct 32-bit hashes of its
     words and tickers (``features.HEADLINE_WORDS``), row i holding
-    ``values[offsets[i]:offsets[i + 1]]``; rows not all ASCII (``ascii`` False) hold none
-    and are left to the caller."""
+    ``values[offsets[i]:offsets[i + 1]]``; rows with ``other`` set (a character whose
+    lower case is ASCII: "İ", the Kelvin sign) hold none and are left to the caller."""
     views = utf8_views(head)
     n = len(head)
-    ascii_ = head.fill_null("").str.len_bytes().to_numpy() == head.fill_null("").str.len_chars().to_numpy()
     longest = int(views.lengths.max()) if n else 0
     out = np.empty(int((views.lengths // 2 + 1).sum()) + 1, dtype=np.uint32)
     out_off = np.zeros(n + 1, dtype=np.int64)
+    other = np.zeros(n, dtype=np.bool_)
     if n:
-        _headline_words(*views, ascii_, np.empty(longest + 1, dtype=np.uint8), out, out_off)
-    return out[:out_off[-1]], out_off, ascii_
+        _headline_words(*views, np.empty(longest + 1, dtype=np.uint8), out, out_off, other)
+    return out[:out_off[-1]], out_off, other
 
 
 def token_hashes(texts: pl.Series, buffers: tuple[np.ndarray, np.ndarray] | None = None,

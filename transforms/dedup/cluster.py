@@ -847,7 +847,8 @@ def dedup_items(items: pl.DataFrame, fetch: TextFetcher, cfg: DedupConfig = Dedu
     folded = np.flatnonzero(~is_keeper)
     to = keeper[folded]
     dead = kill[folded]
-    out = df[folded].with_columns(
+    # the rows of ``folded``, in order: a filter, not a gather (which copies their strings)
+    out = df.filter(pl.Series(~is_keeper)).with_columns(
         df["story_id"].gather(to).alias("_kept_id"), df["raw_uri"].gather(to).alias("_kept_uri"),
         df["provider"].gather(to).alias("_kept_provider"), df["guid"].gather(to).alias("_kept_guid"),
         df["version"].gather(to).alias("_kept_version"), df["content_hash"].gather(to).alias("_kept_hash"),

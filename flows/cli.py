@@ -211,13 +211,17 @@ def run_ingest(sources: list[str], lake: str, fmt: str | None, window_days: int 
 
 
 def _warm_up_in_background() -> None:
-    """Load the dedup kernels in a thread while Prefect starts and the pool extracts: a
-    run would otherwise wait for numba's first load (0.3-0.6 s) when its first items
-    are fingerprinted and deduplicated. Numba's loading runs largely outside the GIL,
-    beside Prefect's imports and the flow run's round trips to its server."""
+    """Load the dedup feature kernels in a thread while Prefect starts: a small run
+    would otherwise wait for numba's first load (~0.3-0.6 s) when its first items
+    are fingerprinted. Numba's loading runs largely outside the GIL, beside
+    Prefect's imports and the flow run's round trips to its server. Only the feature
+    kernels: warming every dedup kernel too (``transforms.dedup.cluster.warm_up``, a
+    dedup of made-up stories) held the GIL long enough to slow a one-story run from
+    2.48 to 2.87-3.04 s with a Prefect server (bench.lake_bench --only seed), and a
+    large run's dedup loads the rest once, 0.3-0.6 s, beside its extract's minutes."""
     def warm() -> None:
         try:
-            from transforms.dedup.cluster import warm_up
+            from transforms.dedup.features import warm_up
 
             warm_up()
         except Exception:  # noqa: BLE001 - only an optimisation: the run loads them itself

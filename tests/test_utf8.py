@@ -14,7 +14,7 @@ _TEXTS = ["", None, "short", "exactly12byt", "thirteen byte", "h\u00e9llo w\u00f
 
 def _rows(texts: pl.Series) -> list[bytes]:
     v = utf8_views(texts)
-    return [bytes(v.bufs[v.ids[k]][v.starts[k]:v.starts[k] + v.lengths[k]]) for k in range(len(texts))]
+    return [v.row(k) for k in range(len(texts))]
 
 
 def _expected(texts: pl.Series) -> list[bytes]:

@@ -16,27 +16,62 @@ Two forms:
 
 from __future__ import annotations
 
+import ctypes
 from typing import NamedTuple
 
 import numba
 import numpy as np
 import polars as pl
 import pyarrow as pa
-from numba.typed import List
+from numba import types
+from numba.extending import intrinsic
 
 
 class Utf8Views(NamedTuple):
-    """Row ``k``'s bytes are ``bufs[ids[k]][starts[k]:starts[k] + lengths[k]]`` (a null
-    is read as "": no bytes). ``bufs``: a numba typed list of read-only uint8 arrays,
-    the Arrow column's own memory (kept alive by these arrays)."""
+    """Row ``k``'s bytes are ``starts[k]:starts[k] + lengths[k]`` of buffer ``ids[k]``, the
+    ``sizes[ids[k]]`` bytes at address ``addrs[ids[k]]`` (:func:`text_buffer` in a kernel;
+    a null is read as "": no bytes). The buffers are the Arrow column's own memory, kept
+    alive by ``owner``: pass ``views.args`` to a kernel and keep ``views`` until it returns.
 
-    bufs: List
+    Addresses, not a numba typed list of arrays: a typed list compiles its own methods in
+    every new process (0.5 s here, uncached), which a one-story run would pay."""
+
+    addrs: np.ndarray
+    sizes: np.ndarray
     ids: np.ndarray
     starts: np.ndarray
     lengths: np.ndarray
+    owner: object
+
+    @property
+    def args(self) -> tuple:
+        return self.addrs, self.sizes, self.ids, self.starts, self.lengths
 
     def total(self) -> int:
         return int(self.lengths.sum())
+
+    def row(self, k: int) -> bytes:
+        """Row ``k``'s bytes (for tests and checks, not hot paths)."""
+        return ctypes.string_at(int(self.addrs[self.ids[k]]) + int(self.starts[k]), int(self.lengths[k]))
+
+
+@intrinsic
+def _as_pointer(typingctx, address):  # pragma: no cover - compiled
+    """An integer address as a ``uint8*`` (for ``numba.carray``)."""
+    if not isinstance(address, types.Integer):
+        return None
+    sig = types.CPointer(types.uint8)(address)
+
+    def codegen(context, builder, signature, args):
+        return builder.inttoptr(args[0], context.get_value_type(signature.return_type))
+
+    return sig, codegen
+
+
+@numba.njit(inline="always")
+def text_buffer(addrs, sizes, i):
+    """Buffer ``i`` of :class:`Utf8Views` as a uint8 array (no copy)."""
+    return numba.carray(_as_pointer(addrs[i]), (sizes[i],))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -57,14 +92,6 @@ def _locate(views, null, inline_base, ids, starts, lengths):  # pragma: no cover
             starts[k] = views[4 * k + 3]
 
 
-def _readonly(buf: pa.Buffer | None) -> np.ndarray:
-    if buf is None:
-        arr = np.zeros(0, dtype=np.uint8)
-        arr.setflags(write=False)
-        return arr
-    return np.frombuffer(buf, dtype=np.uint8)  # read-only: Arrow's memory
-
-
 def utf8_views(texts: pl.Series) -> Utf8Views:
     """The rows of a text column as :class:`Utf8Views`, without copying the text."""
     arr = texts.to_arrow(compat_level=pl.CompatLevel.newest())
@@ -74,10 +101,8 @@ def utf8_views(texts: pl.Series) -> Utf8Views:
         arr = arr.cast(pa.string_view())
     n = len(arr)
     buffers = arr.buffers()
-    bufs = List()
-    bufs.append(_readonly(buffers[1]))
-    for b in buffers[2:]:
-        bufs.append(_readonly(b))
+    addrs = np.array([b.address if b is not None else 0 for b in buffers[1:]] or [0], dtype=np.int64)
+    sizes = np.array([b.size if b is not None else 0 for b in buffers[1:]] or [0], dtype=np.int64)
     ids = np.zeros(n, dtype=np.int32)
     starts = np.zeros(n, dtype=np.int64)
     lengths = np.zeros(n, dtype=np.int64)
@@ -85,7 +110,7 @@ def utf8_views(texts: pl.Series) -> Utf8Views:
         views = np.frombuffer(buffers[1], dtype=np.int32, count=4 * n, offset=arr.offset * 16)
         null = texts.is_null().to_numpy() if texts.null_count() else np.zeros(0, dtype=np.bool_)
         _locate(views, null, arr.offset * 16, ids, starts, lengths)
-    return Utf8Views(bufs, ids, starts, lengths)
+    return Utf8Views(addrs, sizes, ids, starts, lengths, (arr, texts))
 
 
 def utf8_buffers(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:

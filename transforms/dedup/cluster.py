@@ -905,9 +905,9 @@ __all__ = ["BINS", "DEDUP_COLUMNS", "DedupConfig", "TextFetcher", "candidate_pai
 def warm_up() -> None:
     """Deduplicate a dozen made-up stories, so that numba loads every dedup kernel
     (compiled once, cached on disk) now: the first load in a process costs 0.3-0.6 s
-    (numba's registries, then each kernel's cached code). The CLI calls this in a thread
-    while Prefect starts and the pool extracts (flows/cli.py); a benchmark calls it
-    before it times the stage. Near copies, exact copies, a version chain, a truncated
+    (numba's registries, then each kernel's cached code). A benchmark calls it before it
+    times the stage and prints its cost apart; the CLI warms only the feature kernels
+    (``features.warm_up``, see flows/cli.py), and a run loads the rest at its first dedup. Near copies, exact copies, a version chain, a truncated
     take and a paragraph shared by ``shared_paragraph`` stories: each step runs once."""
     from transforms.normalizing.normalize import normalize_stories
     from transforms.reading.records import rows_to_frame

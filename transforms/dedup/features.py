@@ -224,5 +224,13 @@ def _reference_item_features(df: pl.DataFrame) -> pl.DataFrame:
 
 
 __all__ = ["FEATURE_COLUMNS", "FINGERPRINT_VERSION", "dedup_text", "flat_list", "headline_words",
-           "item_features", "paragraph_hashes", "text_features", "text_features_without"]
+           "item_features", "paragraph_hashes", "text_features", "text_features_without", "warm_up"]
 
+
+def warm_up() -> None:
+    """Compute the features of one made-up item, so that numba loads their kernels
+    (compiled once, cached on disk) now: the first load in a process costs
+    ~0.3-0.6 s (numba's registries), which the CLI overlaps with Prefect's start-up
+    by calling this in a thread (flows/cli.py). ``transforms.dedup.cluster.warm_up``
+    loads every dedup kernel (the benchmark's)."""
+    item_features(pl.DataFrame({"headline": ["Kernels warm up"], "body": ["The kernels load, 1 2 3.\n\nAgain."]}))

@@ -25,7 +25,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from transforms.utf8 import utf8_buffers, utf8_views
+from transforms.utf8 import text_buffer, utf8_buffers, utf8_views
 
 BINS = 256
 SHINGLE = 3
@@ -245,9 +245,10 @@ def _whash_chars(data, lo, hi):
 
 
 @numba.njit(parallel=True, cache=True)
-def _hash_each(bufs, ids, starts, lengths, valid, out):  # pragma: no cover - compiled
+def _hash_each(addrs, sizes, ids, starts, lengths, valid, out):  # pragma: no cover - compiled
     for d in numba.prange(len(ids)):
-        out[d] = _whash(bufs[ids[d]], starts[d], starts[d] + lengths[d]) if valid[d] else np.uint64(0)
+        out[d] = (_whash(text_buffer(addrs, sizes, ids[d]), starts[d], starts[d] + lengths[d]) if valid[d]
+                  else np.uint64(0))
 
 
 def stable_hash(values: pl.Series) -> pl.Series:
@@ -259,7 +260,8 @@ def stable_hash(values: pl.Series) -> pl.Series:
     valid = values.is_not_null().to_numpy()
     out = np.zeros(len(values), dtype=np.uint64)
     if len(values):
-        _hash_each(*utf8_views(values), valid, out)
+        views = utf8_views(values)
+        _hash_each(*views.args, valid, out)
     return pl.Series(values.name, out, dtype=pl.UInt64).scatter(np.nonzero(~valid)[0], None)
 
 
@@ -460,7 +462,7 @@ def _alnum(c):  # [a-z0-9] (after lower-casing)
 
 
 @numba.njit(cache=True, nogil=True)
-def _headline_words(bufs, ids, starts, lengths, buf, out, out_off, other):  # pragma: no cover - compiled
+def _headline_words(addrs, sizes, ids, starts, lengths, buf, out, out_off, other):  # pragma: no cover - compiled
     """Per headline, the sorted distinct ``_hash32`` of ``features.HEADLINE_WORDS``
     in it, as ``features`` defines them: lower-cased, ``\\.[a-z]>`` replaced by ">"
     (``<ABC.N>`` as ``<abc>``), then ``<[a-z0-9.]+>|[a-z0-9]{3,}`` found left to right,
@@ -472,7 +474,7 @@ def _headline_words(bufs, ids, starts, lengths, buf, out, out_off, other):  # pr
     w = 0
     for d in range(len(ids)):
         out_off[d] = w
-        src = bufs[ids[d]]
+        src = text_buffer(addrs, sizes, ids[d])
         s0 = starts[d]
         n = lengths[d]
         # lower-case, and ".x>" -> ">" left to right
@@ -542,7 +544,7 @@ def headline_word_hashes(head: pl.Series) -> tuple[np.ndarray, np.ndarray, np.nd
     out_off = np.zeros(n + 1, dtype=np.int64)
     other = np.zeros(n, dtype=np.bool_)
     if n:
-        _headline_words(*views, np.empty(longest + 1, dtype=np.uint8), out, out_off, other)
+        _headline_words(*views.args, np.empty(longest + 1, dtype=np.uint8), out, out_off, other)
     return out[:out_off[-1]], out_off, other
 
 
@@ -645,7 +647,7 @@ def _copy_without(data, lo, hi, skip, buf, L):
 
 
 @numba.njit(nogil=True, cache=True)
-def _fused_range(hbufs, hids, hst, hln, bbufs, bids, bst, bln, bvalid, sep, skip, first, last, lead_chars, cls, lower, tcls, fast,
+def _fused_range(haddr, hsize, hids, hst, hln, baddr, bsize, bids, bst, bln, bvalid, sep, skip, first, last, lead_chars, cls, lower, tcls, fast,
                  buf, tok, sig_out, counts, body_hash, lead_hash, lead_state,
                  n_num, num_out, n_nam, nam_out, n_par, par_out, pchar_out):  # pragma: no cover - compiled
     """Features of texts ``first`` to ``last - 1`` (outputs indexed from 0), one after the
@@ -671,7 +673,7 @@ def _fused_range(hbufs, hids, hst, hln, bbufs, bids, bst, bln, bvalid, sep, skip
         d = first + k
         # the dedup text: headline, "\n\n", body
         L = hln[d]
-        src = hbufs[hids[d]]
+        src = text_buffer(haddr, hsize, hids[d])
         s0 = hst[d]
         buf[0:L] = src[s0:s0 + L]
         if sep:
@@ -680,7 +682,7 @@ def _fused_range(hbufs, hids, hst, hln, bbufs, bids, bst, bln, bvalid, sep, skip
             L += 2
         bstart = L
         if sep:
-            src = bbufs[bids[d]]
+            src = text_buffer(baddr, bsize, bids[d])
             s0 = bst[d]
             if len(skip) == 0:
                 buf[L:L + bln[d]] = src[s0:s0 + bln[d]]
@@ -970,7 +972,7 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
         par_out = _grown(scratch, "par", paragraphs, np.uint64)
         pchar_out = _grown(scratch, "pchar", paragraphs, np.int32)
         n_num, n_nam, n_par = (np.zeros(m, dtype=np.int64) for _ in range(3))
-        nn, nm, npar = _fused_range(*hv, *bv, bvalid, sep, skip, first, last, lead_chars,
+        nn, nm, npar = _fused_range(*hv.args, *bv.args, bvalid, sep, skip, first, last, lead_chars,
                                     _CLASS, _LOWER, _TOKEN, _FAST, buf, tok, sig[first:last], shingles[first:last],
                                     body_hash[first:last], lead[first:last], lead_state[first:last],
                                     n_num, num_out, n_nam, nam_out, n_par, par_out, pchar_out)

@@ -25,7 +25,7 @@ import numba
 import numpy as np
 import polars as pl
 
-from transforms.utf8 import utf8_views
+from transforms.utf8 import text_buffer, utf8_views
 
 # byte -> 0: an ASCII character other than a space; 1: an ASCII space; 2: a UTF-8
 # continuation byte (part of the character before); 3: the lead byte of a character
@@ -38,13 +38,13 @@ _CLASS[[0xC2, 0xE1, 0xE2, 0xE3]] = 3
 
 
 @numba.njit(cache=True)
-def _count(bufs, ids, starts, lengths, cls, out):  # pragma: no cover - compiled
+def _count(addrs, sizes, ids, starts, lengths, cls, out):  # pragma: no cover - compiled
     """``out[k]``: the runs of non-``White_Space`` characters in text ``k`` (UTF-8 bytes
-    ``bufs[ids[k]][starts[k]:starts[k] + lengths[k]]``, :class:`transforms.utf8.Utf8Views`).
+    ``starts[k]:starts[k] + lengths[k]`` of buffer ``ids[k]``, :class:`transforms.utf8.Utf8Views`).
     White_Space is U+0009-U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028,
     U+2029, U+202F, U+205F and U+3000; ``cls`` is :data:`_CLASS`."""
     for k in range(len(ids)):
-        data = bufs[ids[k]]
+        data = text_buffer(addrs, sizes, ids[k])
         end = starts[k] + lengths[k]
         n = 0
         after_space = 1
@@ -96,9 +96,9 @@ _FLAGS[ord("&")] |= AMP
 
 
 @numba.njit(cache=True)
-def _or_flags(bufs, ids, starts, lengths, table, out):  # pragma: no cover - compiled
+def _or_flags(addrs, sizes, ids, starts, lengths, table, out):  # pragma: no cover - compiled
     for k in range(len(ids)):
-        data = bufs[ids[k]]
+        data = text_buffer(addrs, sizes, ids[k])
         f = 0
         for i in range(starts[k], starts[k] + lengths[k]):
             f |= table[data[i]]
@@ -110,7 +110,8 @@ def _per_text(texts: pl.Series, kernel, table: np.ndarray, dtype) -> pl.Series:
     place (:func:`transforms.utf8.utf8_views`)."""
     out = np.zeros(len(texts), dtype=dtype)
     if len(texts):
-        kernel(*utf8_views(texts), table, out)
+        views = utf8_views(texts)
+        kernel(*views.args, table, out)
     return pl.Series(texts.name, out)
 
 

@@ -913,9 +913,10 @@ def warm_up() -> None:
     from transforms.reading.records import rows_to_frame
 
     cfg = DedupConfig()
-    words = ("markets rallied after the central bank held rates steady while oil prices fell on supply "
-             "news and investors weighed earnings from banks retailers and technology groups in "
-             "Frankfurt 12 and Tokyo 340 as analysts said the outlook").split()
+    words = ["markets", "rallied", "after", "the", "central", "bank", "held", "rates", "steady", "while",
+             "oil", "prices", "fell", "on", "supply", "news", "and", "investors", "weighed", "earnings",
+             "from", "banks", "retailers", "and", "technology", "groups", "in", "Frankfurt", "12", "and",
+             "Tokyo", "340", "as", "analysts", "said", "the", "outlook"]
 
     def text(k: int) -> str:
         w = words[k % 7:] + words[:k % 7]

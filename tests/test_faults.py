@@ -220,7 +220,7 @@ def test_killed_at_a_random_write_the_next_run_gives_the_clean_lake(world, write
     uploads = [i + 1 for i, w in enumerate(writes) if w.split()[1] == "put"
                and w.split()[2].startswith(("stories/", "items/") if seed == 1 else ("items/",))]
     # Lease renewals (puts of _lease/ after the conditional put that takes it) come every
-    # TTL/3 s, so their number follows the run's duration: the clean run counted 100 writes
+    # TTL/4 s, so their number follows the run's duration: the clean run counted 100 writes
     # in one run here and 103 in another (CI drew write 102 and the run ended sooner). A kill
     # point is drawn among as many writes as every run makes (all but the renewals), so the
     # faulty run always reaches it.

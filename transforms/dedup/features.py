@@ -189,9 +189,9 @@ def headline_words(head: pl.Series) -> pl.Series:
 
 def _reference_headline_words(head: pl.Series) -> pl.Series:
     """:func:`headline_words` with polars' regular expressions (the scan's reference, and
-    its path for headlines that are not ASCII)."""
+    its path for the headlines holding "İ" or the Kelvin sign)."""
     words = (head.fill_null("").str.to_lowercase().str.replace_all(r"\.[a-z]>", ">")
-             .str.extract_all(HEADLINE_WORDS).list.unique().rename("fp_headline_words"))
+             .str.extract_all(HEADLINE_WORDS).rename("fp_headline_words"))
     return _hash_lists(words).list.unique().list.sort()
 
 

@@ -458,7 +458,7 @@ def _compact_lists(values, offsets, kept, out, out_off):  # pragma: no cover - c
 
 @numba.njit(inline="always")
 def _alnum(c):  # [a-z0-9] (after lower-casing)
-    return 48 <= c <= 57 or 97 <= c <= 122
+    return _is_digit(c) or _is_lower(c)
 
 
 @numba.njit(cache=True, nogil=True)

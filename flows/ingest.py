@@ -251,6 +251,9 @@ def run_and_commit(run: RunSpec, objects: list[SourceObject], reread: list[str],
             **counts,
             **summary,
             "extract_workers": sorted(extraction.workers) if objects else [],
+            # one per batch of raw objects, and one per part of a large object read by
+            # every process of the pool (``in_parts``)
+            "extract_tasks": extraction.tasks if objects else 0,
             "outputs": outputs,
             "timings_s": timer.timings,
             "cpu_s": timer.cpu,  # the run process's CPU time in each stage (its pool's not included)
@@ -298,6 +301,7 @@ class Extraction:
     progress: RunProgress | None = None
     # whether the extract tasks work in the run's process pool (so may the publishing ones)
     processes: bool = False
+    tasks: int = 0  # the extract tasks submitted (``start_extract``)
 
     def wait(self) -> Extraction:
         if self.results is None:
@@ -341,7 +345,8 @@ def start_extract(run: RunSpec, objects: list[SourceObject], timer: StageTimer |
                                 unmapped(processes), parts)
     progress = RunProgress(run.run_id, len(objects))
     progress.update(stage="extract")
-    return Extraction(list(futures), objects, timer or StageTimer(), progress=progress, processes=processes)
+    return Extraction(list(futures), objects, timer or StageTimer(), progress=progress, processes=processes,
+                      tasks=len(batches))
 
 
 def _absent_in(group: list, absent: frozenset) -> frozenset:

@@ -40,6 +40,8 @@ def summary_sections(manifest: dict) -> list[tuple[str, list[str], list[list]]]:
         inputs.append(["cleared: uncommitted rejects files", len(recovered["uncommitted_rejects"])])
     if manifest.get("extract_workers"):
         inputs.append(["processes that parsed (host:pid)", len(manifest["extract_workers"])])
+    if manifest.get("extract_tasks"):
+        inputs.append(["extract tasks (a batch of files, or a part of a large one)", manifest["extract_tasks"]])
     sections.append(("inputs and outcomes", ["", "count"], inputs))
     for title, key in (("duplicates by reason", "duplicates_by_reason"),
                        ("skipped by reason (not text stories)", "skipped_by_reason"),

@@ -8,6 +8,7 @@ numbers, the same stories, duplicates and rejects, and the file counted once."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,12 @@ def _run(path: Path, lake: str, monkeypatch, extract: str, run_items: str = "") 
 def test_a_file_read_by_two_processes_gives_the_lake_of_one_read(raw_file, tmp_path, monkeypatch, run_items):
     one_manifest, one_lake = _run(raw_file, str(tmp_path / "one"), monkeypatch, "threads", run_items)
     split_manifest, split_lake = _run(raw_file, str(tmp_path / "split"), monkeypatch, "processes", run_items)
-    assert len(split_manifest["extract_workers"]) == 2  # both processes read it
+    # Two tasks, one part each, in the pool's processes. Which process takes a part is
+    # the pool's scheduling: one still starting (spawn) may find both parts taken by
+    # the other, as CI saw at 21e86ba, so the count of processes is not asserted.
+    assert split_manifest["extract_tasks"] == 2 and one_manifest["extract_tasks"] == 1
+    assert 1 <= len(split_manifest["extract_workers"]) <= 2
+    assert all(not w.endswith(f":{os.getpid()}") for w in split_manifest["extract_workers"])
     assert len(one_manifest["extract_workers"]) == 1
     t = split_manifest["totals"]
     assert t["items_in"] == 400 == t["stories"] + t["duplicates"] + t["skipped"] + t["rejects"]

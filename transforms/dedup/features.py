@@ -38,6 +38,7 @@ import pyarrow as pa
 from transforms.dedup.fingerprint import (
     BINS,
     SHINGLE,
+    SIG_DTYPE,
     fused_features,
     headline_word_hashes,
     sig_to_binary,
@@ -140,32 +141,43 @@ def paragraph_hashes(body: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 def item_features(df: pl.DataFrame) -> pl.DataFrame:
     """``df`` (normalized stories) with the ``fp_*`` columns added (replaced if present)."""
+    out, _ = features_and_signatures(df, binary=True)
+    return out
+
+
+def features_and_signatures(df: pl.DataFrame, binary: bool = False) -> tuple[pl.DataFrame, np.ndarray]:
+    """``(df with the fp_* columns, the (n, BINS) signature matrix)``; without
+    ``binary`` the frame has no ``fp_sig`` column: the in-memory dedup hands the matrix
+    on as it is (``cluster.dedup_stories``), where a Binary column and back cost 1 s
+    of 1M stories (issue 15)."""
     df = df.drop([c for c in FEATURE_COLUMNS if c in df.columns])
     if df.height == 0:
         from schemas import ITEMS
 
-        return df.with_columns(pl.lit(None, dtype=ITEMS.polars_schema[c]).alias(c) for c in FEATURE_COLUMNS)
+        return (df.with_columns(pl.lit(None, dtype=ITEMS.polars_schema[c]).alias(c) for c in FEATURE_COLUMNS
+                                if binary or c != "fp_sig"),
+                np.zeros((0, BINS), dtype=SIG_DTYPE))
     # One pass over each item's bytes for everything but the headline's words.
     f = fused_features(df["headline"], df["body"], lead_chars=LEAD_CHARS)
-    by_text = _text_columns(f)
     lead = pl.Series("fp_lead", f["lead"], dtype=pl.UInt64)
     lead = lead.scatter(np.flatnonzero(f["lead_state"] == 0), None)
     other = np.flatnonzero(f["lead_state"] == 2)  # a lead with non-ASCII characters: polars' lower-casing
     if len(other):
         lead = lead.scatter(other, stable_hash(_lead(df["body"].gather(other))))
     body = pl.Series("fp_body", f["body"], dtype=pl.UInt64).scatter(np.flatnonzero(~f["body_valid"]), None)
-    return df.with_columns(
+    columns = [
         pl.lit(FINGERPRINT_VERSION).alias("fp_version"),
-        by_text["fp_sig"],
-        by_text["fp_shingles"],
+        *([sig_to_binary(f["sig"])] if binary else []),
+        pl.Series("fp_shingles", f["shingles"], dtype=pl.Int32),
         body,
         lead,
         headline_words(df["headline"]),
         _lists("fp_paragraphs", f["paragraphs_offsets"], f["paragraphs"], pl.List(pl.UInt64)),
         _lists("fp_paragraph_chars", f["paragraphs_offsets"], f["paragraph_chars"], pl.List(pl.Int32)),
-        by_text["fp_numbers"],
-        by_text["fp_names"],
-    )
+        _lists("fp_numbers", f["numbers_offsets"], f["numbers"], pl.List(pl.UInt32)),
+        _lists("fp_names", f["names_offsets"], f["names"], pl.List(pl.UInt32)),
+    ]
+    return df.with_columns(columns), f["sig"]
 
 
 def headline_words(head: pl.Series) -> pl.Series:
@@ -224,7 +236,7 @@ def _reference_item_features(df: pl.DataFrame) -> pl.DataFrame:
 
 
 __all__ = ["FEATURE_COLUMNS", "FINGERPRINT_VERSION", "dedup_text", "flat_list", "headline_words",
-           "item_features", "paragraph_hashes", "text_features", "text_features_without", "warm_up"]
+           "features_and_signatures", "item_features", "paragraph_hashes", "text_features", "text_features_without", "warm_up"]
 
 
 def warm_up() -> None:

@@ -349,3 +349,37 @@ def test_contained_leads_equals_verify_contained_at_once_in_any_batch():
     finally:
         cluster.verify_contained = original
     assert np.all(want["a"].to_numpy() < want["b"].to_numpy())
+
+
+def test_shared_paragraph_tables_find_what_the_sort_finds():
+    """``cluster._shared_hashes`` (hash tables, the values split between threads) gives
+    the values of ``_hashes_in_many`` (sorts, its reference), and marks each place of
+    them, on paragraphs repeated within a story and across stories, at several
+    thresholds and split counts."""
+    import numba
+    import numpy as np
+
+    from transforms.dedup.cluster import _hashes_in_many, _shared_hashes
+
+    rng = np.random.default_rng(5)
+    pool = rng.integers(0, 2**64, size=300, dtype=np.uint64)
+    pool[:3] = [0, 1, 2**63]  # small and top-bit values
+    lengths = rng.integers(0, 9, size=2_000)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    hashes = pool[np.minimum(rng.zipf(1.3, size=offsets[-1]), len(pool)) - 1]
+    owners = rng.integers(0, 400, size=len(lengths)).astype(np.uint64)  # stories with several rows
+    per_place = np.repeat(owners, lengths)
+    for at_least in (1, 2, 8, 40):
+        want = _hashes_in_many(hashes, per_place, at_least)
+        assert 0 < len(want) < len(np.unique(hashes)) or at_least == 1
+        for threads in (1, 2):
+            numba.set_num_threads(threads)
+            try:
+                marks = np.zeros(len(hashes), dtype=np.bool_)
+                got = _shared_hashes(hashes, offsets, owners, at_least, marks)
+            finally:
+                numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+            assert np.array_equal(got, want)
+            assert np.array_equal(marks, np.isin(hashes, want))
+    assert len(_shared_hashes(hashes[:0], np.zeros(1, dtype=np.int64), owners[:0], 2,
+                              np.zeros(0, dtype=np.bool_))) == 0

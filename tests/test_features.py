@@ -115,6 +115,14 @@ def test_the_fused_pass_gives_what_one_kernel_a_feature_gives():
             _reference_item_features(part).select(FEATURE_COLUMNS))
     texts = pl.Series([*(_HEADLINES + _BODIES), _text(7)], dtype=pl.String)
     assert text_features(texts).equals(_reference_text_features(texts))
+    # headline words a few headlines a block, on threads side by side: the same lists
+    from transforms.dedup.fingerprint import headline_word_hashes
+
+    whole = headline_word_hashes(stories["headline"])
+    for block in (1, 3, 7):
+        got = headline_word_hashes(stories["headline"], block=block)
+        assert all(np.array_equal(x, y) for x, y in zip(got, whole, strict=True)), block
+    assert whole[2].any() and len(whole[0]) > 100
     # and on raw text (normalization strips what the kernel must still get right)
     heads = pl.Series([h for h in _HEADLINES for _ in _BODIES], dtype=pl.String)
     bodies = pl.Series([b for _ in _HEADLINES for b in _BODIES], dtype=pl.String)
@@ -151,6 +159,15 @@ def test_leaving_shared_paragraphs_out_in_the_pass_gives_what_the_text_without_t
     want = text_features(_without_shared(frame, shared))
     for col in got.columns:
         assert got[col].equals(want[col]), col
+    # what dedup's link reads when it fingerprints again: the text's features alone, the same
+    text_only = fused_features(heads, body, skip=shared.to_numpy(), body_features=False)
+    assert sig_to_binary(text_only["sig"]).equals(got["fp_sig"])
+    assert text_only["shingles"].tolist() == got["fp_shingles"].to_list()
+    assert _lists("n", text_only["numbers_offsets"], text_only["numbers"], pl.List(pl.UInt32)).to_list() == \
+        got["fp_numbers"].to_list()
+    assert _lists("n", text_only["names_offsets"], text_only["names"], pl.List(pl.UInt32)).to_list() == \
+        got["fp_names"].to_list()
+    assert len(text_only["paragraphs"]) == 0 and not text_only["lead_state"].any()
     # and the paragraphs did go: not the features of the whole text
     assert not got["fp_sig"].equals(text_features(frame.select(dedup_text(pl.col("headline"), pl.col("body")))
                                                   .to_series())["fp_sig"])

@@ -719,7 +719,7 @@ def link(df: pl.DataFrame, sig: np.ndarray, fetch: TextFetcher,
         retokens = []
         for text in fetch(hit):
             # as ``features.text_features_without``, the signatures kept as a matrix
-            again = fused_features(text["headline"], text["body"], skip=shared.to_numpy())
+            again = fused_features(text["headline"], text["body"], skip=shared.to_numpy(), body_features=False)
             rows = text["_i"].to_numpy()
             sig[rows] = again["sig"]
             counts[rows] = again["shingles"]

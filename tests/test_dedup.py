@@ -383,3 +383,86 @@ def test_shared_paragraph_tables_find_what_the_sort_finds():
             assert np.array_equal(marks, np.isin(hashes, want))
     assert len(_shared_hashes(hashes[:0], np.zeros(1, dtype=np.int64), owners[:0], 2,
                               np.zeros(0, dtype=np.bool_))) == 0
+
+
+def test_the_rows_fingerprinted_again_replace_theirs_as_an_update_would():
+    """``identity`` takes the numbers and names of the rows fingerprinted again
+    (``Retokens``, gathered from fetched frames in any order) in place of theirs: the
+    same sets as a polars ``update`` joined on ``_i`` gives, nulls included."""
+    import numpy as np
+
+    from transforms.dedup.cluster import Retokens, identity
+
+    rng = np.random.default_rng(3)
+    n = 500
+
+    def lists(k: int) -> list:
+        return [None if rng.random() < 0.05 else sorted(set(rng.integers(0, 50, size=rng.integers(0, 6)).tolist()))
+                for _ in range(k)]
+
+    df = pl.DataFrame({"_i": np.arange(n), "fp_numbers": lists(n), "fp_names": lists(n)},
+                      schema={"_i": pl.Int64, "fp_numbers": pl.List(pl.UInt32), "fp_names": pl.List(pl.UInt32)})
+    rows = np.sort(rng.choice(n, size=120, replace=False))
+    new_num = [[int(x) for x in sorted(set(rng.integers(50, 90, size=rng.integers(0, 5)).tolist()))] for _ in rows]
+    new_nam = [[int(x) for x in sorted(set(rng.integers(50, 90, size=rng.integers(0, 5)).tolist()))] for _ in rows]
+
+    def part(idx: np.ndarray) -> tuple[np.ndarray, dict]:
+        def flat(values: list) -> tuple[np.ndarray, np.ndarray]:
+            chosen = [values[j] for j in idx]
+            return (np.array([x for v in chosen for x in v], dtype=np.uint32),
+                    np.concatenate([[0], np.cumsum([len(v) for v in chosen])]).astype(np.int64))
+        (nv, no), (mv, mo) = flat(new_num), flat(new_nam)
+        return rows[idx], {"numbers": nv, "numbers_offsets": no, "names": mv, "names_offsets": mo}
+
+    halves = np.array_split(rng.permutation(len(rows)), 2)
+    got = identity(df, Retokens.concat([part(np.sort(halves[1])), part(np.sort(halves[0]))]))
+    again = pl.DataFrame({"_i": rows, "fp_numbers": new_num, "fp_names": new_nam},
+                         schema={"_i": pl.Int64, "fp_numbers": pl.List(pl.UInt32), "fp_names": pl.List(pl.UInt32)})
+    want = identity(df.update(again, on="_i"))
+    for field in ("num", "nam"):
+        for x, y in zip(getattr(got, field), getattr(want, field), strict=True):
+            assert np.array_equal(x, y), field
+    assert got.num[2][rows].sum() == 0 and want.num[2].sum() > 0
+
+
+_WARM_UP_CHECK = """
+import json, sys
+from pathlib import Path
+import numba
+from bench.dedup_bench import load_stories
+from bench.wire_corpus import generate
+from transforms.dedup import cluster, fingerprint, lsh
+from transforms import utf8
+
+def signatures():
+    return {f"{m.__name__}.{k}": set(v.signatures) for m in (cluster, fingerprint, lsh, utf8)
+            for k, v in vars(m).items() if isinstance(v, numba.core.registry.CPUDispatcher)}
+
+path = Path(sys.argv[1])
+items, _ = generate(3000, seed=11)
+path.write_text("\\n".join(json.dumps(x) for x in items) + "\\n")
+stories, _ = load_stories([path])
+cluster.warm_up()
+before = signatures()
+kept, duplicates = cluster.dedup_stories(stories)
+assert duplicates.height > 300 and kept["shared_boilerplate"].any(), "the run took every path"
+print(json.dumps(sorted(k for k, v in signatures().items() if v - before[k])))
+"""
+
+
+def test_warm_up_compiles_every_kernel_signature_a_dedup_run_takes(tmp_path):
+    """``cluster.warm_up`` (what the benchmark runs before it times the stage) loads
+    every kernel with the argument types of a real run: a kernel given, say, a
+    read-only array in the run would compile again there, inside the timing (a fresh
+    process, so kernels compiled by other tests cannot hide one)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", _WARM_UP_CHECK, str(tmp_path / "wire.jsonl")], cwd=root,
+                         env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

@@ -75,6 +75,24 @@ def test_signatures_round_trip_through_the_binary_column():
     assert back.dtype == np.uint8 and np.array_equal(back, sig)
 
 
+def test_equal_bins_counted_eight_at_a_time_as_one_at_a_time():
+    """``similarity`` counts the equal 8-bit bins of a pair 8 at a time (zero bytes of
+    the words' XOR); the byte loop is its reference, on bytes whose XOR holds 0x80,
+    0x7F, 0x01 and 0xFF next to zero bytes (where a borrow or a carry could miscount)."""
+    from transforms.dedup.fingerprint import _equal_bins, _equal_bytes
+
+    rng = np.random.default_rng(2)
+    sig = rng.choice(np.array([0, 1, 0x7F, 0x80, 0x81, 0xFE, 0xFF], dtype=np.uint8), size=(300, 256))
+    sig[1] = sig[0]
+    sig[2, :128] = sig[0, :128]
+    left, right = rng.integers(0, 300, size=5000), rng.integers(0, 300, size=5000)
+    left[:2], right[:2] = 0, [1, 2]
+    want, got = np.empty(5000, dtype=np.int64), np.empty(5000, dtype=np.int64)
+    _equal_bins(sig, left, right, want)
+    _equal_bytes(sig.view(np.uint64), left, right, got)
+    assert np.array_equal(got, want) and got[0] == 256 and got[1] >= 128 and len(set(got.tolist())) > 20
+
+
 def test_paragraph_hashes_skip_empty_paragraphs():
     hashes, chars = paragraph_hashes(pl.Series(["One.\n\n\n\nTwo two.", None, ""]))
     assert chars.to_list() == [[4, 8], [], []]

@@ -103,7 +103,8 @@ def candidate_pairs(sig: np.ndarray, eligible: np.ndarray, cfg: DedupConfig) -> 
     idx = np.nonzero(eligible)[0].astype(np.int64)
     if cfg.rows * sig.itemsize != 4:
         raise ValueError("a band key takes 32 bits: rows x signature bytes must be 4")
-    codes = np.sort(band_pairs(sig, idx, cfg.bands, cfg.bucket_cap))
+    # polars' sort: a third of the time of np.sort on 1M stories' 8M candidates
+    codes = pl.Series(band_pairs(sig, idx, cfg.bands, cfg.bucket_cap), dtype=pl.UInt64).sort().to_numpy()
     return pl.DataFrame({"a": (codes >> np.uint64(32)).astype(np.int64),
                          "b": (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)})
 
@@ -375,6 +376,24 @@ def _two_stories(a, b, miss_a, miss_b, num_v, num_o, num_n, nam_v, nam_o, nam_n,
                   or (key >= key_min and key >= key_share * differing))
 
 
+@numba.njit(parallel=True, cache=True)
+def _textual(jac, counts, a, b, min_jaccard, min_containment, min_jaccard_contained,
+             out):  # pragma: no cover - compiled
+    """Per pair, whether it is textually close: estimated Jaccard ``min_jaccard`` or more,
+    or the shorter text ``min_containment`` inside the longer with ``min_jaccard_contained``
+    (the intersection estimated from the Jaccard and both shingle counts)."""
+    # the arithmetic of the numpy form, to the bit: float32 estimates (1 + J in float32,
+    # thresholds on J as float32), the rest in float64
+    one = np.float32(1.0)
+    jmin, jcmin = np.float32(min_jaccard), np.float32(min_jaccard_contained)
+    for k in numba.prange(len(a)):
+        j = jac[k]
+        na, nb = np.float64(counts[a[k]]), np.float64(counts[b[k]])
+        inter = np.float64(j) * (na + nb) / np.float64(one + j)
+        contain = inter / max(min(na, nb), 1.0)
+        out[k] = j >= jmin or (contain >= min_containment and j >= jcmin)
+
+
 def verify_pairs(pairs: pl.DataFrame, ident: Identity, sig: np.ndarray, counts: np.ndarray,
                  cfg: DedupConfig, force: bool = False) -> pl.DataFrame:
     """The candidate pairs that are textually close, with ``similarity`` and ``apart``:
@@ -388,13 +407,15 @@ def verify_pairs(pairs: pl.DataFrame, ident: Identity, sig: np.ndarray, counts: 
                                   pl.lit(None, dtype=pl.Boolean).alias("apart"))
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     jac = similarity(sig, a, b)
+    if not force:  # one pass over the candidates (8M of 1M stories), then the few kept
+        textual = np.empty(len(a), dtype=np.bool_)
+        _textual(jac, np.ascontiguousarray(counts), np.ascontiguousarray(a, dtype=np.int64),
+                 np.ascontiguousarray(b, dtype=np.int64), cfg.min_jaccard, cfg.min_containment,
+                 cfg.min_jaccard_contained, textual)
+        keep = np.flatnonzero(textual)
+        a, b, jac = a[keep], b[keep], jac[keep]
     na, nb = counts[a].astype(np.float64), counts[b].astype(np.float64)
     inter = jac * (na + nb) / (1.0 + jac)
-    contain = inter / np.maximum(np.minimum(na, nb), 1.0)
-    textual = (jac >= cfg.min_jaccard) | ((contain >= cfg.min_containment) & (jac >= cfg.min_jaccard_contained))
-    if not force:
-        keep = np.flatnonzero(textual)
-        a, b, jac, na, nb, inter = a[keep], b[keep], jac[keep], na[keep], nb[keep], inter[keep]
     # copies: a read-only view of polars' memory would be another signature for the kernel
     # (compiled again in the run, not in ``warm_up``)
     a = np.array(a, dtype=np.int64)

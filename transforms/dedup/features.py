@@ -68,7 +68,8 @@ FEATURE_COLUMNS = ("fp_version", "fp_sig", "fp_shingles", "fp_body", "fp_lead", 
 def flat_list(lists: pl.Series, value_type: pa.DataType) -> tuple[pa.Array, np.ndarray]:
     """A list column's values (as ``value_type``) and offsets: row i holds
     ``values[offsets[i]:offsets[i + 1]]``; a null list is an empty one."""
-    arrow = lists.fill_null([]).to_arrow()
+    # (a null list's slot may hold values in Arrow: filled first, a copy only when needed)
+    arrow = (lists.fill_null([]) if lists.null_count() else lists).to_arrow()
     if isinstance(arrow, pa.ChunkedArray):
         arrow = arrow.combine_chunks()
     arrow = arrow.cast(pa.large_list(value_type))

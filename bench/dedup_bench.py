@@ -115,19 +115,48 @@ def _rss() -> int:
     return psutil.Process().memory_info().rss
 
 
-class PeakRss:
-    """Peak resident memory while the block runs (psutil, sampled every 5 ms).
+def _hwm() -> int | None:
+    """The process's peak resident memory (VmHWM), or None where /proc has none."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
 
-    Without psutil it reports the process's high-water mark (``ru_maxrss``),
+
+def _reset_hwm() -> bool:
+    """Reset the process's VmHWM to its current RSS (Linux 4.0+: ``clear_refs`` 5)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        return False
+    return _hwm() is not None
+
+
+class PeakRss:
+    """Peak resident memory while the block runs.
+
+    On Linux the kernel's own high-water mark, reset when the block starts: exact,
+    and nothing runs beside the block. A thread sampling every 5 ms, as before, took
+    the GIL 200 times a second from the threads it measured: 5-7 % of the 1M dedup's
+    wall time (20.5 s against 19.3 s without it, 2026-12-07). Elsewhere psutil
+    sampled every 5 ms; without psutil the process's high-water mark (``ru_maxrss``),
     which also counts whatever ran before the block.
     """
 
     def __enter__(self) -> PeakRss:
         self.before = _rss()
         self.peak = self.before
+        self._kernel = _reset_hwm()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
+        self._thread = None
+        if not self._kernel:
+            self._thread = threading.Thread(target=self._sample, daemon=True)
+            self._thread.start()
         return self
 
     def _sample(self) -> None:
@@ -136,8 +165,9 @@ class PeakRss:
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, _rss())
+        if self._thread is not None:
+            self._thread.join()
+        self.peak = max(self.peak, _rss(), (_hwm() or 0) if self._kernel else 0)
 
 
 # --------------------------------------------------------------------------------------

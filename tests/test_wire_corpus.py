@@ -207,3 +207,19 @@ def test_template_instances_differ_in_few_words_and_overlap_the_near_copies(corp
     assert 0.85 <= jaccards[-1] < 1.0                        # the closest reach 0.85, none is a copy
     copied = truth.filter(pl.col("parent").is_in(inst["item"].implode()))
     assert copied.height and (copied["template"].is_not_null()).all()
+
+
+def test_the_benchmark_peak_rss_sees_memory_freed_before_the_block_ends():
+    """``PeakRss`` (the dedup benchmark's peak memory) reads the kernel's high-water mark,
+    reset when the block starts: 200 MB allocated and freed inside counts, what the
+    process held at its peak before the block does not."""
+    import numpy as np
+
+    from bench.dedup_bench import PeakRss
+
+    big = np.ones(400 * 2**20 // 8)  # a peak before the block
+    del big
+    with PeakRss() as mem:
+        block = np.ones(200 * 2**20 // 8)
+        del block
+    assert 150 * 2**20 < mem.peak - mem.before < 350 * 2**20

@@ -162,9 +162,11 @@ def features_and_signatures(df: pl.DataFrame, binary: bool = False) -> tuple[pl.
     f = fused_features(df["headline"], df["body"], lead_chars=LEAD_CHARS)
     lead = pl.Series("fp_lead", f["lead"], dtype=pl.UInt64)
     lead = lead.scatter(np.flatnonzero(f["lead_state"] == 0), None)
-    other = np.flatnonzero(f["lead_state"] == 2)  # a lead with non-ASCII characters: polars' lower-casing
-    if len(other):
-        lead = lead.scatter(other, stable_hash(_lead(df["body"].gather(other))))
+    odd = f["lead_state"] == 2  # a lead with non-ASCII characters: polars' lower-casing
+    if odd.any():
+        # a filter (the rows in order), not a gather, which copies the whole bodies out
+        # of polars' buffers (0.3 s of 1M stories for the 4 % of them)
+        lead = lead.scatter(np.flatnonzero(odd), stable_hash(_lead(df["body"].filter(pl.Series(odd)))))
     body = pl.Series("fp_body", f["body"], dtype=pl.UInt64).scatter(np.flatnonzero(~f["body_valid"]), None)
     columns = [
         pl.lit(FINGERPRINT_VERSION).alias("fp_version"),

@@ -183,8 +183,8 @@ class Identity:
 @dataclass(frozen=True)
 class Retokens:
     """The numbers and names of the rows fingerprinted again without their shared
-    paragraphs (``link``): ``rows`` ascending, each of ``numbers`` / ``names`` as
-    (values, offsets), row ``rows[j]`` holding ``values[offsets[j]:offsets[j + 1]]``."""
+    paragraphs (``link``): ``rows`` distinct, in any order, each of ``numbers`` /
+    ``names`` as (values, offsets), row ``rows[j]`` holding ``values[offsets[j]:offsets[j + 1]]``."""
 
     rows: np.ndarray
     numbers: tuple[np.ndarray, np.ndarray]
@@ -192,62 +192,42 @@ class Retokens:
 
     @staticmethod
     def concat(parts: list[tuple[np.ndarray, dict]]) -> Retokens:
-        """From ``(rows, fused_features(...))`` of each fetched frame, in ``rows`` order."""
-        order = np.argsort(np.concatenate([rows for rows, _ in parts]), kind="stable")
-
+        """From ``(rows, fused_features(...))`` of each fetched frame."""
         def lists(key: str) -> tuple[np.ndarray, np.ndarray]:
-            values = np.concatenate([f[key] for _, f in parts])
-            lengths = np.concatenate([np.diff(f[f"{key}_offsets"]) for _, f in parts])
-            offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-            np.cumsum(lengths, out=offsets[1:])
-            # rows in order: each row's slice, gathered in ``order``
-            out_off = np.zeros(len(lengths) + 1, dtype=np.int64)
-            np.cumsum(lengths[order], out=out_off[1:])
-            out = np.empty(out_off[-1], dtype=values.dtype)
-            _gather_rows(values, offsets, order, out, out_off)
-            return out, out_off
+            offsets = np.zeros(sum(len(rows) for rows, _ in parts) + 1, dtype=np.int64)
+            np.cumsum(np.concatenate([np.diff(f[f"{key}_offsets"]) for _, f in parts]), out=offsets[1:])
+            return np.concatenate([f[key] for _, f in parts]), offsets
 
-        return Retokens(np.concatenate([rows for rows, _ in parts])[order], lists("numbers"), lists("names"))
+        return Retokens(np.concatenate([rows for rows, _ in parts]), lists("numbers"), lists("names"))
 
 
 @numba.njit(cache=True)
-def _gather_rows(values, offsets, order, out, out_off):  # pragma: no cover - compiled
-    """Row ``order[j]`` of (``values``, ``offsets``) as row ``j`` of ``out``."""
-    for j in range(len(order)):
-        r = order[j]
-        w = out_off[j]
-        for x in range(offsets[r], offsets[r + 1]):
-            out[w] = values[x]
-            w += 1
-
-
-@numba.njit(cache=True)
-def _fill_rows(values, offsets, rows, new_values, new_offsets, out, out_off):  # pragma: no cover - compiled
-    j = 0
+def _fill_rows(values, offsets, at, new_values, new_offsets, out, out_off):  # pragma: no cover - compiled
+    """Row i of (``values``, ``offsets``), or row ``at[i]`` of the new lists where it is
+    not -1, as row i of ``out``."""
     for i in range(len(offsets) - 1):
         w = out_off[i]
-        if j < len(rows) and rows[j] == i:
-            for x in range(new_offsets[j], new_offsets[j + 1]):
-                out[w] = new_values[x]
-                w += 1
-            j += 1
-        else:
-            for x in range(offsets[i], offsets[i + 1]):
-                out[w] = values[x]
-                w += 1
+        j = at[i]
+        lo, hi = (new_offsets[j], new_offsets[j + 1]) if j >= 0 else (offsets[i], offsets[i + 1])
+        src = new_values if j >= 0 else values
+        for x in range(lo, hi):
+            out[w] = src[x]
+            w += 1
 
 
 def _with_rows(values: np.ndarray, offsets: np.ndarray, rows: np.ndarray, new_values: np.ndarray,
                new_offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The lists (``values``, ``offsets``) with the rows ``rows`` (ascending, distinct)
+    """The lists (``values``, ``offsets``) with the rows ``rows`` (distinct, any order)
     replaced by those of (``new_values``, ``new_offsets``): what a join would do,
     without one over every row (issue 15: 0.3 s of 1M stories)."""
+    at = np.full(len(offsets) - 1, -1, dtype=np.int64)
+    at[rows] = np.arange(len(rows))
     lengths = np.diff(offsets)
     lengths[rows] = np.diff(new_offsets)
     out_off = np.zeros(len(offsets), dtype=np.int64)
     np.cumsum(lengths, out=out_off[1:])
     out = np.empty(out_off[-1], dtype=values.dtype)
-    _fill_rows(values, np.ascontiguousarray(offsets, dtype=np.int64), np.ascontiguousarray(rows, dtype=np.int64),
+    _fill_rows(values, np.ascontiguousarray(offsets, dtype=np.int64), at,
                np.ascontiguousarray(new_values, dtype=values.dtype), np.ascontiguousarray(new_offsets, dtype=np.int64),
                out, out_off)
     return out, out_off
@@ -938,17 +918,13 @@ def dedup_stories(stories: pl.DataFrame, cfg: DedupConfig = DedupConfig()) -> tu
         yield text.filter(pl.Series(keep))
 
     kept, duplicates = dedup_items(items.drop("body"), fetch, cfg, sig=sig)
-    order = kept.select("_i", "date", "shared_boilerplate")
-    rows = order["_i"].to_numpy()
-    body = stories.drop("date", strict=False)
-    if len(rows) < 2 or (np.diff(rows) > 0).all():  # dedup_items keeps rows in their order
-        keep = np.zeros(stories.height, dtype=np.bool_)
-        keep[rows] = True
-        # a filter, not a join: the stories' text stays in place (0.3 s of 1M stories)
-        kept = body.filter(pl.Series(keep)).with_columns(order["date"], order["shared_boilerplate"])
-    else:
-        body = body.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-        kept = body.join(order, on="_i", how="inner", maintain_order="right").drop("_i")
+    # a filter, not a join: the stories' text stays in place (0.3 s of 1M stories); the
+    # filter gives the kept rows in ``_i`` order, and so does the sort of their columns
+    order = kept.select("_i", "date", "shared_boilerplate").sort("_i")
+    keep = np.zeros(stories.height, dtype=np.bool_)
+    keep[order["_i"].to_numpy()] = True
+    kept = (stories.drop("date", strict=False).filter(pl.Series(keep))
+            .with_columns(order["date"], order["shared_boilerplate"]))
     return kept, duplicates.drop("_i", strict=False)
 
 
@@ -989,8 +965,9 @@ def dedup_items(items: pl.DataFrame, fetch: TextFetcher, cfg: DedupConfig = Dedu
 
     # Most chains and clusters have one member, which is its own newest, head and
     # keeper: only the others are sorted (issue 15: sorting every row by strings took
-    # 1 s of 1M stories' dedup). ``sizes[labels]``: each row's cluster size.
+    # 1 s of 1M stories' dedup). ``many``: the rows of clusters of several.
     sizes = np.bincount(labels, minlength=n)
+    many = sizes[labels] >= 2
 
     # kills: the newest version of a guid chain is canceled -> the whole cluster goes.
     # Only chains holding a kill notice can end in one.
@@ -1011,7 +988,7 @@ def dedup_items(items: pl.DataFrame, fetch: TextFetcher, cfg: DedupConfig = Dedu
     # Which item is kept: first the newest of each version chain (same provider and
     # guid), then among the chains' newest: usable, original provider, complete body,
     # newest, smallest raw_uri. A total order: the same items give the same keeper.
-    in_chain = df.select(pl.col("guid").is_not_null() & (sizes[labels] >= 2)
+    in_chain = df.select(pl.col("guid").is_not_null() & many
                          & pl.struct(pf, "guid").is_duplicated()).to_series().to_numpy()
     is_head = ~in_chain
     if in_chain.any():
@@ -1039,7 +1016,6 @@ def dedup_items(items: pl.DataFrame, fetch: TextFetcher, cfg: DedupConfig = Dedu
     del alone, contest, is_head, in_chain
     # each cluster's first publication: a row alone is its own cluster (its label)
     cluster_date = df["published_at"].dt.date()
-    many = sizes[labels] >= 2
     if many.any():
         first_published = (df.filter(pl.Series(many)).group_by("_cluster")
                            .agg(pl.col("published_at").min().dt.date().alias("d")))

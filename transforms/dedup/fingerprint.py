@@ -1037,12 +1037,9 @@ def fused_features(head: pl.Series, body: pl.Series | None = None, lead_chars: i
     n_nums, nums, n_names, names, n_pars, pars, pchars = (
         [p[i] for p in parts] for i in range(7))
 
-    def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-        return _concatenate(parts, dtype)
-
     return {"sig": sig, "shingles": shingles, "body": body_hash, "body_valid": bvalid,
             "lead": lead, "lead_state": lead_state,
-            "numbers": cat(nums, np.uint32), "numbers_offsets": _offsets(n_nums),
-            "names": cat(names, np.uint32), "names_offsets": _offsets(n_names),
-            "paragraphs": cat(pars, np.uint64), "paragraph_chars": cat(pchars, np.int32),
+            "numbers": _concatenate(nums, np.uint32), "numbers_offsets": _offsets(n_nums),
+            "names": _concatenate(names, np.uint32), "names_offsets": _offsets(n_names),
+            "paragraphs": _concatenate(pars, np.uint64), "paragraph_chars": _concatenate(pchars, np.int32),
             "paragraphs_offsets": _offsets(n_pars)}

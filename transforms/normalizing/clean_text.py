@@ -199,14 +199,17 @@ class EndCut:
 
     def cut(self, values: pl.Series) -> pl.Series:
         frame = values.to_frame("v")
-        # str.find gives a byte offset: the cut is made on the bytes (a match starts on
-        # a character boundary)
-        start = frame.select(pl.min_horizontal(pl.col("v").str.find(p) for p in self.patterns)).to_series()
-        at = start.is_not_null().arg_true()
+        found = frame.select(pl.any_horizontal(pl.col("v").str.contains(p) for p in self.patterns)
+                             .fill_null(False)).to_series()
+        at = found.arg_true()
         if at.len() == 0:
             return values
-        kept = (pl.DataFrame({"v": values.gather(at), "n": start.gather(at)})
-                .select(pl.col("v").cast(pl.Binary).bin.slice(0, pl.col("n")).cast(pl.String)).to_series())
+        # Each pattern's match runs to the text's end, so removing it leaves a prefix, and
+        # the earliest match the shortest: its length in bytes, then the bytes cut there.
+        # (Not ``str.find``: polars 2.1 gives a byte offset and 2.2 a character offset.)
+        rows = values.gather(at).to_frame("v")
+        keep = pl.min_horizontal(pl.col("v").str.replace(p, "").str.len_bytes() for p in self.patterns)
+        kept = rows.select(pl.col("v").cast(pl.Binary).bin.slice(0, keep).cast(pl.String)).to_series()
         return values.clone().scatter(at, kept)
 
     def apply(self, expr: pl.Expr) -> pl.Expr:

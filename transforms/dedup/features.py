@@ -14,7 +14,7 @@ column                  what it is
 fp_version              the recipe (``FINGERPRINT_VERSION``)
 fp_sig                  OPH MinHash of the dedup text (headline + body), 256 bins x 8 bits
 fp_shingles             3-word shingles in the dedup text (0: no words)
-fp_body                 hash of the body (same body, other headline)
+fp_body                 hash of the body (same body, other headline): ``fingerprint.body_hash``
 fp_lead                 hash of the body's first 100 characters, lower-cased (truncated takes)
 fp_headline_words       hashes of the headline's words and tickers (what the story is about)
 fp_paragraphs           hashes of the body's non-empty paragraphs (shared boilerplate) ...
@@ -39,6 +39,7 @@ from transforms.dedup.fingerprint import (
     BINS,
     SHINGLE,
     SIG_DTYPE,
+    body_hash,
     fused_features,
     headline_word_hashes,
     sig_to_binary,
@@ -48,7 +49,8 @@ from transforms.dedup.fingerprint import (
     utf8_buffers,
 )
 
-FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-wh64-v5"
+# v6: fp_body chains the body's "\n\n" pieces' hashes (``fingerprint.body_hash``)
+FINGERPRINT_VERSION = f"oph{BINS}x8-fnv1a-w{SHINGLE}-cjk-wh64-v6"
 LEAD_CHARS = 100
 PARAGRAPH = "\n\n"
 
@@ -228,7 +230,7 @@ def _reference_item_features(df: pl.DataFrame) -> pl.DataFrame:
         pl.lit(FINGERPRINT_VERSION).alias("fp_version"),
         by_text["fp_sig"],
         by_text["fp_shingles"],
-        stable_hash(df["body"]).alias("fp_body"),
+        body_hash(df["body"]).alias("fp_body"),
         stable_hash(_lead(df["body"])).alias("fp_lead"),
         _reference_headline_words(df["headline"]),
         paragraphs,

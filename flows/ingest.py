@@ -549,8 +549,13 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
     if run.published is not None:
         index = _index_within(index, run.published, results)
     staged: dict[object, list[str]] = {}
+    # one string a staging object, however many dates it holds: a 10 GB file over five
+    # years is about a million (date, object) rows here, which held a string each
+    # (about 110 bytes) through the whole run (issue 16)
+    locs: dict[str, str] = {}
     for value, loc in index.select("date", "_loc").unique(maintain_order=True).iter_rows():
-        staged.setdefault(value, []).append(loc)
+        staged.setdefault(value, []).append(locs.setdefault(loc, loc))
+    del locs
     item_dates = {uri: dates for uri, dates in index.group_by("_source_uri").agg(
         pl.col("date").unique().sort(nulls_last=True)).iter_rows()}
     per_date = dict(index.group_by("date").agg(pl.col("len").sum()).iter_rows())
@@ -585,6 +590,7 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
         outputs["items"].extend(items_keys)
         done += len(g)
         progress.update(partitions_done=done)
+    del staged, groups  # what was staged where: not needed by the dedup groups below
     lap("write")
 
     # 3. Dedup and publish stories/ and duplicates/, group of dates by group of dates.
@@ -614,14 +620,18 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
             lap("dedup", add=True)
             in_own = _in_dates("_item_date", own)
             mine = pl.col("_source_uri").is_not_null() & in_own
-            mine_kept.append(kept.filter(mine).select("_source_uri"))
-            mine_dups.append(duplicates.filter(mine).select("_source_uri", pl.col("reason").cast(pl.Categorical)))
+            # what the summary needs of the group's stories, counted (``_n``: the stories a
+            # row stands for), not a row a story: a run of 3M stories held 60 MB of them
+            mine_kept.append(kept.filter(mine).group_by("_source_uri").len("_n"))
+            mine_dups.append(duplicates.filter(mine).group_by(
+                "_source_uri", pl.col("reason").cast(pl.Categorical)).len("_n"))
             kept = kept.filter(_in_dates("date", own))
             duplicates = duplicates.filter(_in_dates("date", own)).with_columns(pl.lit(run_id).alias("run_id"))
             all_kept.append(kept.select("date", pl.col("provider").cast(pl.Categorical),
-                                        pl.col("source_format").cast(pl.Categorical), *fill_flags(kept)))
-            all_dups.append(duplicates.select(pl.col("source_format").cast(pl.Categorical),
-                                              pl.col("reason").cast(pl.Categorical)))
+                                        pl.col("source_format").cast(pl.Categorical), *fill_flags(kept))
+                            .group_by(pl.all()).len("_n"))
+            all_dups.append(duplicates.group_by(pl.col("source_format").cast(pl.Categorical),
+                                                pl.col("reason").cast(pl.Categorical)).len("_n"))
             kept = kept.select("date", "raw_uri", "shared_boilerplate",
                                pl.col("published_at").dt.date().alias("item_date"))
         _release_memory()
@@ -648,14 +658,15 @@ def _ingest_in_groups(run: RunSpec, extraction: Extraction, reread: list[str],
     def frame(parts: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
         return pl.concat(parts, how="vertical") if parts else pl.DataFrame(schema=schema)
 
-    kept_rows = frame(all_kept, {"date": pl.Date, "provider": pl.Categorical, "source_format": pl.Categorical})
-    dup_rows = frame(all_dups, {"source_format": pl.Categorical, "reason": pl.Categorical})
-    counts = account(results, frame(mine_kept, {"_source_uri": pl.Categorical}),
-                     frame(mine_dups, {"_source_uri": pl.Categorical, "reason": pl.Categorical}), rejects)
+    n = {"_n": pl.UInt32}
+    kept_rows = frame(all_kept, {"date": pl.Date, "provider": pl.Categorical, "source_format": pl.Categorical, **n})
+    dup_rows = frame(all_dups, {"source_format": pl.Categorical, "reason": pl.Categorical, **n})
+    counts = account(results, frame(mine_kept, {"_source_uri": pl.Categorical, **n}),
+                     frame(mine_dups, {"_source_uri": pl.Categorical, "reason": pl.Categorical, **n}), rejects)
     counts["dedup_groups"] = len(date_groups)  # how many dedups the run's dates were cut into
     counts["dedup_group_items_max"] = largest
     counts["duplicates_by_reason"] = {} if dup_rows.height == 0 else dict(
-        dup_rows.group_by(pl.col("reason").cast(pl.String)).len().sort("reason").iter_rows())
+        dup_rows.group_by(pl.col("reason").cast(pl.String)).agg(pl.col("_n").sum()).sort("reason").iter_rows())
     summary = {"by_format": by_format(results, kept_rows, dup_rows, rejects),
                "stories_by_day_provider": stories_by_day_provider(kept_rows)}
     outputs["rejects"] = lakeio.rejects_key(run_id) if rejects.height else None

@@ -56,17 +56,24 @@ def rejects_frame(results: list[FileResult], run_id: str, ingested_at: datetime)
                            pl.lit(ingested_at, dtype=pl.Datetime("us", "UTC")).alias("ingested_at"))
 
 
+def _len(df: pl.DataFrame) -> pl.Expr:
+    """The stories a group of rows stands for: its rows, or the sum of their ``_n`` in a
+    frame of counted rows (a run in groups of dates keeps its stories counted, a row
+    per distinct value, not a row a story)."""
+    return pl.col("_n").sum() if "_n" in df.columns else pl.len()
+
+
 def _count_by_source(df: pl.DataFrame, name: str) -> dict[str, int]:
     if df.height == 0:
         return {}
-    counts = df.group_by("_source_uri").len(name=name)
+    counts = df.group_by("_source_uri").agg(_len(df).alias(name))
     return dict(zip(counts["_source_uri"].to_list(), counts[name].to_list(), strict=True))
 
 
 def _by(df: pl.DataFrame, col: str) -> dict[str, int]:
     if df.height == 0:
         return {}
-    counts = df.group_by(col).len().sort(col)
+    counts = df.group_by(col).agg(_len(df).alias("len")).sort(col)
     return dict(zip(counts[col].to_list(), counts["len"].to_list(), strict=True))
 
 
@@ -164,14 +171,18 @@ def by_format(results: list[FileResult], kept: pl.DataFrame, duplicates: pl.Data
         if not r.formats:
             row(None)["files"] += 1
     if kept.height:
-        fills = kept.group_by("source_format").agg(
-            pl.len().alias("stories"), *[_fill(kept, k, e).mean().alias(k) for k, e in FILL_COLUMNS.items()])
+        if "_n" in kept.columns:  # counted rows: each fill weighed by the stories of its row
+            rate = [((_fill(kept, k, e).cast(pl.Float64) * pl.col("_n")).sum() / pl.col("_n").sum()).alias(k)
+                    for k, e in FILL_COLUMNS.items()]
+        else:
+            rate = [_fill(kept, k, e).mean().alias(k) for k, e in FILL_COLUMNS.items()]
+        fills = kept.group_by("source_format").agg(_len(kept).alias("stories"), *rate)
         for rec in fills.to_dicts():
             target = row(rec["source_format"])
             target["stories"] = rec["stories"]
             target["fill"] = {k: round(rec[k], 4) for k in FILL_COLUMNS}
     if duplicates.height:
-        for fmt, n in duplicates.group_by("source_format").len().rows():
+        for fmt, n in duplicates.group_by("source_format").agg(_len(duplicates)).rows():
             row(fmt)["duplicates"] = n
     if rejects.height:
         for fmt, reason, n in rejects.group_by("source_format", "reason").len().sort(
@@ -190,7 +201,7 @@ def stories_by_day_provider(kept: pl.DataFrame) -> list[dict]:
     if kept.height == 0:
         return []
     return (
-        kept.group_by("date", "provider").len(name="stories")
+        kept.group_by("date", "provider").agg(_len(kept).alias("stories"))
         .sort("date", "provider", nulls_last=True)
         .with_columns(pl.col("date").cast(pl.String))
         .to_dicts()

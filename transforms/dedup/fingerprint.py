@@ -922,13 +922,11 @@ def _fused_range(haddr, hsize, hids, hst, hln, baddr, bsize, bids, bst, bln, bva
         bh = _chain_start(L - bstart)
         for q in range(nsplit + 1 if body_features else 0):
             x = np.int64(par_out[par_w + q]) if q < nsplit else L
+            ph, pc = _whash_chars(buf, ps, x)  # an empty piece too: the body's chain has it
             if x > ps:  # written over the ends already read: npar <= q
-                ph, pc = _whash_chars(buf, ps, x)
                 par_out[par_w + npar] = ph
                 pchar_out[par_w + npar] = pc
                 npar += 1
-            else:
-                ph = _mix(_FNV_OFFSET)  # ``_whash`` of no bytes
             bh = _chain(bh, ph)
             ps = x + 2
         n_par[k] = npar

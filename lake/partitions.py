@@ -149,13 +149,16 @@ def to_staging_bytes(df: pl.DataFrame) -> bytes:
     many-dated archive): the date a column, rows sorted by date then as in items/,
     so each date's rows are one sorted piece and small row groups let a read of
     some dates skip the others (:func:`read_staged`). Transient, read only by this
-    run: lz4, no statistics but the date's."""
+    run: lz4, no statistics but the date's, dictionaries only where the lake has them
+    (``Table.parquet_options``: a dictionary tried on every body and fingerprint column
+    was a quarter of the write, issue 16: 71 against 52 ms for 5,000 synthetic stories)."""
     conformed = ITEMS.conform(df, with_partition=True).sort(
         [ITEMS.partition_by, *ITEMS.sort_by], nulls_last=True, maintain_order=True)
     arrow = conformed.to_arrow().cast(ITEMS.arrow_schema(with_partition=True))
     buf = io.BytesIO()
     pq.write_table(arrow, buf, compression="lz4", row_group_size=STAGING_ROW_GROUP_ROWS,
-                   write_statistics=[ITEMS.partition_by])
+                   write_statistics=[ITEMS.partition_by],
+                   use_dictionary=ITEMS.parquet_options()["use_dictionary"])
     return buf.getvalue()
 
 

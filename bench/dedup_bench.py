@@ -602,24 +602,32 @@ def main(argv: list[str] | None = None) -> int:
         workdir = args.keep or Path(tmp)
         params = json.dumps([args.n, args.seed, args.template_share, args.templates, args.shard_size])
         stamp, cached = workdir / "params.json", workdir / "stories.parquet"
-        reuse = bool(args.reuse and args.keep and stamp.exists() and stamp.read_text() == params
-                     and cached.exists())
+        # the corpus is reused when the stamp says it was written with these parameters;
+        # the normalized stories (not written by --ingest-only) when they are there too
+        reuse_corpus = bool(args.reuse and args.keep and stamp.exists() and stamp.read_text() == params
+                            and (workdir / "corpus" / "truth.parquet").exists())
+        reuse = reuse_corpus and cached.exists()
         start = time.perf_counter()
-        if reuse:
+        if reuse_corpus:
             shards = sorted((workdir / "corpus").glob("wire-*.jsonl"))
         else:
+            stamp.unlink(missing_ok=True)
+            cached.unlink(missing_ok=True)
             shards = write_jsonl(workdir / "corpus", args.n, args.seed, args.shard_size, args.workers,
                                  args.template_share, args.templates)
+            if args.keep:
+                stamp.write_text(params)
         seconds = time.perf_counter() - start
         size = sum(p.stat().st_size for p in shards)
         truth = pl.read_parquet(workdir / "corpus" / "truth.parquet")
         n_templates = truth["template"].n_unique() - (1 if truth["template"].null_count() else 0)
         print(f"corpus: {args.n:,} items, seed {args.seed}, {n_templates:,} templates, "
               f"{len(shards)} file(s), {size / 1e6:,.0f} MB, "
-              f"written in {seconds:.1f} s -> {workdir / 'corpus'}")
+              + ("reused" if reuse_corpus else f"written in {seconds:.1f} s") + f" -> {workdir / 'corpus'}")
         print("kinds: " + ", ".join(f"{k} {n:,}" for k, n in
                                    truth.group_by("kind").len().sort("kind").iter_rows()))
-        table.append(("corpus written", f"{args.n / seconds:,.0f} items/s"))
+        if not reuse_corpus:
+            table.append(("corpus written", f"{args.n / seconds:,.0f} items/s"))
 
         if not args.ingest_only:
             start = time.perf_counter()
@@ -630,7 +638,6 @@ def main(argv: list[str] | None = None) -> int:
                 stories, counts = load_stories(shards)
                 if args.keep:
                     stories.write_parquet(cached)
-                    stamp.write_text(params)
             seconds = time.perf_counter() - start
             print(f"extract + normalize: {stories.height:,} stories in {seconds:.1f} s "
                   f"(items {counts['items_in']:,}, rejects {counts['rejects']:,}, skipped {counts['skipped']:,})")

@@ -75,6 +75,14 @@ def test_breakpoint_debris_removed():
     assert row["body"] == "Body text."
 
 
+def test_a_body_of_only_boilerplate_keeps_its_text():
+    # Found by the property test below (2026-12-07): "0 : 0" alone was emptied. A body
+    # with story text left loses its boilerplate as before; one with nothing else keeps it.
+    rows = _norm(_frame("0 : 0", "5 Min Read\n\n\n", "Text.\n\n0 : 0",
+                        "By Jane Roe\n\nOur Standards: The Thomson Reuters Trust Principles."))
+    assert [r["body"] for r in rows] == ["0 : 0", "5 Min Read", "Text.", "By Jane Roe"]
+
+
 def test_entities_escaped_twice_are_undone_and_not_taken_for_lost_ampersands():
     # STT escapes its entities twice ("&amp;#39;"); AG's News lost the "&" ("doesn #39;t").
     # One unescape pass left "&#39;"/"&quot;" in the body (SOURCES.md itself, read as a

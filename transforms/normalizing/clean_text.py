@@ -301,19 +301,24 @@ def tidy_text(lf: pl.LazyFrame) -> pl.LazyFrame:
     would be replaced by itself: a match per word, most of the pass's time); spaces
     at a line's edge go with its line end (those at the text's ends go with the
     final trim)."""
+    headline = pl.col("headline").str.replace_all(r"\s+", " ").str.strip_chars()
+    return lf.with_columns(
+        tidy_body(pl.col("body")).alias("body"),
+        pl.when(headline.str.len_chars() > 0).then(headline).otherwise(None).alias("headline"),
+    )
+
+
+def tidy_body(body: pl.Expr) -> pl.Expr:
+    """:func:`tidy_text`'s rule for a body: one column of text, tidied; empty -> null."""
     odd = r"\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
     # Only the rows one of the patterns can change: a CR, an odd space (a tab, or the lead
     # byte of one), two spaces, a space at a line's edge, three line ends. The others
     # (most: the parsers tidy their text) are only trimmed.
     body = only_where(
-        pl.col("body"), flagged(scan.CR | scan.TAB | scan.ODD_SPACE, "  ", " \n", "\n ", "\n\n\n"),
+        body, flagged(scan.CR | scan.TAB | scan.ODD_SPACE, "  ", " \n", "\n ", "\n\n\n"),
         lambda e: e.str.replace_all(r"\r\n?", "\n")
         .str.replace_all(rf"[{odd}][ {odd}]*| [ {odd}]+", " ")
         .str.replace_all(r" *\n *", "\n")
         .str.replace_all(r"\n{3,}", "\n\n"),
     ).str.strip_chars()
-    headline = pl.col("headline").str.replace_all(r"\s+", " ").str.strip_chars()
-    return lf.with_columns(
-        pl.when(body.str.len_chars() > 0).then(body).otherwise(None).alias("body"),
-        pl.when(headline.str.len_chars() > 0).then(headline).otherwise(None).alias("headline"),
-    )
+    return pl.when(body.str.len_chars() > 0).then(body).otherwise(None)

@@ -11,7 +11,7 @@ import hashlib
 
 import polars as pl
 
-from transforms.normalizing.clean_text import repair_text, strip_boilerplate, tidy_text
+from transforms.normalizing.clean_text import repair_text, strip_boilerplate, tidy_body, tidy_text
 from transforms.normalizing.dateline import extract_dateline
 from transforms.normalizing.headline import split_headline_prefixes
 from transforms.normalizing.language import detect_language
@@ -110,10 +110,27 @@ def add_fingerprints(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _boilerplate_only(bodies: pl.Series) -> pl.Series:
+    """The body (a struct of ``body`` and ``_raw_body``), where it became empty from a
+    text that held only boilerplate: that text, tidied (a few rows, if any)."""
+    body, raw = bodies.struct.field("body"), bodies.struct.field("_raw_body")
+    at = (body.is_null() & raw.is_not_null()).arg_true()
+    if at.len() == 0:
+        return body
+    kept = raw.gather(at).to_frame("v").select(tidy_body(pl.col("v"))).to_series()
+    return body.clone().scatter(at, kept)
+
+
 def keep_some_body(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """A body that held only a sign-off or a byline keeps its (repaired) text:
-    a non-empty body never becomes empty."""
-    return lf.with_columns(pl.coalesce("body", "_repaired_body").alias("body")).drop("_repaired_body")
+    """A body that held only a sign-off or a byline keeps its (repaired) text, one that
+    held only boilerplate (a page's breakpoint debris, a trust badge, "5 Min Read")
+    keeps that: a non-empty body never becomes empty (tests/test_normalize.py's
+    property test found "0 : 0" emptied, 2026-12-07). Rows with some story text left
+    are not touched."""
+    return (lf.with_columns(pl.coalesce("body", "_repaired_body").alias("body"))
+            .with_columns(pl.struct("body", "_raw_body").map_batches(_boilerplate_only, return_dtype=pl.String)
+                          .alias("body"))
+            .drop("_repaired_body", "_raw_body"))
 
 
 def _materialize(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -132,6 +149,7 @@ def normalize_stories(lf: pl.LazyFrame) -> pl.LazyFrame:
     return (
         lf.pipe(repair_text)
         .pipe(_materialize)
+        .with_columns(pl.col("body").alias("_raw_body"))
         .pipe(strip_boilerplate)
         .pipe(tidy_text)
         .with_columns(pl.col("body").alias("_repaired_body"))

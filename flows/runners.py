@@ -79,7 +79,7 @@ class WirelakeTaskRunner(TaskRunner):
         # so that a process that ends one starts the next at once. With only as many
         # threads as processes, each batch waited for its thread to finish the last one's
         # bookkeeping with the Prefect API, which a machine busy extracting answers slowly:
-        # 1.8-2.6 s between batches, 12 % of a 1M-story run's extract stage (issue 16).
+        # up to 1.8-2.6 s between batches, 12 s of a 1M-story run's 113 s extract stage (issue 16).
         self._per_file = ThreadPoolTaskRunner(max_workers=2 * workers)
         self._per_file.__enter__()
         setting = dask_setting(self._dask_choice)

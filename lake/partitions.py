@@ -151,7 +151,8 @@ def to_staging_bytes(df: pl.DataFrame) -> bytes:
     some dates skip the others (:func:`read_staged`). Transient, read only by this
     run: lz4, no statistics but the date's, dictionaries only where the lake has them
     (``Table.parquet_options``: a dictionary tried on every body and fingerprint column
-    was a quarter of the write, issue 16: 71 against 52 ms for 5,000 synthetic stories)."""
+    cost up to a tenth of the write, issue 16; a small gain, near the noise of its
+    measurements on 5,000 synthetic stories)."""
     conformed = ITEMS.conform(df, with_partition=True).sort(
         [ITEMS.partition_by, *ITEMS.sort_by], nulls_last=True, maintain_order=True)
     arrow = conformed.to_arrow().cast(ITEMS.arrow_schema(with_partition=True))

@@ -23,17 +23,22 @@ WORKERS = 2
 
 
 class Peak:
-    """How many calls of :meth:`hold` ran at once, at most."""
+    """How many calls of :meth:`hold` ran at once, at most. Each first waits until
+    ``together`` calls are in (a barrier: deterministic where that many threads are
+    there, a timeout where they are not), then stays a while, so that a call on a
+    thread beyond the bound would be counted."""
 
-    def __init__(self) -> None:
+    def __init__(self, together: int) -> None:
         self.lock = threading.Lock()
         self.now = self.most = 0
+        self.barrier = threading.Barrier(together, timeout=60)
 
-    def hold(self, seconds: float) -> None:
+    def hold(self) -> None:
         with self.lock:
             self.now += 1
             self.most = max(self.most, self.now)
-        time.sleep(seconds)
+        self.barrier.wait()
+        time.sleep(0.3)
         with self.lock:
             self.now -= 1
 
@@ -43,12 +48,12 @@ PEAKS: dict[str, Peak] = {}
 
 @task(cache_policy=NO_CACHE, tags=[PER_FILE])
 def per_file(key: str) -> None:
-    PEAKS[key].hold(0.5)
+    PEAKS[key].hold()
 
 
 @task(cache_policy=NO_CACHE)
 def other(key: str) -> None:
-    PEAKS[key].hold(0.5)
+    PEAKS[key].hold()
 
 
 @flow(task_runner=WirelakeTaskRunner(max_workers=WORKERS))
@@ -60,6 +65,6 @@ def run_tasks(kind: str, n: int) -> None:
 
 @pytest.mark.parametrize(("kind", "expected"), [("per_file", 2 * WORKERS), ("other", WORKERS)])
 def test_per_file_tasks_queue_a_batch_ahead_of_each_worker(kind, expected):
-    PEAKS[kind] = Peak()
-    run_tasks(kind, 3 * WORKERS)
+    PEAKS[kind] = Peak(expected)
+    run_tasks(kind, 2 * expected)
     assert PEAKS[kind].most == expected

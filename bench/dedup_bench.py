@@ -46,6 +46,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -478,6 +479,9 @@ def run_ingest(shards: list[Path], workdir: Path, server=None, env: dict | None 
     process tree (the child, its extract processes, and the temporary Prefect server it
     starts, or ``server``, a running Prefect server it is pointed at), sampled every 50 ms."""
     lake = workdir / "lake"
+    # a fresh lake each time: with --keep the last run's lake is there, and a rerun
+    # into it would find nothing new and measure nothing
+    shutil.rmtree(lake, ignore_errors=True)
     cmd = [sys.executable, "-m", "bench.dedup_bench", "--ingest-child", str(lake), *map(str, shards)]
     return run_child(cmd, server, env)
 

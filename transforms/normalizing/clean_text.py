@@ -194,13 +194,22 @@ class EndCut:
     and the regex engine scanned the whole text (issue 16: the end marks took 0.3 s
     of 10,000 stories as one pattern, a third of that as eleven)."""
 
-    def __init__(self, *patterns: str) -> None:
+    def __init__(self, *patterns: str, needs: dict[str, tuple[str, ...]] | None = None) -> None:
         self.patterns = patterns
+        # ``needs``: pattern -> literals one of which it needs to match; it is looked for
+        # in the texts holding one only (conventions.END_MARK_NEEDS: the patterns that
+        # cannot be searched back from the end)
+        self.needs = {p: needs[p] for p in patterns if needs and p in needs}
 
     def cut(self, values: pl.Series) -> pl.Series:
         frame = values.to_frame("v")
-        found = frame.select(pl.any_horizontal(pl.col("v").str.contains(p) for p in self.patterns)
-                             .fill_null(False)).to_series()
+        found = frame.select(pl.any_horizontal(pl.col("v").str.contains(p) for p in self.patterns
+                                               if p not in self.needs).fill_null(False)).to_series()
+        for pattern, literals in self.needs.items():
+            maybe = holding(*literals)(values).fill_null(False).arg_true()
+            if maybe.len():
+                hit = values.gather(maybe).str.contains(pattern).fill_null(False)
+                found = found.scatter(maybe, found.gather(maybe) | hit)
         at = found.arg_true()
         if at.len() == 0:
             return values
@@ -245,10 +254,11 @@ BOILERPLATE: dict[str, Boilerplate] = {
         r"(?:-[a-z]+)+)[ \t]*$",
         needs=("0 : 0", "narrow-", "medium-", "wide-", "landscape-", "portrait-", "above-")),
     # the trust badge, often glued to the sign-off ("...Bill BerkrotOur Standards:...")
-    "trust_principles": Boilerplate(r"Our Standards: ?The Thomson Reuters Trust Principles\.?"),
+    "trust_principles": Boilerplate(r"Our Standards: ?The Thomson Reuters Trust Principles\.?",
+                                    needs=("Our Standards:",)),
     # glued to the next sentence with no space
-    "slideshow": Boilerplate(r"Slideshow ?\(\d+ Images?\)"),
-    "min_read": Boilerplate(r"\b\d+ Min Read\b"),
+    "slideshow": Boilerplate(r"Slideshow ?\(\d+ Images?\)", needs=("Slideshow",)),
+    "min_read": Boilerplate(r"\b\d+ Min Read\b", needs=(" Min Read",)),
     # inline photo captions: "FILE PHOTO: ... REUTERS/Name", a caption paragraph
     # ending in a photo credit, or a caption glued to the dateline that follows it
     "photo_caption": Boilerplate(
@@ -259,25 +269,26 @@ BOILERPLATE: dict[str, Boilerplate] = {
         needs=("REUTERS/",),
     ),
     # Reuters' link codes to related stories: "[nL4N1XW01J]", "[ID:nL4N1XW01J]"
-    "link_code": Boilerplate(r"\s*\[(?:ID:)?n[A-Z0-9]{8,12}\]"),
+    "link_code": Boilerplate(r"\s*\[(?:ID:)?n[A-Z0-9]{8,12}\]", needs=("[",)),
     # editors' notes opening a version: "(Adds details)", "(In Jan. 3 story, corrects ...)"
     "editor_note": Boilerplate(
         r"^\s*\((?:Adds|Updates|Corrects|Recasts|Repeats|Refiles|Changes|Removes|Fixes|Inserts"
         r"|Moves|Rewrites|In [^()\n]{0,80} story|This (?:story|version) [^()\n]*)[^()]*\)\s*"),
     # Business Wire's last paragraph (SOURCES.md section 10, superdesk-cp businesswire/)
     "businesswire_source_link": Boilerplate(
-        r"\s*View source version on businesswire\.com:[ \t]*https?://\S+"),
+        r"\s*View source version on businesswire\.com:[ \t]*https?://\S+", needs=("businesswire.com:",)),
     # agencies' end marks (transforms/conventions.py): a last line of its own ("ends",
     # "AAP RTV ar", "hh/ph/ts/hd", "==Kyodo", "(SDA\\/sj)", a reporter's e-mail, a copyright
     # line in any language), or an agency mark glued to the last sentence ("... ejemplares. EFE")
     "end_mark": Boilerplate(
         rf"\n\s*(?:{_END_MARK})\s*$|[.!?»”\"'](?:[ \t]+(?:{_AGENCY_END_MARK})|[ \t]*(?:{_PAREN_END_MARK}))\s*$",
-        EndCut(*(rf"\n\s*(?:{m})\s*$" for m in conventions.END_MARK_ALTERNATIVES)),  # \n\s*(?:_END_MARK)\s*$
+        EndCut(*(rf"\n\s*(?:{m})\s*$" for m in conventions.END_MARK_ALTERNATIVES),  # \n\s*(?:_END_MARK)\s*$
+               needs={rf"\n\s*(?:{m})\s*$": lits for m, lits in conventions.END_MARK_NEEDS.items()}),
         (rf"([.!?»”\"'])(?:[ \t]+(?:{_AGENCY_END_MARK})|[ \t]*(?:{_PAREN_END_MARK}))\s*$", "$1"),
     ),
     "ap_copyright": Boilerplate(
         r"Copyright \d{4} The Associated Press\. All rights reserved\. This material may not "
-        r"be published, broadcast, rewritten,? or redistributed\.?"),
+        r"be published, broadcast, rewritten,? or redistributed\.?", needs=("The Associated Press.",)),
 }
 
 

@@ -177,6 +177,41 @@ def test_char_flags_cover_what_each_gate_stands_for():
     assert scan.char_flags(pl.Series("v", [None, ""], dtype=pl.String)).to_list() == [0, 0]
 
 
+def _flags_both_ways(values: list[str | None]) -> tuple[list[int], list[int]]:
+    import numpy as np
+
+    from transforms.normalizing import scan
+    from transforms.utf8 import utf8_views
+
+    views = utf8_views(pl.Series("v", values, dtype=pl.String))
+    fast, slow = (np.zeros(len(values), dtype=np.uint16) for _ in range(2))
+    scan._or_flags(*views.args, scan._FLAGS, fast)
+    scan._or_flags_bytewise(*views.args, scan._FLAGS, slow)
+    return fast.tolist(), slow.tolist()
+
+
+def test_char_flags_eight_bytes_at_a_time_as_byte_by_byte():
+    """The word-at-a-time flags pass skips a word only where no byte has a flag: every
+    code point, at each of 16 places in a long text (each alignment to the words), and
+    the premise (every flagged byte is below 0x20, 0x7F, "<", "&" or from 0x80 on)."""
+    from transforms.normalizing import scan
+
+    assert all(b < 0x20 or b in (0x7F, 0x3C, 0x26) or b >= 0x80 for b in range(256) if scan._FLAGS[b])
+    values = [f"{'x' * (cp % 16)}{chr(cp)}{'y' * 30}" for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
+    fast, slow = _flags_both_ways(values)
+    assert fast == slow
+    assert sum(1 for f in fast if f) > 0x10000  # the pass does see them
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(st.sampled_from(
+    ["a", "word ", "\n", "\t", "\r", "<", "&", "\x7f", "\x01", "é", "\u00a0", "한", "\u2003", "abcdefgh"]),
+    max_size=80).map("".join)), max_size=12))
+def test_char_flags_on_any_text_as_byte_by_byte(values):
+    fast, slow = _flags_both_ways(values)
+    assert fast == slow
+
+
 REPAIR_PIECES = [*PIECES, "<p>", "</div>", "<b>", "< br/>", "<SRD>", "\x01", "\x0b", "\x7f", "\x85", "\x9f",
                  "\u00ad", "&amp;", "&amp;#39;", "&#39;", "#39;", "doesn #39;t", "#36;5", "Ã¼", "â€™", "Â£5",
                  "\r", "a\u0308", "\u1100\u1161"]

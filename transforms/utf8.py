@@ -68,6 +68,25 @@ def _as_pointer(typingctx, address):  # pragma: no cover - compiled
     return sig, codegen
 
 
+@intrinsic
+def _as_words_pointer(typingctx, address):  # pragma: no cover - compiled
+    """An integer address as a ``uint64*`` (for ``numba.carray``)."""
+    if not isinstance(address, types.Integer):
+        return None
+    sig = types.CPointer(types.uint64)(address)
+
+    def codegen(context, builder, signature, args):
+        return builder.inttoptr(args[0], context.get_value_type(signature.return_type))
+
+    return sig, codegen
+
+
+@numba.njit(inline="always")
+def words_at(address, n):
+    """The ``n`` 8-byte words from ``address`` (a multiple of 8) as a uint64 array (no copy)."""
+    return numba.carray(_as_words_pointer(address), (n,))
+
+
 @numba.njit(inline="always")
 def text_buffer(addrs, sizes, i):
     """Buffer ``i`` of :class:`Utf8Views` as a uint8 array (no copy)."""

@@ -55,30 +55,25 @@ class Utf8Views(NamedTuple):
         return ctypes.string_at(int(self.addrs[self.ids[k]]) + int(self.starts[k]), int(self.lengths[k]))
 
 
-@intrinsic
-def _as_pointer(typingctx, address):  # pragma: no cover - compiled
-    """An integer address as a ``uint8*`` (for ``numba.carray``)."""
-    if not isinstance(address, types.Integer):
-        return None
-    sig = types.CPointer(types.uint8)(address)
+def _pointer_intrinsic(element):
+    """An intrinsic that takes an integer address as a pointer to ``element`` (for
+    ``numba.carray``)."""
+    @intrinsic
+    def as_pointer(typingctx, address):  # pragma: no cover - compiled
+        if not isinstance(address, types.Integer):
+            return None
+        sig = types.CPointer(element)(address)
 
-    def codegen(context, builder, signature, args):
-        return builder.inttoptr(args[0], context.get_value_type(signature.return_type))
+        def codegen(context, builder, signature, args):
+            return builder.inttoptr(args[0], context.get_value_type(signature.return_type))
 
-    return sig, codegen
+        return sig, codegen
+
+    return as_pointer
 
 
-@intrinsic
-def _as_words_pointer(typingctx, address):  # pragma: no cover - compiled
-    """An integer address as a ``uint64*`` (for ``numba.carray``)."""
-    if not isinstance(address, types.Integer):
-        return None
-    sig = types.CPointer(types.uint64)(address)
-
-    def codegen(context, builder, signature, args):
-        return builder.inttoptr(args[0], context.get_value_type(signature.return_type))
-
-    return sig, codegen
+_as_pointer = _pointer_intrinsic(types.uint8)  # bytes
+_as_words_pointer = _pointer_intrinsic(types.uint64)  # 8-byte words
 
 
 @numba.njit(inline="always")

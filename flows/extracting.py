@@ -27,6 +27,7 @@ from datetime import datetime
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from lake import partitions as lakeio
 from lake.storage import SourceObject, open_storage
@@ -320,8 +321,6 @@ def release_memory(collect: bool = True, always: bool = False) -> None:
         return
     if collect:
         gc.collect()
-    import pyarrow as pa
-
     pa.default_memory_pool().release_unused()
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):  # not glibc (musl): nothing to ask

@@ -225,6 +225,11 @@ class EndCut:
         return expr.map_batches(self.cut, return_dtype=pl.String, is_elementwise=True)
 
 
+def _last_line(mark: str) -> str:
+    """An end mark as the text's last line (for :class:`EndCut`)."""
+    return rf"\n\s*(?:{mark})\s*$"
+
+
 class Boilerplate:
     """A kind of boilerplate: how to find a residue of it, and how to remove it.
 
@@ -282,8 +287,8 @@ BOILERPLATE: dict[str, Boilerplate] = {
     # line in any language), or an agency mark glued to the last sentence ("... ejemplares. EFE")
     "end_mark": Boilerplate(
         rf"\n\s*(?:{_END_MARK})\s*$|[.!?»”\"'](?:[ \t]+(?:{_AGENCY_END_MARK})|[ \t]*(?:{_PAREN_END_MARK}))\s*$",
-        EndCut(*(rf"\n\s*(?:{m})\s*$" for m in conventions.END_MARK_ALTERNATIVES),  # \n\s*(?:_END_MARK)\s*$
-               needs={rf"\n\s*(?:{m})\s*$": lits for m, lits in conventions.END_MARK_NEEDS.items()}),
+        EndCut(*map(_last_line, conventions.END_MARK_ALTERNATIVES),  # \n\s*(?:_END_MARK)\s*$
+               needs={_last_line(m): lits for m, lits in conventions.END_MARK_NEEDS.items()}),
         (rf"([.!?»”\"'])(?:[ \t]+(?:{_AGENCY_END_MARK})|[ \t]*(?:{_PAREN_END_MARK}))\s*$", "$1"),
     ),
     "ap_copyright": Boilerplate(

@@ -7,6 +7,7 @@ ends, end marks, non-ASCII letters): a difference is a change of output.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -95,6 +96,29 @@ def test_parser_tidy_as_before(value):
         return text or None
 
     assert parser_text.tidy(value) == old(value)
+    # the patterns and the compiled pass, whatever the length
+    assert parser_text.tidy(value, compiled_from=0) == old(value)
+    assert parser_text.tidy(value, compiled_from=1 << 30) == old(value)
+
+
+MARKUP = ["<p>", "</p>", "<P>", "<br>", "<p class=x>", "<", ">", "&amp;", "&nbsp;", "\r", "\n", "<\u0338", ">\u0338",
+          "p\u0301", "\u226e"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + SPLIT_ONLY + MARKUP), max_size=30).map("".join))
+def test_compiled_html_body_as_the_patterns(markup):
+    """html_body()'s compiled pass gives what its patterns give on the markup it takes,
+    and takes every markup without entities whose only tags are <p> and </p>."""
+    flat = markup.replace("\r", " ").replace("\n", " ")
+    text = parser_text.paragraphs_of_markup(markup)
+    paragraphs = parser_text.paragraph_tags_only(flat)
+    if text is parser_text.NOT_PARAGRAPHS:
+        assert (paragraphs is None or "&" in markup
+                or unicodedata.normalize("NFC", markup) != markup)
+    else:
+        assert paragraphs is not None
+        assert text == parser_text.tidy(html.unescape(paragraphs), compiled_from=1 << 30)
 
 
 def test_nfc_changes_nothing_below_u0300():

@@ -18,10 +18,12 @@ from typing import Any
 
 from transforms.formats.base import Item, ParseError, RejectedItem
 from transforms.formats.text import (
+    NOT_PARAGRAPHS,
     corrupt_bytes,
     decode_text,
     html_to_text,
     paragraph_tags_only,
+    paragraphs_of_markup,
     skip_corrupt_lines,
     tidy,
 )
@@ -400,6 +402,9 @@ def html_body(markup: str) -> str | None:
     # In HTML a line break in the source is just a space (see below). A body whose only
     # tags are <p> and </p> has no caption, framing or cell to drop (each of those
     # patterns needs a "<" followed by another letter or "/t").
+    text = paragraphs_of_markup(markup)  # the common body, in one compiled pass
+    if text is not NOT_PARAGRAPHS:
+        return text
     flat = markup.replace("\r", " ").replace("\n", " ")
     text = paragraph_tags_only(flat)
     if text is not None:

@@ -7,6 +7,8 @@ import html
 import re
 import unicodedata
 
+import numba
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -99,11 +101,13 @@ _BLANKS = re.compile(r"\n\n\n+")
 _ODD_WS = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
 
-def tidy(text: str | None) -> str | None:
+def tidy(text: str | None, compiled_from: int | None = None) -> str | None:
     """NFC, unify line ends, collapse runs of spaces, at most one blank line.
 
-    Whole-text substitutions rather than a loop over lines: this runs once per
-    story on the bulk path."""
+    By regex patterns below ``compiled_from`` characters (default
+    :data:`COMPILED_FROM`), by the compiled pass (:func:`_tidy_kernel`) from there on:
+    the two give the same (tests/test_normalize_rewrites.py compares them at every
+    length). This runs once per story on the bulk path."""
     if text is None:
         return None
     if "\r" in text:
@@ -111,6 +115,12 @@ def tidy(text: str | None) -> str | None:
     ascii_only = text.isascii()
     if not ascii_only:
         text = unicodedata.normalize("NFC", text)
+    if len(text) >= (COMPILED_FROM if compiled_from is None else compiled_from):
+        return _compiled(text, False)
+    return _spaces_by_patterns(text, ascii_only)
+
+
+def _spaces_by_patterns(text: str, ascii_only: bool) -> str | None:
     # Each substitution only where it has something to do: a regex pass over every
     # space of a story costs more than the rest of parsing it (str's `in` is C).
     if "  " in text or "\t" in text or (not ascii_only and _ODD_WS.search(text)):
@@ -121,6 +131,130 @@ def tidy(text: str | None) -> str | None:
         text = _BLANKS.sub("\n\n", text)
     out = text.strip()
     return out or None
+
+
+# From this length on, tidy() runs the compiled pass: below it, calling the kernel costs
+# more than the patterns' few C-speed scans (a headline, a byline).
+COMPILED_FROM = 200
+# paragraphs_of_markup(): the markup holds what the compiled pass does not handle
+NOT_PARAGRAPHS = object()
+
+
+@numba.njit(nogil=True, inline="always")
+def _line_end(out, j):  # pragma: no cover - compiled
+    """A line end written after ``out[:j]``: a space before it goes, a third in a row is
+    not written, nor one before the first character; the new length."""
+    if j:
+        if out[j - 1] == 0x20:
+            j -= 1
+        if j < 2 or out[j - 1] != 0x0A or out[j - 2] != 0x0A:
+            out[j] = 0x0A
+            j += 1
+    return j
+
+
+@numba.njit(cache=True, nogil=True)
+def _tidy_kernel(src, out, markup):  # pragma: no cover - compiled
+    """tidy()'s space rules in one pass over UTF-8 bytes ``src`` (line ends already
+    unified, NFC already applied), written to ``out`` (at least ``len(src)`` bytes: the
+    result is never longer); returns the length written. Spaces other than tidy()'s own
+    at either end (U+000B, U+0085 ...) are left for str.strip.
+
+    The rules, as the patterns: a run of the spaces ``_WS`` names (space, tab, U+00A0,
+    U+2000-U+200B, U+202F, U+205F, U+3000) is one space; a space next to a line end
+    goes; three or more line ends are two; spaces and line ends at either end go. Each
+    is applied to what was written so far: a space is written only after a character
+    (``absorb`` false), a line end takes back a space just written (:func:`_line_end`).
+    The common byte (printable ASCII) takes no branch but the one that tells it.
+
+    With ``markup``, ``src`` is an HTML body as html_body() flattens it: a line end
+    (CR or LF) is a space, ``<p>`` and ``</p>`` are two line ends each (a paragraph
+    break), and any other ``<`` opens a tag this pass does not handle: it returns -1."""
+    n = len(src)
+    i = 0
+    j = 0
+    absorb = True  # a space here is dropped: nothing written yet, or a space or line end last
+    while i < n:
+        c = src[i]
+        if 0x20 <= c < 0x80 and c != 0x3C:
+            space = c == 0x20
+            out[j] = c
+            j += 1 - (space & absorb)
+            absorb = space
+            i += 1
+            continue
+        width = 0
+        if c == 0x09:
+            width = 1
+        elif c == 0x0A or (markup and c == 0x0D):
+            if markup:
+                width = 1
+            else:
+                j = _line_end(out, j)
+                absorb = True
+                i += 1
+                continue
+        elif c == 0x3C and markup:
+            if i + 2 < n and src[i + 1] == 0x70 and src[i + 2] == 0x3E:
+                i += 3
+            elif i + 3 < n and src[i + 1] == 0x2F and src[i + 2] == 0x70 and src[i + 3] == 0x3E:
+                i += 4
+            else:
+                return -1
+            j = _line_end(out, _line_end(out, j))
+            absorb = True
+            continue
+        elif c == 0xC2:
+            if i + 1 < n and src[i + 1] == 0xA0:
+                width = 2
+        elif c == 0xE2:
+            if i + 2 < n:
+                b1 = src[i + 1]
+                b2 = src[i + 2]
+                if (b1 == 0x80 and (b2 <= 0x8B or b2 == 0xAF)) or (b1 == 0x81 and b2 == 0x9F):
+                    width = 3
+        elif c == 0xE3 and i + 2 < n and src[i + 1] == 0x80 and src[i + 2] == 0x80:
+            width = 3
+        if width:
+            if not absorb:
+                out[j] = 0x20
+                j += 1
+                absorb = True
+            i += width
+            continue
+        out[j] = c
+        j += 1
+        absorb = False
+        i += 1
+    while j and (out[j - 1] == 0x20 or out[j - 1] == 0x0A):
+        j -= 1
+    return j
+
+
+def _compiled(text: str, markup: bool) -> str | None | object:
+    """:func:`_tidy_kernel` on ``text``; the ``NOT_PARAGRAPHS`` mark when ``markup`` holds
+    another tag than ``<p>`` and ``</p>``."""
+    data = text.encode("utf-8")
+    out = bytearray(len(data))
+    n = _tidy_kernel(data, out, markup)
+    if n < 0:
+        return NOT_PARAGRAPHS
+    # what is left to strip: other white space str.isspace() knows (U+000B, U+0085 ...)
+    return str(memoryview(out)[:n], "utf-8").strip() or None
+
+
+def paragraphs_of_markup(markup: str) -> str | None | object:
+    """html_body()'s text of ``markup`` in one compiled pass, when its only tags are
+    ``<p>`` and ``</p>`` and it has no entity and nothing NFC would change; else
+    :data:`NOT_PARAGRAPHS`.
+
+    As ``tidy(html.unescape(paragraph_tags_only(flat)))`` with ``flat`` the markup with
+    its line ends as spaces: without ``&`` unescape changes nothing, and on an NFC text
+    tidy's NFC neither. (The NFC check comes first: NFC can join a ``<`` with the mark
+    after it, U+226E, and so change which tags there are.)"""
+    if "&" in markup or not (markup.isascii() or unicodedata.is_normalized("NFC", markup)):
+        return NOT_PARAGRAPHS
+    return _compiled(markup, True)
 
 
 _BLOCK = re.compile(

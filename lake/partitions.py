@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 
 from lake.storage import Storage
 from schemas import DUPLICATES, ITEMS, REJECTS, STORIES, Table
+from schemas.tables import column_sizes
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 PART_FILE = "part-0.parquet"
@@ -107,7 +108,7 @@ def to_parquet_bytes(table: Table, df: pl.DataFrame, metadata: dict[bytes, bytes
         schema = schema.with_metadata({**schema.metadata, **metadata})
     arrow = conformed.to_arrow().cast(schema)
     buf = io.BytesIO()
-    pq.write_table(arrow, buf, row_group_size=ROW_GROUP_ROWS, **table.parquet_options())
+    pq.write_table(arrow, buf, row_group_size=ROW_GROUP_ROWS, **table.parquet_options(column_sizes(arrow)))
     return buf.getvalue()
 
 
@@ -207,41 +208,91 @@ def merge_staged(storage: Storage, table: Table, value, staged: Iterable[pl.Data
     """
     key = partition_key(table, value)
     keys = MERGE_KEYS[table.name]
-    schema = table.arrow_schema()
-    buf = io.BytesIO()
     rows = 0
     new_keys = []
-    with pq.ParquetWriter(buf, schema, **table.parquet_options()) as writer:
-        def write(df: pl.DataFrame) -> None:
-            nonlocal rows
-            if df.height:
-                df = table.conform(df, with_partition=False)
-                writer.write_table(df.to_arrow().cast(schema), row_group_size=ROW_GROUP_ROWS)
-                rows += df.height
-                if written is not None:
-                    written(df)
+    out = _PieceWriter(table)
 
-        for piece in staged:  # each staged piece read once
-            new_keys.append(piece.select(keys))
-            write(piece)
-            del piece
-        try:
-            old = None if absent else read_parquet_bytes(table, storage.get(key))
-        except FileNotFoundError:
-            old = None
-        if old is not None and old.height:
-            if new_keys:
-                old = old.join(pl.concat(new_keys), on=keys, how="anti", maintain_order="left")
-            if drop is not None and old.height:
-                old = old.filter(~drop(old))
-            if refresh is not None and old.height:
-                old = refresh(old)
-            write(old)
+    def write(df: pl.DataFrame) -> None:
+        nonlocal rows
+        if df.height:
+            df = table.conform(df, with_partition=False)
+            out.write(df)
+            rows += df.height
+            if written is not None:
+                written(df)
+
+    for piece in staged:  # each staged piece read once
+        new_keys.append(piece.select(keys))
+        write(piece)
+        del piece
+    try:
+        old = None if absent else read_parquet_bytes(table, storage.get(key))
+    except FileNotFoundError:
+        old = None
+    if old is not None and old.height:
+        if new_keys:
+            old = old.join(pl.concat(new_keys), on=keys, how="anti", maintain_order="left")
+        if drop is not None and old.height:
+            old = old.filter(~drop(old))
+        if refresh is not None and old.height:
+            old = refresh(old)
+        write(old)
+    data = out.close()
     if rows == 0:
         storage.delete(key)
     else:
-        storage.put(key, buf.getvalue())
+        storage.put(key, data)
     return rows
+
+
+# What :class:`_PieceWriter` holds before it opens its file: the codec of each column
+# then follows the size of its data (``Table.parquet_options``).
+HOLD_BYTES = 4 * 1024 * 1024
+
+
+class _PieceWriter:
+    """One Parquet object of ``table`` written piece by piece (each piece its row
+    groups). The pieces are held, converted, until ``HOLD_BYTES`` of them or the last:
+    a small partition (most, on a many-dated archive) is then written with the codec
+    its columns' sizes call for, a large one with zstd throughout, as the sizes of its
+    first pieces say; memory stays within a piece and ``HOLD_BYTES``."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.schema = table.arrow_schema()
+        self.buf = io.BytesIO()
+        self.writer: pq.ParquetWriter | None = None
+        self.held: list[pa.Table] = []
+        self.held_bytes = 0
+
+    def write(self, df: pl.DataFrame) -> None:
+        arrow = df.to_arrow().cast(self.schema)
+        if self.writer is not None:
+            self.writer.write_table(arrow, row_group_size=ROW_GROUP_ROWS)
+            return
+        self.held.append(arrow)
+        self.held_bytes += arrow.nbytes
+        if self.held_bytes >= HOLD_BYTES:
+            self._open()
+
+    def _open(self) -> None:
+        sizes: dict[str, int] = {}
+        for piece in self.held:
+            for name, size in column_sizes(piece).items():
+                sizes[name] = sizes.get(name, 0) + size
+        self.writer = pq.ParquetWriter(self.buf, self.schema, **self.table.parquet_options(sizes))
+        for piece in self.held:
+            self.writer.write_table(piece, row_group_size=ROW_GROUP_ROWS)
+        self.held, self.held_bytes = [], 0
+
+    def close(self) -> bytes:
+        """The object's bytes (none written when no piece was: the caller deletes it)."""
+        if self.writer is None:
+            if not self.held:
+                return b""
+            self._open()
+        self.writer.close()
+        return self.buf.getvalue()
 
 
 def rejects_key(run_id: str) -> str:

@@ -12,10 +12,13 @@ read with the new column as null (see tests/test_schema.py).
 from __future__ import annotations
 
 import functools
+import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 SCHEMA_VERSION = 3
 
@@ -54,15 +57,25 @@ class Table:
     def arrow_schema(self, *, with_partition: bool = False) -> pa.Schema:
         return _arrow_schema(self, with_partition)
 
-    def parquet_options(self) -> dict:
+    def parquet_options(self, sizes: Mapping[str, int] | None = None) -> dict:
         """How the lake's Parquet files of this table are written (``pq.write_table``
         / ``pq.ParquetWriter`` keywords): zstd; min/max statistics on the columns a
         reader filters on (every plain column but free text, see ``FREE_TEXT``);
         dictionary encoding only for columns of few distinct values (``REPEATED``).
         Statistics and dictionaries on every column cost a third of a small
         partition's encoding time and made its file larger (2026-12-07, corpora
-        items/: 3.2 -> 2.6 ms of CPU and 72 -> 62 kB a partition)."""
-        return _parquet_options(self)
+        items/: 3.2 -> 2.6 ms of CPU and 72 -> 62 kB a partition).
+
+        ``sizes``: the bytes of each column's data in the file to write
+        (:func:`column_sizes`); a column of fewer than ``ZSTD_FROM_BYTES`` is then
+        compressed with snappy instead."""
+        options = _parquet_options(self)
+        if sizes is None:
+            return options
+        # by leaf column (a list's values, a struct's fields: Parquet's own columns)
+        return {**options, "compression": {
+            path: "zstd" if sizes.get(name, ZSTD_FROM_BYTES) >= ZSTD_FROM_BYTES else "snappy"
+            for name, paths in _leaf_paths(self).items() for path in paths}}
 
     def _build_arrow_schema(self, with_partition: bool) -> pa.Schema:
         cols = [c for c in self.columns if with_partition or c.name != self.partition_by]
@@ -111,6 +124,23 @@ def _arrow_schema(table: Table, with_partition: bool) -> pa.Schema:
     return table._build_arrow_schema(with_partition)
 
 
+# A column of fewer bytes than this in a file is compressed with snappy, not zstd.
+# Arrow's zstd makes a new context for each page it compresses: about 18 us a call
+# whatever the size, against 1 us for snappy. A partition of 20 stories (a day of a
+# many-dated archive: the corpora's 1,657 dates) has about 60 pages under 1 kB, and
+# zstd took 1.2 of its 2.5 ms write to save some 200 bytes of its 46 kB (2026-12-08,
+# an items/ partition of the synthetic corpus: 2.23 against 1.25 ms, 46,626 against
+# 46,849 bytes). A column of 1 kB or more, and so every column of a large partition,
+# is zstd as before.
+ZSTD_FROM_BYTES = 1024
+
+
+def column_sizes(data: pa.Table) -> dict[str, int]:
+    """The bytes of each column's data in ``data`` (Arrow's, as written: about a column's
+    uncompressed size in a Parquet file), for :meth:`Table.parquet_options`."""
+    return {name: data.column(i).nbytes for i, name in enumerate(data.column_names)}
+
+
 # Columns of long free text: no min/max statistics (nobody prunes row groups on a
 # body, and its statistics are most of a small file's footer).
 FREE_TEXT = frozenset({"headline", "body", "abstract", "ednote", "detail", "published_raw", "url",
@@ -132,6 +162,20 @@ def _parquet_options(table: Table) -> dict:
         "write_statistics": [c for c in names if c not in FREE_TEXT and not isinstance(types[c], plain)],
         "use_dictionary": [c for c in names if c in REPEATED],
     }
+
+
+@functools.cache
+def _leaf_paths(table: Table) -> dict[str, list[str]]:
+    """Each file column's Parquet leaf columns (``authors.list.element``), which is what a
+    per-column codec names: a codec given for ``authors`` would leave it uncompressed."""
+    buf = io.BytesIO()
+    pq.write_table(table.arrow_schema().empty_table(), buf)
+    schema = pq.ParquetFile(io.BytesIO(buf.getvalue())).schema
+    paths: dict[str, list[str]] = {name: [] for name in table.file_columns}
+    for i in range(len(schema)):
+        path = schema.column(i).path
+        paths[path.split(".", 1)[0]].append(path)
+    return paths
 
 
 @functools.cache

@@ -276,11 +276,7 @@ class _PieceWriter:
             self._open()
 
     def _open(self) -> None:
-        sizes: dict[str, int] = {}
-        for piece in self.held:
-            for name, size in column_sizes(piece).items():
-                sizes[name] = sizes.get(name, 0) + size
-        self.writer = pq.ParquetWriter(self.buf, self.schema, **self.table.parquet_options(sizes))
+        self.writer = pq.ParquetWriter(self.buf, self.schema, **self.table.parquet_options(column_sizes(*self.held)))
         for piece in self.held:
             self.writer.write_table(piece, row_group_size=ROW_GROUP_ROWS)
         self.held, self.held_bytes = [], 0

@@ -271,7 +271,8 @@ class _PieceWriter:
             self.writer.write_table(arrow, row_group_size=ROW_GROUP_ROWS)
             return
         self.held.append(arrow)
-        self.held_bytes += arrow.nbytes
+        # the buffers' sizes, shared ones whole: a bound, cheaper than nbytes (slices)
+        self.held_bytes += arrow.get_total_buffer_size()
         if self.held_bytes >= HOLD_BYTES:
             self._open()
 

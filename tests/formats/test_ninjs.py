@@ -23,6 +23,8 @@ from tests.corpora import corpus_bytes, corpus_path
 from tests.formats.json_props import assert_never_crashes, records
 from transforms.formats import detect, ninjs
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
+from transforms.reading.accounting import parsed_rows
+from transforms.reading.extract import extract_file
 from transforms.reading.records import to_utc
 
 SD = "superdesk-feed-fixtures/superdesk-core/tests/io/fixtures/"
@@ -211,6 +213,28 @@ def test_jsonl_malformed_line_rejects_only_that_line():
     assert items[3].reason == "no_body" and json.loads(items[3].raw)["uri"] == "d"
     assert (items[0].guid, items[4].guid) == ("a", "e")
     assert items[0].published_at == datetime.fromisoformat("2021-03-03T09:00:00+00:00")
+
+
+def test_lone_surrogate_escape_is_a_replacement_character():
+    """A \\ud800 escape with no other half (valid JSON grammar, no character) reads as
+    U+FFFD in every string, a key too, as undecodable bytes do; a pair stays one
+    character. Before, the body (long enough for the compiled tidy, or any text at the
+    Arrow conversion) could not be written as UTF-8: the item's parse failed and took
+    the rest of its file with it."""
+    long = "<p>" + "word " * 60 + "odd \\ud800 char</p>"
+    lines = [json.dumps(_obj(uri="a", slug="s")).replace('"s"', '"s\\udfff"').replace(
+                 '"<p>Widget prices rose.</p><p>More later.</p>"', f'"{long}"'),
+             json.dumps(_obj(uri="b", headline="Smile \U0001F600", extra={"k": 1})).replace('"k"', '"\\udc00k"'),
+             json.dumps(_obj(uri="c"))]
+    data = _jsonl(*lines)
+    items = list(ninjs.parse(data, "t"))
+    assert [type(i).__name__ for i in items] == ["ParsedStory"] * 3
+    assert items[0].body.endswith("odd \ufffd char") and items[0].slug == "s\ufffd"
+    assert items[1].headline == "Smile \U0001F600"
+    # and through the whole extract: every item a story, no reject
+    result = extract_file(data, "mem://t.jsonl", "ninjs")
+    assert (result.items_in, len(result.rows), result.rejects) == (3, 3, [])
+    assert parsed_rows(result.rows)["body"][0].endswith("\ufffd char")
 
 
 def test_jsonl_first_line_malformed():

@@ -21,8 +21,9 @@ from hypothesis import given, settings
 
 from tests.corpora import corpus_bytes, corpus_path
 from tests.formats.json_props import assert_never_crashes, records
-from transforms.formats import detect, ninjs
+from transforms.formats import detect, events, ninjs
 from transforms.formats.base import ParsedStory, ParseError, RejectedItem, SkippedItem
+from transforms.formats.jsonwire import loads_text
 from transforms.reading.accounting import parsed_rows
 from transforms.reading.extract import extract_file
 from transforms.reading.records import to_utc
@@ -414,3 +415,12 @@ def test_ninjs_3_arrays_collections_and_events(wrap):
     got = _outcomes(wrap([NINJS3_TEXT, NINJS3_EVENT, NINJS3_PLANNING, {**NINJS3_EVENT, "type": "event"}]).encode())
     assert isinstance(got[0], ParsedStory)
     assert got[1:] == ["non_text:event", "non_text:planning", "non_text:event"]
+
+
+@pytest.mark.parametrize("read", [loads_text, lambda text: events._json_records(text.encode(), "t")[0]],
+                         ids=["loads_text", "events"])
+def test_json_inside_other_formats_reads_a_lone_surrogate_as_a_replacement_character(read):
+    """The JSON that other formats hold (JSON-LD in a page, a JSON mail body, events) is
+    read by jsonwire.loads_text, with the same rule as a ninjs record."""
+    assert read('{"a": "x\\ud800", "\\udc01": "\\ud83d\\ude00", "c": "\\\\ud800"}') == {
+        "a": "x\ufffd", "\ufffd": "\U0001F600", "c": "\\ud800"}

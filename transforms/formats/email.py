@@ -48,14 +48,13 @@ from __future__ import annotations
 import base64
 import email
 import email.policy
-import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
 from email.message import EmailMessage
 
 from transforms.formats.base import Item, ParsedStory, ParseError, SkippedItem
-from transforms.formats.jsonwire import PROVIDER_DOMAINS, byline_names
+from transforms.formats.jsonwire import PROVIDER_DOMAINS, byline_names, loads_text
 from transforms.formats.text import decode_text, html_to_text, looks_binary, tidy
 
 NAME = "email"
@@ -218,10 +217,10 @@ def _json_form(text: str) -> dict[str, str] | None:
     if not (s.startswith("{") and s.endswith("}")):
         return None
     try:
-        doc = json.loads(s)
+        doc = loads_text(s)
     except ValueError:
         try:  # a hard line break inside a string (json-email.txt): control chars allowed
-            doc = json.loads(s, strict=False)
+            doc = loads_text(s, strict=False)
         except ValueError:
             return None
     if not isinstance(doc, dict):

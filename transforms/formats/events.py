@@ -39,7 +39,7 @@ import re
 from collections.abc import Iterator
 
 from transforms.formats.base import Item, ParseError, RejectedItem, SkippedItem
-from transforms.formats.jsonwire import json_head_keys
+from transforms.formats.jsonwire import json_head_keys, loads_text
 from transforms.formats.text import decode_text, looks_binary, tidy
 from transforms.formats.xmlsafe import children, localname, parse_xml, root_name
 
@@ -169,7 +169,7 @@ def _ical(data: bytes, source: str) -> Iterator[Item]:
 def _json_records(data: bytes, source: str) -> list:
     text, _ = decode_text(data)
     try:
-        doc = json.loads(text.lstrip("\ufeff"))
+        doc = loads_text(text.lstrip("\ufeff"))
     except ValueError as exc:
         raise ParseError("malformed_json", str(exc), format=NAME, source=source) from None
     return doc if isinstance(doc, list) else [doc]

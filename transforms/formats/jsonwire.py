@@ -117,6 +117,13 @@ def loads(raw: bytes) -> Any:
     return _without_lone_surrogates(value) if escaped else value
 
 
+def loads_text(text: str, *, strict: bool = True) -> Any:
+    """``json.loads`` on text, an unpaired surrogate escape read as U+FFFD (:func:`loads`):
+    for the JSON inside other formats (JSON-LD in a page, a JSON mail body, events)."""
+    value = json.loads(text, strict=strict)
+    return _without_lone_surrogates(value) if "\\" in text and _SURROGATE_ESCAPE_STR.search(text) else value
+
+
 # an escaped UTF-16 surrogate, paired or not (json.loads joins the pairs)
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE_ESCAPE_STR = re.compile(_SURROGATE_ESCAPE.pattern.decode("ascii"))

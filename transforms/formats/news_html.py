@@ -37,6 +37,7 @@ import lxml.html
 from lxml import etree
 
 from transforms.formats.base import Item, ParsedStory, ParseError, SkippedItem
+from transforms.formats.jsonwire import loads_text
 from transforms.formats.text import decode_text, html_to_text, looks_binary, tidy
 from transforms.formats.web import language_code, parse_iso, provider_from_name, provider_from_url
 
@@ -302,7 +303,7 @@ def _json_ld(doc: etree._Element) -> dict:
         if not raw:
             continue
         try:
-            parsed = json.loads(raw)
+            parsed = loads_text(raw)
         except json.JSONDecodeError:
             fields: dict = {}
             for key, value in _LD_FIELD.findall(raw):
@@ -323,7 +324,7 @@ def _json_ld(doc: etree._Element) -> dict:
 
 def _unescape_json(value: str) -> str:
     try:
-        return json.loads(f'"{value}"')
+        return loads_text(f'"{value}"')
     except json.JSONDecodeError:
         return value
 

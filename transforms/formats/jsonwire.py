@@ -102,11 +102,11 @@ def loads(raw: bytes) -> Any:
 
     A ``\\uD800``-``\\uDFFF`` escape that is not half of a pair (JSON's grammar
     allows it; RFC 8259 section 8.2 leaves what it means to the reader) is read as
-    U+FFFD, as undecodable bytes are (``decode_text``): such a string cannot be
-    written as UTF-8, so it failed the item's parse, and with it the rest of its file
-    (found with a synthetic line, 2026-12-08; the corpora's uncompressed files hold
-    no such escape). The check costs about 0.7 us a line: a memchr for a backslash,
-    then the pattern."""
+    U+FFFD, as bytes invalid in the encoding their BOM names are (``decode_text``):
+    such a string cannot be written as UTF-8, so it failed the item's parse, and
+    with it the rest of its file (found with a synthetic line, 2026-12-08; the
+    corpora's uncompressed files hold no such escape). The check costs about 0.7 us
+    a line: a memchr for a backslash, then the pattern."""
     try:
         value = json.loads(raw)
         escaped = b"\\" in raw and _SURROGATE_ESCAPE.search(raw)  # the first test a memchr

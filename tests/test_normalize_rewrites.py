@@ -84,7 +84,7 @@ SPLIT_ONLY = ["\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u1680", "\u2028", "\u202
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.one_of(texts, st.lists(st.sampled_from(PIECES + SPLIT_ONLY), max_size=30).map("".join)))
+@given(st.one_of(texts, st.lists(st.sampled_from(PIECES + SPLIT_ONLY + ["\ud800"]), max_size=30).map("".join)))
 def test_parser_tidy_as_before(value):
     """The parsers' tidy() with the faster space and blank-line patterns, as with the old ones."""
     def old(text):

@@ -234,13 +234,15 @@ def _tidy_kernel(src, out, markup):  # pragma: no cover - compiled
 def _compiled(text: str, markup: bool) -> str | None | object:
     """:func:`_tidy_kernel` on ``text``; the ``NOT_PARAGRAPHS`` mark when ``markup`` holds
     another tag than ``<p>`` and ``</p>``."""
-    data = text.encode("utf-8")
+    # "surrogatepass": a lone surrogate (a text no longer UTF-8) passes as the patterns
+    # let it, three bytes the kernel copies
+    data = text.encode("utf-8", "surrogatepass")
     out = bytearray(len(data))
     n = _tidy_kernel(data, out, markup)
     if n < 0:
         return NOT_PARAGRAPHS
     # what is left to strip: other white space str.isspace() knows (U+000B, U+0085 ...)
-    return str(memoryview(out)[:n], "utf-8").strip() or None
+    return str(memoryview(out)[:n], "utf-8", "surrogatepass").strip() or None
 
 
 def paragraphs_of_markup(markup: str) -> str | None | object:

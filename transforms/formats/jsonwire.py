@@ -109,12 +109,10 @@ def loads(raw: bytes) -> Any:
     a line: a memchr for a backslash, then the pattern."""
     try:
         value = json.loads(raw)
-        escaped = b"\\" in raw and _SURROGATE_ESCAPE.search(raw)  # the first test a memchr
     except UnicodeDecodeError:
-        text = decode_text(raw)[0]
-        value = json.loads(text)
-        escaped = _SURROGATE_ESCAPE_STR.search(text)
-    return _without_lone_surrogates(value) if escaped else value
+        return loads_text(decode_text(raw)[0])
+    # the first test a memchr
+    return _without_lone_surrogates(value) if b"\\" in raw and _SURROGATE_ESCAPE.search(raw) else value
 
 
 def loads_text(text: str, *, strict: bool = True) -> Any:
